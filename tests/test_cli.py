@@ -1,0 +1,287 @@
+"""The command line: the article's job, saving and predicting, and every bad input.
+
+Most tests call ``numpy_impl.cli.main`` in-process (fast); a few run
+``python -m numpy_impl`` in a subprocess to see exactly what a user sees.
+"""
+
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import numpy_impl as ni
+from numpy_impl.cli import main
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status, out, err, fragment):
+    assert status == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ") and fragment in lines[0], lines[0]
+    assert "Traceback" not in err
+
+
+def test_train_default_is_the_articles_job(capsys):
+    status, out, err = run(capsys, "train")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    epoch_lines = [line for line in lines if line.startswith("epoch")]
+    assert [int(line.split()[1]) for line in epoch_lines] == list(range(0, 15000, 1000))
+    expected = ni.train()  # the article's settings are train()'s defaults
+    for line in epoch_lines:
+        epoch, loss = int(line.split()[1]), line.split()[3]
+        assert loss == f"{expected.loss[epoch]:.10f}"
+    assert "training complete" in lines
+    predictions = lines[lines.index("training complete") + 1 :]
+    assert [p.split()[0] for p in predictions] == ["A:", "B:", "C:"]
+    assert [p.split()[-1] for p in predictions] == ["A", "B", "C"]
+
+
+def test_train_quiet_prints_nothing(capsys):
+    assert run(capsys, "train", "--epochs", "3", "--quiet") == (0, "", "")
+
+
+def test_save_then_predict_round_trip(capsys, tmp_path):
+    path = tmp_path / "w.npz"
+    status, out, _ = run(
+        capsys,
+        "train",
+        "--epochs",
+        "300",
+        "--hidden",
+        "4",
+        "--rule",
+        "mse",
+        "--init",
+        "normal",
+        "--seed",
+        "5",
+        "--alpha",
+        "0.5",
+        "--save",
+        str(path),
+    )
+    assert status == 0 and f"saved to {path}" in out
+    saved = ni.load_weights(path)
+    again = ni.train(epochs=300, hidden=4, rule="mse", init="normal", seed=5, alpha=0.5)
+    np.testing.assert_array_equal(saved.w1, again.w1)
+    np.testing.assert_array_equal(saved.w2, again.w2)
+    with np.load(path, allow_pickle=False) as f:
+        np.testing.assert_array_equal(f["loss"], again.loss)
+    assert saved.settings == {
+        "epochs": 300,
+        "alpha": 0.5,
+        "hidden": 4,
+        "rule": "mse",
+        "init": "normal",
+        "seed": 5,
+        "dtype": "float64",
+        "numpy_version": np.__version__,
+    }
+    status, out, _ = run(capsys, "predict", "--weights", str(path))
+    assert status == 0
+    outputs = ni.predict(ni.dataset()[0], again.w1, again.w2)
+    for line, letter, values in zip(out.splitlines(), outputs.letters, outputs.outputs):
+        assert line.endswith(f"predicted {letter}")
+        assert " ".join(f"{v:.6f}" for v in values) in line
+
+
+def test_save_float32(capsys, tmp_path):
+    path = tmp_path / "w32.npz"
+    assert (
+        run(capsys, "train", "--epochs", "5", "--dtype", "float32", "--quiet", "--save", str(path))[
+            0
+        ]
+        == 0
+    )
+    saved = ni.load_weights(path)
+    assert saved.w1.dtype == np.float32 and saved.settings["dtype"] == "float32"
+
+
+@pytest.mark.parametrize(
+    "bitmap",
+    [
+        ["001100010010111111100001100001"],
+        ["001100", "010010", "111111", "100001", "100001"],
+        ["001100/010010/111111/100001/100001"],
+    ],
+    ids=["30-digits", "5-rows", "slashes"],
+)
+def test_predict_a_bitmap(capsys, tmp_path, bitmap):
+    path = tmp_path / "w.npz"
+    run(capsys, "train", "--quiet", "--save", str(path))
+    status, out, _ = run(capsys, "predict", "--weights", str(path), "--bitmap", *bitmap)
+    assert status == 0
+    assert out.startswith("bitmap: outputs [") and out.strip().endswith("predicted A")
+
+
+def test_show_letter(capsys):
+    status, out, _ = run(capsys, "show", "b")
+    assert status == 0
+    assert out == ni.render(ni.bitmap("B")) + "\n"
+
+
+# --- bad input: one line on stderr, exit status 2, nothing written -----------
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["train", "--epochs", "0"], "expected an integer >= 1, got 0"),
+        (["train", "--epochs", "-3"], "expected an integer >= 1, got -3"),
+        (["train", "--epochs", "ten"], "expected an integer >= 1, got 'ten'"),
+        (["train", "--alpha", "0"], "alpha must be a finite number > 0"),
+        (["train", "--alpha", "-1"], "alpha must be a finite number > 0"),
+        (["train", "--alpha", "nan"], "alpha must be a finite number > 0"),
+        (["train", "--alpha", "inf"], "alpha must be a finite number > 0"),
+        (["train", "--alpha", "fast"], "expected a number"),
+        (["train", "--hidden", "0"], "expected an integer >= 1, got 0"),
+        (["train", "--rule", "bce"], "invalid choice: 'bce'"),
+        (["train", "--init", "zeros"], "invalid choice: 'zeros'"),
+        (["train", "--dtype", "float16"], "invalid choice: 'float16'"),
+        (["train", "--seed", "-1"], "seed must be in 0..4294967295"),
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        (["show", "D"], "unknown letter 'D'"),
+        (["show"], "required: letter"),
+        ([], "required: command"),
+        (["fly"], "invalid choice: 'fly'"),
+        (["predict"], "required: --weights"),
+    ],
+)
+def test_bad_options(capsys, argv, fragment):
+    assert_one_line_error(*run(capsys, *argv), fragment)
+
+
+def test_bad_save_paths_write_nothing(capsys, tmp_path):
+    assert_one_line_error(
+        *run(capsys, "train", "--save", str(tmp_path / "w.txt")), "must name a .npz"
+    )
+    missing = tmp_path / "no" / "such" / "w.npz"
+    assert_one_line_error(*run(capsys, "train", "--save", str(missing)), "no such folder")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_options_with_save_write_nothing(capsys, tmp_path):
+    path = tmp_path / "w.npz"
+    assert_one_line_error(*run(capsys, "train", "--epochs", "0", "--save", str(path)), "epochs")
+    assert not path.exists()
+
+
+def test_diverging_training_exits_1_and_writes_nothing(capsys, tmp_path):
+    path = tmp_path / "w.npz"
+    status, out, err = run(
+        capsys, "train", "--alpha", "1e308", "--epochs", "50", "--save", str(path)
+    )
+    assert status == 1 and out == ""
+    assert err.strip() == "error: training diverged: loss became nan at epoch 1 (alpha=1e+308)"
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("bitmap", "fragment"),
+    [
+        (["0" * 29], "must have 30 digits, got 29"),
+        (["0" * 31], "must have 30 digits, got 31"),
+        (["0" * 29 + "2"], "only the digits 0 and 1"),
+        (["001100", "010010", "111111", "100001"], "5 rows of 6"),
+    ],
+)
+def test_bad_bitmaps(capsys, tmp_path, bitmap, fragment):
+    path = tmp_path / "w.npz"
+    run(capsys, "train", "--epochs", "2", "--quiet", "--save", str(path))
+    assert_one_line_error(
+        *run(capsys, "predict", "--weights", str(path), "--bitmap", *bitmap), fragment
+    )
+
+
+def _write_npy(path, array):
+    with open(path, "wb") as f:
+        np.save(f, array)
+
+
+def _write(path, **arrays):
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda p: None, "no such weights file"),
+        (lambda p: p.write_bytes(b"not a zip at all"), "not a readable .npz weights file"),
+        (lambda p: _write(p, w1=np.zeros((30, 5))), "has no array 'w2'"),
+        (lambda p: _write(p, w1=np.zeros((29, 5)), w2=np.zeros((5, 3))), "w1 must be (30, h)"),
+        (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((4, 3))), "w1 must be (30, h)"),
+        (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((5, 2))), "w1 must be (30, h)"),
+        (lambda p: _write(p, w1=np.zeros(150), w2=np.zeros((5, 3))), "w1 must be (30, h)"),
+        (lambda p: _write(p, w1=np.full((30, 5), np.nan), w2=np.zeros((5, 3))), "w1 holds NaN"),
+        (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.full((5, 3), np.inf)), "w2 holds NaN"),
+        (
+            lambda p: _write(p, w1=np.zeros((30, 5), int), w2=np.zeros((5, 3))),
+            "must be float32 or float64",
+        ),
+        (
+            lambda p: _write(p, w1=np.array([{"a": 1}] * 150).reshape(30, 5), w2=np.eye(5, 3)),
+            "not a readable .npz",
+        ),
+        (lambda p: _write_npy(p, np.zeros((30, 5))), "a single array, not an archive"),
+    ],
+    ids=[
+        "missing",
+        "garbage",
+        "no-w2",
+        "w1-rows",
+        "w2-rows",
+        "w2-cols",
+        "w1-flat",
+        "nan",
+        "inf",
+        "int",
+        "pickled-object",
+        "npy",
+    ],
+)
+def test_bad_weight_files(capsys, tmp_path, make, fragment):
+    path = tmp_path / "w.npz"
+    make(path)
+    assert_one_line_error(*run(capsys, "predict", "--weights", str(path)), fragment)
+
+
+def test_truncated_weight_file(capsys, tmp_path):
+    path = tmp_path / "w.npz"
+    run(capsys, "train", "--epochs", "2", "--quiet", "--save", str(path))
+    whole = path.read_bytes()
+    for cut in (10, len(whole) // 2, len(whole) - 5):
+        path.write_bytes(whole[:cut])
+        assert_one_line_error(
+            *run(capsys, "predict", "--weights", str(path)), "not a readable .npz"
+        )
+    assert zipfile.is_zipfile(path) is False
+
+
+def test_python_dash_m_exit_statuses():
+    # What a user sees in a terminal: no traceback, exit status 2, one line.
+    bad = subprocess.run(
+        [sys.executable, "-m", "numpy_impl", "train", "--alpha", "nan"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    good = subprocess.run(
+        [sys.executable, "-m", "numpy_impl", "show", "C"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert good.stdout == ni.render(ni.bitmap("C")) + "\n"

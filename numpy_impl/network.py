@@ -13,9 +13,12 @@ Notation (one sample; h is the hidden size, 5 in the article)::
 Every function also takes a batch of n rows, x of shape (n, 30): losses and
 gradients are then sums over the rows.
 
-A note on ``a.dot(b)``: it is the matrix product ``a @ b``. The arrays here are
-tiny, so the training time is mostly NumPy's per-call overhead, and ``.dot``
-has about half the overhead of ``@`` on them (measured in scripts/bench.py).
+Two notes on speed. The arrays are tiny, so training time is mostly NumPy's
+cost per call, not arithmetic (measured in scripts/bench.py):
+* ``a.dot(b)`` is the matrix product ``a @ b`` with about half its call cost;
+* a Python number in an array expression, like the 1 in ``1 + e``, is
+  converted on every call, which costs as much as the addition itself; the
+  hot functions use ready-made 0-d constants instead (``_CONSTANTS``).
 """
 
 from __future__ import annotations
@@ -51,6 +54,14 @@ ARTICLE_SETTINGS: Dict[str, Any] = {
 }
 
 
+# 0-d constants (0, 1, -1), one set per supported dtype: a float64 constant would
+# turn float32 arithmetic into float64 under NumPy 2's promotion rules.
+_CONSTANTS: Dict[Any, Tuple[Array, Array, Array]] = {
+    np.dtype(t): (np.array(0, t), np.array(1, t), np.array(-1, t)) for t in (np.float32, np.float64)
+}
+_ONE = {dtype: one for dtype, (_, one, _) in _CONSTANTS.items()}
+
+
 # --- 1. The activation ------------------------------------------------------
 
 
@@ -68,11 +79,13 @@ def sigmoid(t: Any) -> Array:
     subnormal) value. Within 2 ulp of the exact value wherever that is a normal
     float. float32 stays float32; any other input becomes float64.
     """
-    t = np.asarray(t)
-    if t.dtype.kind != "f":  # integers and booleans are computed in float64
-        t = t.astype(np.float64)
-    # np.copysign(t, -1) is -|t| in one call (the loop is call-bound, see above).
-    out: Array = np.exp(np.minimum(t, 0)) / (1 + np.exp(np.copysign(t, -1)))
+    constants = _CONSTANTS.get(getattr(t, "dtype", None))
+    if constants is None:  # a number, a list, integers, float16...: computed in float64
+        t = np.asarray(t, dtype=np.float64)
+        constants = _CONSTANTS[t.dtype]
+    zero, one, minus_one = constants
+    # np.copysign(t, -1) is -|t|, in one call instead of two
+    out: Array = np.exp(np.minimum(t, zero)) / (one + np.exp(np.copysign(t, minus_one)))
     return out
 
 
@@ -185,7 +198,7 @@ def output_delta(a2: Array, y: Array, rule: str = "article") -> Array:
     if rule == "article":
         return a2 - y
     if rule == "mse":
-        return (2 / LOSS_DIVISOR) * (a2 - y) * a2 * (1 - a2)
+        return (2 / LOSS_DIVISOR) * (a2 - y) * a2 * (_ONE[a2.dtype] - a2)
     raise ValueError(f"unknown rule {rule!r}: choose one of {', '.join(RULES)}")
 
 
@@ -200,7 +213,7 @@ def backward(x: Array, y: Array, w2: Array, fwd: Forward, rule: str = "article")
     ``w2`` must be the weights the forward pass used (before any update).
     """
     d2 = output_delta(fwd.a2, y, rule)
-    d1 = d2.dot(w2.T) * fwd.a1 * (1 - fwd.a1)
+    d1 = d2.dot(w2.T) * fwd.a1 * (_ONE[fwd.a1.dtype] - fwd.a1)  # a1 (1 - a1) = sigmoid'(z1)
     return Gradients(w1=x.T.dot(d1), w2=fwd.a1.T.dot(d2))
 
 
@@ -212,8 +225,12 @@ def gradients(x: Array, y: Array, w1: Array, w2: Array, rule: str = "article") -
 # --- 6. One step, and the training loop -------------------------------------
 
 
-def sgd_step(w1: Array, w2: Array, grads: Gradients, alpha: float) -> Tuple[Array, Array]:
-    """Plain gradient descent: w <- w - alpha * dL/dw. Returns new arrays."""
+def sgd_step(w1: Array, w2: Array, grads: Gradients, alpha: Any) -> Tuple[Array, Array]:
+    """Plain gradient descent: w <- w - alpha * dL/dw. Returns new arrays.
+
+    ``alpha`` is a number, or (as the training loop passes it, to save a
+    conversion per call) a 0-d array of the weights' dtype.
+    """
     return w1 - alpha * grads.w1, w2 - alpha * grads.w2
 
 
@@ -294,6 +311,7 @@ def train(
         "dtype": dt.name,
     }
 
+    step_size = np.asarray(alpha, dtype=dt)  # 0-d: see the note on speed at the top
     losses = np.empty((epochs, len(pairs)))
     # A run that blows up (say alpha = 1e300) would overflow inside NumPy; the
     # warning is silenced here because the NaN or inf it leads to is caught
@@ -307,7 +325,7 @@ def train(
                     raise TrainingDiverged(f"loss became {loss} at epoch {epoch} (alpha={alpha:g})")
                 losses[epoch, i] = loss
                 grads = backward(x, y, w2, fwd, rule)  # from the weights before the step
-                w1, w2 = sgd_step(w1, w2, grads, alpha)
+                w1, w2 = sgd_step(w1, w2, grads, step_size)
     if not (np.isfinite(w1).all() and np.isfinite(w2).all()):
         raise TrainingDiverged(f"weights became infinite by epoch {epochs - 1} (alpha={alpha:g})")
     return TrainResult(w1=w1, w2=w2, loss=losses.mean(axis=1), settings=settings)

@@ -80,8 +80,14 @@ def sigmoid(t: Any) -> Array:
     float. float32 stays float32; any other input becomes float64.
     """
     constants = _CONSTANTS.get(getattr(t, "dtype", None))
-    if constants is None:  # a number, a list, integers, float16...: computed in float64
-        t = np.asarray(t, dtype=np.float64)
+    if constants is None:
+        t = np.asarray(t)
+        if t.dtype.kind == "c":
+            # Complex input serves the complex-step derivative check
+            # (tests/oracles.py): there the plain formula, which is analytic, is used.
+            plain: Array = 1 / (1 + np.exp(-t))
+            return plain
+        t = t.astype(np.float64)  # a number, a list, integers, float16...: in float64
         constants = _CONSTANTS[t.dtype]
     zero, one, minus_one = constants
     # np.copysign(t, -1) is -|t|, in one call instead of two
@@ -158,8 +164,11 @@ def mse_loss(a2: Array, y: Array) -> float:
     For one sample (a2, y of shape (1, 3)) this is the mean squared error over
     its three outputs; for n rows, the sum of the n per-sample losses.
     """
-    d = a2 - y
-    return float(np.vdot(d, d)) / LOSS_DIVISOR  # vdot(d, d) = sum of squares
+    d = (a2 - y).ravel()
+    # d.dot(d) is the sum of squares (and, unlike np.vdot, stays analytic for
+    # the complex-step check); a NumPy float64 is a Python float
+    loss: float = d.dot(d) / LOSS_DIVISOR
+    return loss
 
 
 def bce_loss(z2: Array, y: Array) -> float:
@@ -173,7 +182,14 @@ def bce_loss(z2: Array, y: Array) -> float:
     with softplus(z) = log(1 + exp(z)) = logaddexp(0, z): no log(0), no
     overflow, and every term is >= 0, so nothing cancels.
     """
-    return float(np.sum(y * np.logaddexp(0, -z2) + (1 - y) * np.logaddexp(0, z2)))
+    loss: float = np.sum(y * _softplus(-z2) + (1 - y) * _softplus(z2))
+    return loss
+
+
+def _softplus(z: Array) -> Array:
+    """softplus(z) = log(1 + exp(z)), without overflow (complex: the plain, analytic formula)."""
+    out: Array = np.log1p(np.exp(z)) if z.dtype.kind == "c" else np.logaddexp(0, z)
+    return out
 
 
 # --- 5. Backward pass -------------------------------------------------------
@@ -202,19 +218,27 @@ def output_delta(a2: Array, y: Array, rule: str = "article") -> Array:
     raise ValueError(f"unknown rule {rule!r}: choose one of {', '.join(RULES)}")
 
 
-def backward(x: Array, y: Array, w2: Array, fwd: Forward, rule: str = "article") -> Gradients:
-    """Backpropagate one forward pass into the weight gradients.
+def backprop(x: Array, w2: Array, fwd: Forward, d2: Array) -> Gradients:
+    """Carry an error signal d2 = dL/dz2 back to the weights (the chain rule).
 
-        d2 = output_delta(a2, y, rule)           (n, 3)
         d1 = (d2 @ w2.T) * a1 (1 - a1)           (n, h)   (the article writes (w2 @ d2.T).T)
         dL/dw1 = x.T  @ d1                       (30, h)
         dL/dw2 = a1.T @ d2                       (h, 3)
 
-    ``w2`` must be the weights the forward pass used (before any update).
+    For any d2 this is the vector-Jacobian product of z2 with respect to
+    (w1, w2). ``w2`` must be the weights the forward pass used.
     """
-    d2 = output_delta(fwd.a2, y, rule)
     d1 = d2.dot(w2.T) * fwd.a1 * (_ONE[fwd.a1.dtype] - fwd.a1)  # a1 (1 - a1) = sigmoid'(z1)
     return Gradients(w1=x.T.dot(d1), w2=fwd.a1.T.dot(d2))
+
+
+def backward(x: Array, y: Array, w2: Array, fwd: Forward, rule: str = "article") -> Gradients:
+    """The weight gradients of one forward pass under ``rule``:
+    ``backprop(x, w2, fwd, output_delta(a2, y, rule))``, shapes (30, h) and (h, 3).
+
+    ``w2`` must be the weights the forward pass used (before any update).
+    """
+    return backprop(x, w2, fwd, output_delta(fwd.a2, y, rule))
 
 
 def gradients(x: Array, y: Array, w1: Array, w2: Array, rule: str = "article") -> Gradients:

@@ -1,0 +1,263 @@
+"""The article's network in PyTorch, name for name with numpy_impl/network.py.
+
+Put the two files side by side: each function here computes the same thing
+with torch, and nothing here writes a derivative by hand. Every gradient comes
+from autograd (``torch.autograd.grad``) applied to the loss a rule is said to
+differentiate:
+
+    rule "article"  ->  summed binary cross-entropy of the outputs (bce_loss)
+    rule "mse"      ->  the article's reported loss, sum((a2 - y)^2) / 3 (mse_loss)
+
+If numpy_impl's hand-written backprop matches these, the claim "rule R is the
+gradient of loss L" is proven for the inputs tested.
+
+Tensors are float64 unless a dtype is given; float32 works too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import numpy_impl
+from numpy_impl.data import LETTERS
+
+Tensor = torch.Tensor
+LOSS_DIVISOR = 3  # written out again on purpose: not imported from the code under test
+
+_TORCH_DTYPES = {"float64": torch.float64, "float32": torch.float32}
+
+
+def as_tensor(a: Any, dtype: Any = torch.float64) -> Tensor:
+    """A NumPy array (or nested list) as a new torch tensor of ``dtype``."""
+    dtype = _TORCH_DTYPES.get(dtype, dtype)
+    return torch.tensor(np.asarray(a, dtype=np.float64), dtype=dtype)
+
+
+# --- 1. The activation ------------------------------------------------------
+
+
+def sigmoid(t: Tensor) -> Tensor:
+    """torch's own sigmoid."""
+    return torch.sigmoid(t)
+
+
+# --- 2. Initial weights -----------------------------------------------------
+
+
+def init_weights(
+    seed: int = 0, init: str = "normal", hidden: int = 5, dtype: Any = torch.float64
+) -> Tuple[Tensor, Tensor]:
+    """The same starting weights as numpy_impl.init_weights, as tensors.
+
+    torch's random generator draws different numbers from NumPy's for the same
+    seed, so the shared starting point is NumPy's draw, copied into torch.
+    """
+    w1, w2 = numpy_impl.init_weights(seed, init, hidden, "float64")
+    return as_tensor(w1, dtype), as_tensor(w2, dtype)
+
+
+# --- 3. Forward pass --------------------------------------------------------
+
+
+class Forward(NamedTuple):
+    z1: Tensor
+    a1: Tensor
+    z2: Tensor
+    a2: Tensor
+
+
+def forward(x: Tensor, w1: Tensor, w2: Tensor) -> Forward:
+    """z1 = x @ w1, a1 = sigmoid(z1), z2 = a1 @ w2, a2 = sigmoid(z2)."""
+    z1 = x @ w1
+    a1 = torch.sigmoid(z1)
+    z2 = a1 @ w2
+    a2 = torch.sigmoid(z2)
+    return Forward(z1, a1, z2, a2)
+
+
+# --- 4. The losses ----------------------------------------------------------
+
+
+def mse_loss(a2: Tensor, y: Tensor) -> Tensor:
+    """The article's loss: sum((a2 - y)^2) / 3 (a 0-d tensor)."""
+    return torch.sum((a2 - y) ** 2) / LOSS_DIVISOR
+
+
+def bce_loss(z2: Tensor, y: Tensor) -> Tensor:
+    """Summed binary cross-entropy from the logits, with torch's log-sigmoid:
+    -sum(y log sigmoid(z2) + (1 - y) log sigmoid(-z2))."""
+    return -torch.sum(y * F.logsigmoid(z2) + (1 - y) * F.logsigmoid(-z2))
+
+
+def rule_loss(fwd: Forward, y: Tensor, rule: str) -> Tensor:
+    """The loss that ``rule`` claims to differentiate."""
+    if rule == "article":
+        return bce_loss(fwd.z2, y)
+    if rule == "mse":
+        return mse_loss(fwd.a2, y)
+    raise ValueError(f"unknown rule {rule!r}")
+
+
+# --- 5. Backward pass: autograd only ----------------------------------------
+
+
+class Gradients(NamedTuple):
+    w1: Tensor
+    w2: Tensor
+
+
+def output_delta(z2: Tensor, y: Tensor, rule: str = "article") -> Tensor:
+    """dL/dz2 of the rule's loss, by autograd.
+
+    Takes the logits z2 rather than a2 (numpy_impl's argument): autograd needs
+    the variable it differentiates with respect to.
+    """
+    z2 = z2.detach().clone().requires_grad_(True)
+    a2 = torch.sigmoid(z2)
+    loss = rule_loss(Forward(z2, a2, z2, a2), y, rule)  # only z2 and a2 are used
+    (d2,) = torch.autograd.grad(loss, z2)
+    return d2
+
+
+def gradients(x: Tensor, y: Tensor, w1: Tensor, w2: Tensor, rule: str = "article") -> Gradients:
+    """dL/dw1 and dL/dw2 of the rule's loss, by autograd."""
+    w1 = w1.detach().clone().requires_grad_(True)
+    w2 = w2.detach().clone().requires_grad_(True)
+    loss = rule_loss(forward(x, w1, w2), y, rule)
+    g1, g2 = torch.autograd.grad(loss, (w1, w2))
+    return Gradients(g1, g2)
+
+
+def backprop(x: Tensor, w1: Tensor, w2: Tensor, d2: Tensor) -> Gradients:
+    """The vector-Jacobian product of z2 with respect to (w1, w2) for the
+    upstream gradient d2, by autograd (numpy_impl takes the forward pass instead
+    of w1)."""
+    w1 = w1.detach().clone().requires_grad_(True)
+    w2 = w2.detach().clone().requires_grad_(True)
+    z2 = forward(x, w1, w2).z2
+    g1, g2 = torch.autograd.grad(z2, (w1, w2), grad_outputs=d2)
+    return Gradients(g1, g2)
+
+
+# --- 6. One step, and the training loop -------------------------------------
+
+
+def sgd_step(w1: Tensor, w2: Tensor, grads: Gradients, alpha: float) -> Tuple[Tensor, Tensor]:
+    """w <- w - alpha * dL/dw (new tensors, outside autograd)."""
+    with torch.no_grad():
+        return w1 - alpha * grads.w1, w2 - alpha * grads.w2
+
+
+class TrainResult(NamedTuple):
+    """Final weights and per-epoch losses as NumPy float64 arrays; ``checkpoints``
+    maps epochs done to the (w1, w2) of that moment (see :func:`train_many`)."""
+
+    w1: np.ndarray
+    w2: np.ndarray
+    loss: np.ndarray
+    checkpoints: Dict[int, Tuple[np.ndarray, np.ndarray]]
+
+
+def train(
+    *,
+    epochs: int = 15000,
+    alpha: float = 0.01,
+    hidden: int = 5,
+    rule: str = "article",
+    init: str = "article",
+    seed: int = 0,
+    dtype: Any = "float64",
+    weights: Optional[Tuple[np.ndarray, np.ndarray]] = None,
+) -> TrainResult:
+    """One network, the article's loop, step by step (slow: several seconds for
+    the article's job; the tests use :func:`train_many`)."""
+    result = train_many(
+        [weights if weights is not None else numpy_impl.init_weights(seed, init, hidden)],
+        [rule],
+        epochs=epochs,
+        alpha=alpha,
+        dtype=dtype,
+    )
+    return result[0]
+
+
+def train_many(
+    starts: Sequence[Tuple[np.ndarray, np.ndarray]],
+    rules: Sequence[str],
+    *,
+    epochs: int,
+    alpha: float = 0.01,
+    dtype: Any = "float64",
+    checkpoint_every: int = 0,
+) -> List[TrainResult]:
+    """Train several networks side by side, each exactly by the article's loop.
+
+    Network k starts from ``starts[k]`` = (w1, w2) and follows ``rules[k]``. All
+    networks share the hidden size. The weights are stacked, w1 as (K, 30, h)
+    and w2 as (K, h, 3), so that each step is one batch of torch operations;
+    the objective of a step is the sum of the K networks' losses, and since
+    network k's loss depends only on network k's weights, autograd's gradient
+    of that sum with respect to network k's weights is exactly its own gradient.
+
+    Per-sample SGD in the order A, B, C; each sample's MSE is recorded before
+    its update; an epoch's loss is the mean of the three. With
+    ``checkpoint_every = n`` the weights after every n epochs are kept too.
+    """
+    dtype = _TORCH_DTYPES.get(dtype, dtype)
+    if len(starts) != len(rules):
+        raise ValueError("one rule per network")
+    w1 = torch.stack([as_tensor(s[0], dtype) for s in starts])
+    w2 = torch.stack([as_tensor(s[1], dtype) for s in starts])
+    if not set(rules) <= {"article", "mse"}:
+        raise ValueError(f"unknown rule in {rules!r}")
+    art = torch.tensor([k for k, r in enumerate(rules) if r == "article"], dtype=torch.long)
+    mse = torch.tensor([k for k, r in enumerate(rules) if r == "mse"], dtype=torch.long)
+    x_all, y_all = numpy_impl.dataset()
+    pairs = [
+        (as_tensor(x_all[i : i + 1], dtype), as_tensor(y_all[i : i + 1], dtype))
+        for i in range(len(x_all))
+    ]
+    losses = torch.empty((epochs, len(pairs), len(starts)), dtype=torch.float64)
+    kept: List[Dict[int, Tuple[np.ndarray, np.ndarray]]] = [{} for _ in starts]
+    for epoch in range(epochs):
+        for i, (x, y) in enumerate(pairs):
+            w1.requires_grad_(True)
+            w2.requires_grad_(True)
+            fwd = forward(x, w1, w2)  # x (1, 30) broadcasts over the K networks
+            per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(1, 2)) / LOSS_DIVISOR
+            objective = per_net_mse[mse].sum()
+            if len(art):
+                z2 = fwd.z2[art]
+                objective = objective + bce_loss(z2, y)  # summed over its networks
+            g1, g2 = torch.autograd.grad(objective, (w1, w2))
+            losses[epoch, i] = per_net_mse.detach()
+            with torch.no_grad():
+                w1 = w1 - alpha * g1
+                w2 = w2 - alpha * g2
+        if checkpoint_every and (epoch + 1) % checkpoint_every == 0:
+            for k in range(len(starts)):
+                kept[k][epoch + 1] = (w1[k].double().numpy(), w2[k].double().numpy())
+    history = losses.mean(dim=1).numpy()
+    return [
+        TrainResult(
+            w1[k].detach().double().numpy(),
+            w2[k].detach().double().numpy(),
+            history[:, k].copy(),
+            kept[k],
+        )
+        for k in range(len(starts))
+    ]
+
+
+# --- 7. Prediction ----------------------------------------------------------
+
+
+def predict(x: Tensor, w1: Tensor, w2: Tensor) -> Tuple[Tensor, List[str]]:
+    """Outputs a2 and the argmax letters."""
+    with torch.no_grad():
+        a2 = forward(x.reshape(-1, w1.shape[0]), w1, w2).a2
+    return a2, [LETTERS[int(k)] for k in a2.argmax(dim=1)]

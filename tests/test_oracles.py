@@ -1,0 +1,60 @@
+"""Two more witnesses for each gradient, with NumPy alone: complex-step
+differentiation and central differences of numpy_impl's own losses.
+
+With the torch autograd tests (and torch's gradcheck of the reference), every
+gradient rule has three independent witnesses.
+"""
+
+import pytest
+
+import numpy_impl as ni
+from tests.cases import letter_case, random_case
+from tests.compare import assert_close
+from tests.oracles import central_difference, complex_step, rule_loss
+
+RULES = ["article", "mse"]
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", range(20))
+def test_rule_matches_complex_step_of_its_loss(seed, rule):
+    # <= 1e-13 relative, with the same floor as the autograd tests
+    # (tests/cases.gradient_floor): the complex step is exact to a few ulp per
+    # term, so only the O(1) subtractions inside the rule limit the agreement.
+    case = random_case(seed, hidden=1 + seed % 8)
+    ours = ni.gradients(case.x, case.y, case.w1, case.w2, rule)
+    cs1, cs2 = complex_step(rule_loss(case.x, case.y, rule), case.w1, case.w2)
+    for name, ours_g, witness in (("dL/dw1", ours.w1, cs1), ("dL/dw2", ours.w2, cs2)):
+        assert_close(
+            f"gradient ({rule} rule)",
+            name,
+            ours_g,
+            witness,
+            1e-13,
+            floor=case.grad_floor,
+            oracle="complex step",
+            where=f"seed {seed}",
+        )
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", range(6))
+def test_rule_matches_central_differences_of_its_loss(seed, rule):
+    # <= 1e-6 relative: truncation h^2 |L'''| / 6 ~ 1e-11 and rounding
+    # eps |L| / h ~ 1e-11 at h = 1e-5, so 1e-6 is loose enough for the
+    # method and still rejects any wrong factor or term (>= 1e-2 off).
+    # The floor of 1e-4 makes the absolute allowance 1e-10, the rounding bound.
+    case = letter_case(seed, seed % 3)
+    ours = ni.gradients(case.x, case.y, case.w1, case.w2, rule)
+    cd1, cd2 = central_difference(rule_loss(case.x, case.y, rule), case.w1, case.w2)
+    for name, ours_g, witness in (("dL/dw1", ours.w1, cd1), ("dL/dw2", ours.w2, cd2)):
+        assert_close(
+            f"gradient ({rule} rule)",
+            name,
+            ours_g,
+            witness,
+            1e-6,
+            floor=1e-4,
+            oracle="central diff",
+            where=f"seed {seed}",
+        )

@@ -60,7 +60,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
     path = os.environ.get("NUMPY_IMPL_VERIFICATION_JSON")
     if path:
-        payload = {"environment": environment(), "records": [vars(r) for r in RECORDS.values()]}
+        payload = {
+            "session": os.environ.get("NUMPY_IMPL_SESSION", "pytest"),
+            "environment": environment(),
+            "records": [vars(r) for r in RECORDS.values()],
+        }
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with open(path, "w") as f:
             json.dump(payload, f, indent=1, default=float)

@@ -1,0 +1,141 @@
+# /// script
+# dependencies = ["nox>=2025.2.9"]
+# ///
+"""The test matrix: every Python 3.9-3.13 x NumPy 1.22-2.5 pair with wheels.
+
+    nox -l                                   # list the sessions
+    nox                                      # the default sessions: matrix, torch, slow, lint
+    nox -s "tests-3.12(numpy='2.5')"         # one cell
+    nox -t torch                             # only the live PyTorch parity tests
+    nox -s report                            # gather the verification records into Markdown
+    python noxfile.py -s lint                # nox as a script (PEP 723 block above)
+
+Each test session writes a JSON verification record into verification/
+(ignored by git); ``report`` gathers them into docs/verification.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+# Missing interpreters: skipped with a notice on a user's machine; an error on
+# CI (nox's own default when CI is set, made explicit here).
+nox.options.error_on_missing_interpreters = "CI" in os.environ
+
+ROOT = Path(__file__).parent
+RECORDS = ROOT / "verification"
+
+# The one place the matrix is defined: for each Python, the first and last
+# NumPy minor release that publishes binary wheels for it.
+NUMPY_RANGE = {
+    "3.9": ("1.22", "2.0"),
+    "3.10": ("1.22", "2.2"),
+    "3.11": ("1.23", "2.4"),
+    "3.12": ("1.26", "2.5"),
+    "3.13": ("2.1", "2.5"),
+}
+# NumPy's minor releases in order (1.26 was followed by 2.0).
+NUMPY_MINORS = ["1.22", "1.23", "1.24", "1.25", "1.26", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5"]
+
+
+def numpy_minors(python: str) -> list[str]:
+    first, last = NUMPY_RANGE[python]
+    return NUMPY_MINORS[NUMPY_MINORS.index(first) : NUMPY_MINORS.index(last) + 1]
+
+
+PAIRS = [(python, numpy) for python in NUMPY_RANGE for numpy in numpy_minors(python)]
+
+TORCH_PYTHON = "3.11"
+# Overridable for other machines (another version, a CPU index...): the default
+# is the CPU build pip finds on this project's machines without a download.
+TORCH_REQUIREMENT = os.environ.get("NUMPY_IMPL_TORCH", "torch==2.13.0")
+TEST_DEPS = ["pytest>=8.2", "hypothesis>=6"]
+
+
+def _install_numpy(session: nox.Session, numpy: str) -> None:
+    # The latest patch of that minor, from a wheel only: never built from source.
+    session.install("--only-binary=numpy", f"numpy=={numpy}.*")
+
+
+def _pytest(session: nox.Session, record: str, *default_args: str) -> None:
+    RECORDS.mkdir(exist_ok=True)
+    env = {
+        "NUMPY_IMPL_VERIFICATION_JSON": str(RECORDS / f"{record}.json"),
+        "NUMPY_IMPL_SESSION": session.name,
+    }
+    session.run("python", "-m", "pytest", *(session.posargs or default_args), env=env)
+
+
+def _tests_session(python: str) -> None:
+    """Register "tests-<python>", parametrized by that Python's NumPy minors, so a
+    cell is named like "tests-3.12(numpy='2.5')" and "nox -s tests-3.12" runs a row."""
+
+    @nox.session(name=f"tests-{python}", python=python, default=True, tags=["tests"])
+    @nox.parametrize("numpy", numpy_minors(python))
+    def tests(session: nox.Session, numpy: str) -> None:
+        """NumPy-only suite on one (Python, NumPy) cell: oracles, fixtures, CLI (no slow runs)."""
+        _install_numpy(session, numpy)
+        session.install(*TEST_DEPS)
+        session.install("--no-deps", "-e", ".")
+        _pytest(session, f"tests-py{python}-numpy{numpy}", "-m", "not slow", "-q")
+
+
+for _python in NUMPY_RANGE:
+    _tests_session(_python)
+
+
+@nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["torch"])
+@nox.parametrize("numpy", numpy_minors(TORCH_PYTHON))
+def torch(session: nox.Session, numpy: str) -> None:
+    """The live PyTorch parity tests (pip: uv cannot see the local torch file)."""
+    _install_numpy(session, numpy)
+    # numpy is pinned by a constraint so that installing torch keeps this cell's NumPy.
+    constraint = Path(session.create_tmp()) / "numpy-pin.txt"
+    constraint.write_text(f"numpy=={numpy}.*\n")
+    session.install("-c", str(constraint), TORCH_REQUIREMENT, *TEST_DEPS)
+    session.install("--no-deps", "-e", ".")
+    _pytest(session, f"torch-py{session.python}-numpy{numpy}", "-m", "torch", "-q")
+
+
+@nox.session(python=TORCH_PYTHON, default=True, tags=["tests"])
+def slow(session: nox.Session) -> None:
+    """Slow NumPy-only checks: article mode vs the article's loop (seeds 0..9), mutations."""
+    session.install(*TEST_DEPS)
+    session.install("-e", ".")
+    _pytest(session, f"slow-py{session.python}", "-m", "slow and not torch", "-q")
+
+
+@nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["lint"])
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check), mypy (strict on numpy_impl), CITATION.cff validation."""
+    # torch for mypy to type-check reference/; pip, as in the torch session
+    session.install("ruff", "mypy", "numpy", "cffconvert", "nox", TORCH_REQUIREMENT)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+    session.run("cffconvert", "--validate", "-i", "CITATION.cff")
+
+
+@nox.session(python=False, default=False, tags=["report"])
+def report(session: nox.Session) -> None:
+    """Gather verification/*.json into one Markdown table (docs/verification.md)."""
+    session.run(
+        "python", "scripts/report.py", str(RECORDS), *(session.posargs or ["docs/verification.md"])
+    )
+
+
+@nox.session(python=TORCH_PYTHON, default=False, tags=["bench"])
+def bench(session: nox.Session) -> None:
+    """Time numpy_impl against the article's loop (scripts/bench.py)."""
+    session.install("-e", ".")
+    session.run("python", "scripts/bench.py", *session.posargs)
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -28,40 +28,43 @@ def rule_loss(x: np.ndarray, y: np.ndarray, rule: str) -> LossOfWeights:
     raise ValueError(rule)
 
 
+def _entrywise(
+    partial: Callable[[np.ndarray, np.ndarray, Tuple[int, ...], int], float],
+    w1: np.ndarray,
+    w2: np.ndarray,
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Apply partial(w1, w2, index, which) to every entry of w1 (which=0) and w2 (which=1)."""
+    grads = []
+    for which, w in enumerate((w1, w2)):
+        g = np.empty(w.shape)
+        for idx in np.ndindex(w.shape):
+            g[idx] = partial(w1, w2, idx, which)
+        grads.append(g)
+    return grads[0], grads[1]
+
+
+def _moved(
+    w1: np.ndarray, w2: np.ndarray, idx: Tuple[int, ...], which: int, step: complex
+) -> Tuple[np.ndarray, np.ndarray]:
+    """(w1, w2) with entry idx of w1 (which=0) or w2 (which=1) moved by step."""
+    moved = [w1.astype(np.result_type(w1, step)), w2.astype(np.result_type(w2, step))]
+    moved[which][idx] += step
+    return moved[0], moved[1]
+
+
 def complex_step(
     loss: LossOfWeights, w1: np.ndarray, w2: np.ndarray, h: float = 1e-200
 ) -> Tuple[np.ndarray, np.ndarray]:
-    grads = []
-    for which in (0, 1):
-        w = (w1, w2)[which]
-        g = np.empty(w.shape)
-        for idx in np.ndindex(w.shape):
-            moved = w.astype(np.complex128)
-            moved[idx] += 1j * h
-            args = (
-                (moved, w2.astype(np.complex128))
-                if which == 0
-                else (w1.astype(np.complex128), moved)
-            )
-            g[idx] = np.imag(loss(*args)) / h
-        grads.append(g)
-    return grads[0], grads[1]
+    return _entrywise(
+        lambda a, b, idx, which: float(np.imag(loss(*_moved(a, b, idx, which, 1j * h)))) / h, w1, w2
+    )
 
 
 def central_difference(
     loss: LossOfWeights, w1: np.ndarray, w2: np.ndarray, h: float = 1e-5
 ) -> Tuple[np.ndarray, np.ndarray]:
-    grads = []
-    for which in (0, 1):
-        w = (w1, w2)[which]
-        g = np.empty(w.shape)
-        for idx in np.ndindex(w.shape):
-            up, down = w.copy(), w.copy()
-            up[idx] += h
-            down[idx] -= h
-            if which == 0:
-                g[idx] = (loss(up, w2) - loss(down, w2)) / (2 * h)
-            else:
-                g[idx] = (loss(w1, up) - loss(w1, down)) / (2 * h)
-        grads.append(g)
-    return grads[0], grads[1]
+    def partial(a: np.ndarray, b: np.ndarray, idx: Tuple[int, ...], which: int) -> float:
+        up, down = loss(*_moved(a, b, idx, which, h)), loss(*_moved(a, b, idx, which, -h))
+        return float(np.real(up - down)) / (2 * h)
+
+    return _entrywise(partial, w1, w2)

@@ -26,20 +26,12 @@ def mse_floor(a2, y) -> float:
     return 0.03 * float(abs(a2 - y).sum())
 
 
-def _tensors(case):
-    return [ref.as_tensor(a) for a in case]
-
-
-@pytest.mark.parametrize("seed", range(24))
-def test_forward_and_losses_on_random_networks(seed):
-    case = random_case(seed)
-    x, y, w1, w2 = _tensors(case)
+def check_forward_and_losses(case, where):
+    x, y, w1, w2 = (ref.as_tensor(a) for a in case)
     ours = ni.forward(case.x, case.w1, case.w2)
     theirs = ref.forward(x, w1, w2)
     for name in ("z1", "a1", "z2", "a2"):
-        assert_close(
-            "forward", name, getattr(ours, name), getattr(theirs, name), RTOL, where=f"seed {seed}"
-        )
+        assert_close("forward", name, getattr(ours, name), getattr(theirs, name), RTOL, where=where)
     assert_close(
         "loss",
         "mse",
@@ -47,32 +39,19 @@ def test_forward_and_losses_on_random_networks(seed):
         ref.mse_loss(theirs.a2, y),
         RTOL,
         floor=mse_floor(ours.a2, case.y),
-        where=f"seed {seed}",
+        where=where,
     )
     assert_close(
-        "loss",
-        "bce",
-        ni.bce_loss(ours.z2, case.y),
-        ref.bce_loss(theirs.z2, y),
-        RTOL,
-        where=f"seed {seed}",
+        "loss", "bce", ni.bce_loss(ours.z2, case.y), ref.bce_loss(theirs.z2, y), RTOL, where=where
     )
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_forward_and_losses_on_random_networks(seed):
+    check_forward_and_losses(random_case(seed), f"seed {seed}")
 
 
 @pytest.mark.parametrize("seed", range(20))
 @pytest.mark.parametrize("sample", [0, 1, 2])
 def test_forward_and_losses_on_the_articles_letters(seed, sample):
-    case = letter_case(seed, sample)
-    x, y, w1, w2 = _tensors(case)
-    ours = ni.forward(case.x, case.w1, case.w2)
-    theirs = ref.forward(x, w1, w2)
-    assert_close("forward", "a2", ours.a2, theirs.a2, RTOL, where=f"seed {seed}")
-    assert_close(
-        "loss",
-        "mse",
-        ni.mse_loss(ours.a2, case.y),
-        ref.mse_loss(theirs.a2, y),
-        RTOL,
-        floor=mse_floor(ours.a2, case.y),
-    )
-    assert_close("loss", "bce", ni.bce_loss(ours.z2, case.y), ref.bce_loss(theirs.z2, y), RTOL)
+    check_forward_and_losses(letter_case(seed, sample), f"seed {seed}, letter {'ABC'[sample]}")

@@ -9,6 +9,7 @@ import pytest
 
 import numpy_impl as ni
 from numpy_impl.network import LOSS_DIVISOR
+from tests.oracles import central_difference, rule_loss
 
 # --- initialisation ---------------------------------------------------------
 
@@ -136,35 +137,19 @@ def test_bce_loss_matches_the_textbook_formula_and_stays_finite():
 # --- gradients --------------------------------------------------------------
 
 
-def _central_difference(loss_of, w, step=1e-6):
-    grad = np.zeros_like(w)
-    for idx in np.ndindex(w.shape):
-        up, down = w.copy(), w.copy()
-        up[idx] += step
-        down[idx] -= step
-        grad[idx] = (loss_of(up) - loss_of(down)) / (2 * step)
-    return grad
-
-
 @pytest.mark.parametrize(
-    ("rule", "loss"),
-    [
-        ("article", lambda fwd, y: ni.bce_loss(fwd.z2, y)),
-        ("mse", lambda fwd, y: ni.mse_loss(fwd.a2, y)),
-    ],
-    ids=["article-rule-is-bce-gradient", "mse-rule-is-mse-gradient"],
+    "rule", ["article", "mse"], ids=["article-rule-is-bce-gradient", "mse-rule-is-mse-gradient"]
 )
 @pytest.mark.parametrize("sample", [0, 1, 2])
-def test_each_rule_is_the_gradient_of_its_loss(rule, loss, sample):
-    # Central differences in float64 with step 1e-6: truncation ~ step^2 * |f'''|
-    # ~ 1e-12 and cancellation ~ eps * |L| / step ~ 1e-10, so agreement to 1e-7
-    # relative (of the largest entry) is a real check. The torch and
-    # complex-step oracles check the same far tighter.
+def test_each_rule_is_the_gradient_of_its_loss(rule, sample):
+    # Central differences (tests/oracles.py) in float64 with step 1e-6:
+    # truncation ~ step^2 * |f'''| ~ 1e-12 and cancellation ~ eps * |L| / step
+    # ~ 1e-10, so agreement to 1e-7 relative (of the largest entry) is a real
+    # check. The torch and complex-step oracles check the same far tighter.
     w1, w2 = ni.init_weights(sample, init="article")
     x, y = ni.samples()[sample]
     grads = ni.gradients(x, y, w1, w2, rule)
-    num_w1 = _central_difference(lambda w: loss(ni.forward(x, w, w2), y), w1)
-    num_w2 = _central_difference(lambda w: loss(ni.forward(x, w1, w), y), w2)
+    num_w1, num_w2 = central_difference(rule_loss(x, y, rule), w1, w2, h=1e-6)
     for ours, numeric in ((grads.w1, num_w1), (grads.w2, num_w2)):
         assert np.abs(ours - numeric).max() <= 1e-7 * np.abs(numeric).max()
 

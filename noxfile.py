@@ -105,10 +105,11 @@ def torch(session: nox.Session, numpy: str) -> None:
 
 @nox.session(python=TORCH_PYTHON, default=True, tags=["tests"])
 def slow(session: nox.Session) -> None:
-    """Slow NumPy-only checks: article mode vs the article's loop (seeds 0..9), mutations."""
+    """Slow NumPy-only checks (article mode vs the article's loop, mutations) and
+    the pictures (with matplotlib, the plot extra)."""
     session.install(*TEST_DEPS)
-    session.install("-e", ".")
-    _pytest(session, f"slow-py{session.python}", "-m", "slow and not torch", "-q")
+    session.install("-e", ".[plot]")
+    _pytest(session, f"slow-py{session.python}", "-m", "(slow or plot) and not torch", "-q")
 
 
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["lint"])

@@ -8,6 +8,10 @@ the project's tests. Quick start::
     result = numpy_impl.train()               # the article's job: 15000 epochs
     numpy_impl.predict(numpy_impl.dataset()[0], result.w1, result.w2).letters
     # ['A', 'B', 'C']
+
+Beyond the article: :mod:`numpy_impl.sweep` trains many networks at once
+(``from numpy_impl.sweep import sweep``), :mod:`numpy_impl.noisy` measures
+accuracy on letters with pixels flipped, :mod:`numpy_impl.plot` draws.
 """
 
 from numpy_impl.data import LETTERS, bitmap, dataset, parse_bitmap, render, samples
@@ -34,7 +38,7 @@ from numpy_impl.network import (
 )
 from numpy_impl.weights_file import SavedWeights, WeightsFileError, load_weights, save_weights
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ARTICLE_SETTINGS",

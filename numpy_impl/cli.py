@@ -1,4 +1,4 @@
-"""The command line: ``python -m numpy_impl train | predict | show``.
+"""The command line: ``python -m numpy_impl train | predict | show | sweep | evaluate``.
 
 Every mistake in the input ends the program with one line on stderr and exit
 status 2, before anything is written.
@@ -7,14 +7,15 @@ status 2, before anything is written.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
-from typing import Any, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 import numpy as np
 
-from numpy_impl import data, network
+from numpy_impl import data, network, noisy
 from numpy_impl.network import ARTICLE_SETTINGS, TrainingDiverged, TrainResult
 from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.weights_file import WeightsFileError, load_weights, save_weights
@@ -71,30 +72,107 @@ def _letter(text: str) -> str:
     return text.upper()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="numpy_impl", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    a = ARTICLE_SETTINGS
+def _distance(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a Hamming distance 0..30, got {text!r}"
+        ) from None
+    if not 0 <= value <= data.N_PIXELS:
+        raise argparse.ArgumentTypeError(f"a Hamming distance must be in 0..30, got {value}")
+    return value
 
-    train = commands.add_parser("train", help="train the network (default: the article's job)")
-    train.add_argument("--seed", type=_seed, default=a["seed"], help="random seed (default 0)")
-    train.add_argument(
+
+def _batch_size(text: str) -> int:
+    value = _positive_int(text)
+    if value > data.N_CLASSES:
+        raise argparse.ArgumentTypeError(f"batch size must be in 1..{data.N_CLASSES}, got {value}")
+    return value
+
+
+def _add_training_options(cmd: argparse.ArgumentParser) -> None:
+    """The settings shared by ``train`` and ``sweep``."""
+    a = ARTICLE_SETTINGS
+    cmd.add_argument("--seed", type=_seed, default=a["seed"], help="random seed (default 0)")
+    cmd.add_argument(
         "--init",
         choices=network.INITS,
         default=a["init"],
         help="article: the article's legacy draws; normal: default_rng",
     )
-    train.add_argument(
+    cmd.add_argument(
         "--rule",
         choices=network.RULES,
         default=a["rule"],
         help="article: d2 = a2 - y (BCE gradient); mse: exact MSE gradient",
     )
-    train.add_argument("--alpha", type=_alpha, default=a["alpha"], help="learning rate (0.01)")
-    train.add_argument("--epochs", type=_positive_int, default=a["epochs"], help="(15000)")
-    train.add_argument("--hidden", type=_positive_int, default=a["hidden"], help="hidden units (5)")
-    train.add_argument("--dtype", choices=network.DTYPES, default=a["dtype"])
+    cmd.add_argument("--alpha", type=_alpha, default=a["alpha"], help="learning rate (0.01)")
+    cmd.add_argument("--epochs", type=_positive_int, default=a["epochs"], help="(15000)")
+    cmd.add_argument("--hidden", type=_positive_int, default=a["hidden"], help="hidden units (5)")
+    cmd.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=1,
+        help="samples per SGD step, 1..3 (1: the article's per-sample loop; 3: full batch)",
+    )
+    cmd.add_argument("--dtype", choices=network.DTYPES, default=a["dtype"])
+
+
+def _training_settings(args: argparse.Namespace) -> Dict[str, Any]:
+    """The options of :func:`_add_training_options`, as keyword arguments."""
+    names = ("epochs", "alpha", "hidden", "rule", "init", "seed", "dtype", "batch_size")
+    return {name: getattr(args, name) for name in names}
+
+
+def _add_noise_options(cmd: argparse.ArgumentParser, default: Optional[Sequence[int]]) -> None:
+    cmd.add_argument(
+        "--distances",
+        nargs="+",
+        type=_distance,
+        default=default,
+        metavar="D",
+        help="Hamming distances of the noisy letters, 0..30"
+        + (f" (default {' '.join(map(str, default))})" if default else ""),
+    )
+    cmd.add_argument(
+        "--per-letter",
+        type=_positive_int,
+        default=noisy.DEFAULT_PER_LETTER,
+        metavar="N",
+        help="noisy bitmaps per letter and distance, when there are more (1000)",
+    )
+    cmd.add_argument(
+        "--noise-seed", type=_seed, default=0, help="seed of the random noisy bitmaps (0)"
+    )
+
+
+def _letter_or_all(text: str) -> str:
+    return "all" if text.lower() == "all" else _letter(text)
+
+
+def _output_path(option: str, path: Optional[str], suffix: str) -> None:
+    """Check, before any work is done, that ``path`` can be written."""
+    if path is None:
+        return
+    if not path.endswith(suffix):
+        raise UsageError(f"{option} must name a {suffix} file, got {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option}: no such folder: {folder}")
+    if suffix == ".png":
+        from numpy_impl.plot import _pyplot
+
+        _pyplot()  # raises PlottingUnavailable now rather than after training
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="numpy_impl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    train = commands.add_parser("train", help="train the network (default: the article's job)")
+    _add_training_options(train)
     train.add_argument("--save", metavar="PATH.npz", help="write weights, loss and settings")
+    train.add_argument("--plot", metavar="PATH.png", help="draw the loss curve into a PNG")
     train.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     predict = commands.add_parser("predict", help="run saved weights on the letters or a bitmap")
@@ -105,10 +183,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIGITS",
         help="30 digits 0/1, or 5 rows of 6 (e.g. 001100 010010 ...)",
     )
+    predict.add_argument(
+        "--hidden-png", metavar="PATH.png", help="draw each hidden unit's input weights"
+    )
 
     show = commands.add_parser("show", help="draw a letter in the terminal (or a PNG)")
-    show.add_argument("letter", type=_letter, help="A, B or C")
+    show.add_argument("letter", type=_letter_or_all, help="A, B, C or all")
     show.add_argument("--png", metavar="PATH.png", help="also draw it with matplotlib")
+
+    sweep = commands.add_parser(
+        "sweep", help="train K networks from seeds seed..seed+K-1 at once, and count"
+    )
+    sweep.add_argument(
+        "--networks", type=_positive_int, required=True, metavar="K", help="how many networks"
+    )
+    _add_training_options(sweep)
+    sweep.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    sweep.add_argument(
+        "--plot", metavar="PATH.png", help="final-loss histogram and fraction learned vs epoch"
+    )
+    _add_noise_options(sweep, default=None)
+
+    evaluate = commands.add_parser("evaluate", help="accuracy of saved weights on noisy letters")
+    evaluate.add_argument("--weights", required=True, metavar="PATH.npz")
+    _add_noise_options(evaluate, default=noisy.DEFAULT_DISTANCES)
+    evaluate.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 
@@ -122,23 +221,15 @@ def _print_predictions(
 
 
 def _cmd_train(args: argparse.Namespace, out: TextIO) -> None:
-    if args.save:
-        if not args.save.endswith(".npz"):
-            raise UsageError(f"--save must name a .npz file, got {args.save!r}")
-        folder = os.path.dirname(os.path.abspath(args.save))
-        if not os.path.isdir(folder):
-            raise UsageError(f"--save: no such folder: {folder}")
-    result: TrainResult = network.train(
-        epochs=args.epochs,
-        alpha=args.alpha,
-        hidden=args.hidden,
-        rule=args.rule,
-        init=args.init,
-        seed=args.seed,
-        dtype=args.dtype,
-    )
+    _output_path("--save", args.save, ".npz")
+    _output_path("--plot", args.plot, ".png")
+    result: TrainResult = network.train(**_training_settings(args))
     if args.save:
         save_weights(args.save, result)
+    if args.plot:
+        from numpy_impl.plot import save_loss_png
+
+        save_loss_png(result.loss, args.plot, title=_describe(result.settings))
     if args.quiet:
         return
     for epoch in range(0, args.epochs, PRINT_EVERY):
@@ -148,6 +239,8 @@ def _cmd_train(args: argparse.Namespace, out: TextIO) -> None:
     _print_predictions(letters, list(data.LETTERS), result.w1, result.w2, out)
     if args.save:
         print(f"saved to {args.save}", file=out)
+    if args.plot:
+        print(f"loss curve drawn in {args.plot}", file=out)
 
 
 def _cmd_predict(args: argparse.Namespace, out: TextIO) -> None:
@@ -161,22 +254,134 @@ def _cmd_predict(args: argparse.Namespace, out: TextIO) -> None:
     else:
         rows, _ = data.dataset()
         names = list(data.LETTERS)
+    _output_path("--hidden-png", args.hidden_png, ".png")
     saved = load_weights(args.weights)
     _print_predictions(rows, names, saved.w1, saved.w2, out)
+    if args.hidden_png:
+        from numpy_impl.plot import save_hidden_png
+
+        save_hidden_png(saved.w1, saved.w2, args.hidden_png)
+        print(f"hidden units drawn in {args.hidden_png}", file=out)
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> None:
-    pixels = data.bitmap(args.letter)
+    _output_path("--png", args.png, ".png")
+    letters = data.LETTERS if args.letter == "all" else (args.letter,)
     if args.png:
-        from numpy_impl.plot import save_bitmap_png
+        from numpy_impl.plot import save_bitmap_png, save_letters_png
 
-        save_bitmap_png(pixels, args.png, title=f"the letter {args.letter}")
-    print(data.render(pixels), file=out)
+        if args.letter == "all":
+            save_letters_png(args.png)
+        else:
+            save_bitmap_png(data.bitmap(args.letter), args.png, title=f"the letter {args.letter}")
+    print("\n\n".join(data.render(data.bitmap(letter)) for letter in letters), file=out)
+
+
+def _describe(settings: Dict[str, Any]) -> str:
+    keys = ("rule", "init", "seed", "alpha", "hidden", "batch_size", "epochs")
+    return ", ".join(f"{k.replace('_', ' ')} {settings[k]}" for k in keys if k in settings)
+
+
+def _noise_table(results: Dict[int, Any], weights: Optional[np.ndarray], out: TextIO) -> None:
+    """Print accuracy per distance; ``weights`` selects which networks a mean is over."""
+    for d, (count, acc) in results.items():
+        acc = np.atleast_1d(acc)
+        line = f"  distance {d:>2}: {count:>5} bitmaps, accuracy {acc.mean():.4f}"
+        if len(acc) > 1:
+            line += " (mean over all networks"
+            if weights is not None and weights.any():
+                line += f"; {acc[weights].mean():.4f} over those that learned"
+            line += ")"
+        print(line, file=out)
+
+
+def _noise_json(results: Dict[int, Any]) -> Dict[str, Any]:
+    return {
+        str(d): {"bitmaps": count, "accuracy": float(np.mean(acc))}
+        for d, (count, acc) in results.items()
+    }
+
+
+def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
+    from numpy_impl.sweep import sweep, terminal_progress
+
+    _output_path("--plot", args.plot, ".png")
+    if args.seed + args.networks - 1 > 2**32 - 1:
+        raise UsageError(f"seeds {args.seed}..{args.seed + args.networks - 1} run past 2**32 - 1")
+    progress = terminal_progress(args.epochs) if sys.stderr.isatty() else None
+    result = sweep(networks=args.networks, progress=progress, **_training_settings(args))
+    summary = result.summary()
+    noise = None
+    if args.distances:
+        noise = noisy.evaluate(
+            result.w1, result.w2, args.distances, args.per_letter, args.noise_seed
+        )
+        summary["noisy_accuracy"] = _noise_json(noise)
+        learned = result.learned
+        summary["noisy_accuracy_learned"] = {
+            str(d): float(np.mean(acc[learned])) if learned.any() else None
+            for d, (_, acc) in noise.items()
+        }
+    if args.plot:
+        from numpy_impl.plot import save_sweep_png
+
+        save_sweep_png(
+            result.final_loss,
+            result.first_correct,
+            args.epochs,
+            args.plot,
+            title=f"{args.networks} networks: {_describe(result.settings)}",
+        )
+    if args.json:
+        print(json.dumps(summary), file=out)
+        return
+    k = args.networks
+    print(
+        f"sweep of {k} networks (seeds {args.seed}..{args.seed + k - 1}): "
+        f"{_describe(result.settings)}",
+        file=out,
+    )
+    print(
+        f"learned all three letters: {int(result.learned.sum())} of {k} "
+        f"({100 * summary['fraction_learned']:.1f}%); diverged: {summary['diverged']}",
+        file=out,
+    )
+    quantiles = summary["final_loss_quantiles"]
+    if quantiles["0.5"] is not None:
+        shown = "  ".join(f"q{q} {v:.3g}" for q, v in quantiles.items())
+        print(f"final loss quantiles: {shown}", file=out)
+    first = summary["first_correct_epoch"]
+    print(
+        f"first epoch with all three right: median {first['median']}, max {first['max']}, "
+        f"never {first['never']}",
+        file=out,
+    )
+    if noise is not None:
+        print("accuracy on noisy letters:", file=out)
+        _noise_table(noise, result.learned, out)
+    if args.plot:
+        print(f"drawn in {args.plot}", file=out)
+
+
+def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> None:
+    saved = load_weights(args.weights)
+    results = noisy.evaluate(saved.w1, saved.w2, args.distances, args.per_letter, args.noise_seed)
+    if args.json:
+        print(json.dumps(_noise_json(results)), file=out)
+        return
+    print(f"accuracy of {args.weights} on letters with pixels flipped:", file=out)
+    _noise_table(results, None, out)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 training diverged, 2 bad input)."""
-    commands = {"train": _cmd_train, "predict": _cmd_predict, "show": _cmd_show}
+    commands = {
+        "train": _cmd_train,
+        "predict": _cmd_predict,
+        "show": _cmd_show,
+        "sweep": _cmd_sweep,
+        "evaluate": _cmd_evaluate,
+    }
     try:
         args = build_parser().parse_args(argv)
         commands[args.command](args, sys.stdout)

@@ -13,12 +13,15 @@ Notation (one sample; h is the hidden size, 5 in the article)::
 Every function also takes a batch of n rows, x of shape (n, 30): losses and
 gradients are then sums over the rows.
 
-Two notes on speed. The arrays are tiny, so training time is mostly NumPy's
+Three notes on speed. The arrays are tiny, so training time is mostly NumPy's
 cost per call, not arithmetic (measured in scripts/bench.py):
 * ``a.dot(b)`` is the matrix product ``a @ b`` with about half its call cost;
 * a Python number in an array expression, like the 1 in ``1 + e``, is
   converted on every call, which costs as much as the addition itself; the
-  hot functions use ready-made 0-d constants instead (``_CONSTANTS``).
+  hot functions use ready-made 0-d constants instead (``_CONSTANTS``);
+* the training loop keeps each step's output a2 and computes the whole loss
+  history after the loop in one array expression, instead of calling
+  :func:`mse_loss` (four NumPy calls) on every step.
 """
 
 from __future__ import annotations
@@ -255,7 +258,9 @@ def sgd_step(w1: Array, w2: Array, grads: Gradients, alpha: Any) -> Tuple[Array,
     ``alpha`` is a number, or (as the training loop passes it, to save a
     conversion per call) a 0-d array of the weights' dtype.
     """
-    return w1 - alpha * grads.w1, w2 - alpha * grads.w2
+    # (grad * alpha rather than alpha * grad: the same numbers, and NumPy
+    # dispatches it faster when alpha is a 0-d array)
+    return w1 - grads.w1 * alpha, w2 - grads.w2 * alpha
 
 
 class TrainingDiverged(ArithmeticError):
@@ -286,24 +291,36 @@ def train(
     init: str = "article",
     seed: int = 0,
     dtype: DTypeLike = "float64",
+    batch_size: int = 1,
     weights: Optional[Tuple[Array, Array]] = None,
     data: Optional[Tuple[Array, Array]] = None,
 ) -> TrainResult:
     """Train by per-sample SGD, the article's way. The defaults are its job.
 
     Every epoch visits the samples in a fixed order (A, B, C), no shuffling.
-    For each sample: forward pass, its MSE loss (with the weights before the
-    update), gradients under ``rule``, one SGD step. The epoch's loss is the
-    mean of its per-sample losses.
+    For each sample: forward pass, gradients under ``rule``, one SGD step.
+    The sample's MSE loss is that of the forward pass, i.e. with the weights
+    before its update (the loop keeps the output a2 and computes the loss,
+    exactly as :func:`mse_loss` does, after the loop). The epoch's loss is
+    the mean of its per-sample losses.
+
+    ``batch_size=b`` groups consecutive samples into mini-batches (A, B | C
+    for b = 2; A, B, C together for b = 3, full batch) and takes one step per
+    batch. A batch's gradient is the SUM of its samples' gradients (what
+    :func:`gradients` returns for several rows), so one epoch moves the weights
+    about as far whatever b is; every sample's loss is still taken with the
+    weights before its batch's step. b = 1 is the article's loop.
 
     ``weights=(w1, w2)`` starts from given weights instead of drawing them
     (``init``, ``seed`` and ``hidden`` then only describe them);
     ``data=(X, Y)``, of shapes (n, 30) and (n, 3), replaces the three letters.
 
-    Raises :class:`TrainingDiverged`, naming the epoch, when a loss or a
-    weight becomes NaN or infinite; ``ValueError`` for a bad setting.
+    Raises :class:`TrainingDiverged`, naming the first epoch whose loss is NaN
+    or infinite (looked for every ``DIVERGENCE_CHECK`` epochs, so a diverging
+    run stops soon after); ``ValueError`` for a bad setting.
     """
     epochs = _check_int("epochs", epochs, low=1)
+    batch_size = _check_int("batch_size", batch_size, low=1)
     alpha = _check_alpha(alpha)
     rule = _check_choice("rule", rule, RULES)
     dt = _check_dtype(dtype)
@@ -324,7 +341,13 @@ def train(
             f"shapes do not fit: x {xs.shape}, y {ys.shape}, w1 {w1.shape}, w2 {w2.shape}"
             " (need x (n, d), y (n, k), w1 (d, h), w2 (h, k))"
         )
-    pairs = [(xs[i : i + 1], ys[i : i + 1]) for i in range(len(xs))]  # rows (1, 30), (1, 3)
+    if batch_size > len(xs):
+        raise ValueError(
+            f"batch_size must be in 1..{len(xs)} (the number of samples), got {batch_size}"
+        )
+    b = batch_size
+    # the batches in their fixed order, rows (b, 30) and (b, 3); b = 1: one sample each
+    batches = [(xs[i : i + b], ys[i : i + b]) for i in range(0, len(xs), b)]
     settings = {
         "epochs": epochs,
         "alpha": alpha,
@@ -333,26 +356,59 @@ def train(
         "init": init,
         "seed": seed,
         "dtype": dt.name,
+        "batch_size": batch_size,
     }
 
     step_size = np.asarray(alpha, dtype=dt)  # 0-d: see the note on speed at the top
-    losses = np.empty((epochs, len(pairs)))
+    # The network's outputs a2, batch after batch, each taken before its step.
+    # The losses are computed from these after the loop, all epochs in one
+    # array expression, rather than by four small NumPy calls on every step
+    # (see the note on speed at the top).
+    outputs: List[Array] = []
     # A run that blows up (say alpha = 1e300) would overflow inside NumPy; the
-    # warning is silenced here because the NaN or inf it leads to is caught
-    # below and reported with its epoch.
+    # warning is silenced here because the NaN it leads to is caught below
+    # (within DIVERGENCE_CHECK epochs) and reported with its epoch.
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
-            for i, (x, y) in enumerate(pairs):
+            for x, y in batches:
                 fwd = forward(x, w1, w2)
-                loss = mse_loss(fwd.a2, y)  # taken before this sample's update
-                if not math.isfinite(loss):
-                    raise TrainingDiverged(f"loss became {loss} at epoch {epoch} (alpha={alpha:g})")
-                losses[epoch, i] = loss
+                outputs.append(fwd.a2)  # before this step
                 grads = backward(x, y, w2, fwd, rule)  # from the weights before the step
                 w1, w2 = sgd_step(w1, w2, grads, step_size)
-    if not (np.isfinite(w1).all() and np.isfinite(w2).all()):
+            if epoch % DIVERGENCE_CHECK == 0 or epoch == epochs - 1:
+                _stop_if_diverged(outputs, len(batches), ys, epoch, alpha)
+    if not (np.isfinite(w1).all() and np.isfinite(w2).all()):  # the very last step overflowed
         raise TrainingDiverged(f"weights became infinite by epoch {epochs - 1} (alpha={alpha:g})")
-    return TrainResult(w1=w1, w2=w2, loss=losses.mean(axis=1), settings=settings)
+    seen = np.concatenate(outputs).reshape(epochs, len(xs), -1)  # seen[epoch, sample]: a2
+    # each sample's MSE, sum((a2 - y)^2) / 3 as mse_loss computes it; an
+    # epoch's loss is the mean over its samples
+    sample_losses = np.square(seen - ys).sum(axis=2) / LOSS_DIVISOR  # (epochs, n)
+    loss = sample_losses.astype(np.float64).mean(axis=1)
+    return TrainResult(w1=w1, w2=w2, loss=loss, settings=settings)
+
+
+#: How often (in epochs) training looks for a loss that became NaN or infinite.
+DIVERGENCE_CHECK = 100
+
+
+def _stop_if_diverged(
+    outputs: List[Array], per_epoch: int, ys: Array, epoch: int, alpha: float
+) -> None:
+    """Raise TrainingDiverged, naming the first epoch whose loss is not finite.
+
+    ``outputs`` holds ``per_epoch`` batch outputs per epoch, up to ``epoch``;
+    the last DIVERGENCE_CHECK + 1 epochs are looked at. The outputs lie in
+    [0, 1], so a loss is NaN or infinite exactly when an output is NaN (after
+    weights overflowed to infinity).
+    """
+    since = max(0, epoch - DIVERGENCE_CHECK)
+    recent = np.concatenate(outputs[since * per_epoch :]).reshape(epoch + 1 - since, -1)
+    finite = np.isfinite(recent).all(axis=1)  # per epoch
+    if finite.all():
+        return
+    first = since + int(np.argmin(finite))  # the first False
+    loss = float(np.square(recent[first - since] - ys.ravel()).sum() / LOSS_DIVISOR)
+    raise TrainingDiverged(f"loss became {loss} at epoch {first} (alpha={alpha:g})")
 
 
 # --- 7. Prediction ----------------------------------------------------------

@@ -50,3 +50,157 @@ def save_bitmap_png(pixels: Any, path: os.PathLike[str] | str, title: str = "") 
     fig.tight_layout()
     fig.savefig(os.fspath(path), dpi=100)
     plt.close(fig)
+
+
+def save_letters_png(path: os.PathLike[str] | str) -> None:
+    """The three training letters side by side, as the article draws them."""
+    from numpy_impl.data import LETTERS, bitmap
+
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(LETTERS), figsize=(7, 2.6))
+    for ax, letter in zip(axes, LETTERS):
+        ax.imshow(bitmap(letter), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(f"{letter}: label {LETTERS.index(letter)}")
+        ax.set_xticks(range(COLS))
+        ax.set_yticks(range(ROWS))
+    fig.suptitle("The training set: three 5 x 6 bitmaps (ink = 1, white)")
+    _save(fig, path)
+
+
+def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> None:
+    """The per-epoch loss of a training run, on a log scale."""
+    plt = _pyplot()
+    loss = np.asarray(loss, dtype=float)
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    ax.semilogy(np.arange(len(loss)), loss, color="tab:blue")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("epoch loss (MSE, mean over A, B, C)")
+    ax.set_title("Training loss" + (f"\n{title}" if title else ""), fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    _save(fig, path)
+
+
+def save_hidden_png(w1: Any, w2: Any, path: os.PathLike[str] | str) -> None:
+    """What each hidden unit looks for: its 30 input weights drawn as a 5x6 image.
+
+    Red pixels push the unit on when inked, blue ones push it off (one colour
+    scale for all units, centred on 0). Under each image: the unit's outgoing
+    weights to the outputs A, B and C.
+    """
+    from numpy_impl.data import LETTERS
+
+    plt = _pyplot()
+    w1 = np.asarray(w1, dtype=float)
+    w2 = np.asarray(w2, dtype=float)
+    hidden = w1.shape[1]
+    limit = float(np.abs(w1).max()) or 1.0
+    fig, axes = plt.subplots(1, hidden, figsize=(2.2 * hidden + 1.2, 3.0), squeeze=False)
+    image = None
+    for j, ax in enumerate(axes[0]):
+        image = ax.imshow(w1[:, j].reshape(ROWS, COLS), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"hidden unit {j}")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        out = ", ".join(f"{letter} {w2[j, c]:+.1f}" for c, letter in enumerate(LETTERS))
+        ax.set_xlabel(f"to {out}", fontsize=8)
+    fig.colorbar(image, ax=list(axes[0]), shrink=0.8, label="input weight w1")
+    fig.suptitle("Hidden units: input weights as 5 x 6 images")
+    fig.savefig(os.fspath(path), dpi=100, bbox_inches="tight")
+    plt.close(fig)
+
+
+def save_gradient_heatmaps(
+    ours: Any, reference: Any, path: os.PathLike[str] | str, names: Any = ("ours", "reference")
+) -> None:
+    """Heat maps of the w1 and w2 gradients: ours, the reference's, and ours - reference.
+
+    ``ours`` and ``reference`` are (g1, g2) pairs of shapes (30, h) and (h, 3).
+    w1's gradient is drawn transposed, (h, 30), so the picture is wide, not tall.
+    """
+    plt = _pyplot()
+    fig, axes = plt.subplots(2, 3, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 3, 3]})
+    for row, (layer, g_ours, g_ref) in enumerate(zip(("w1", "w2"), ours, reference)):
+        a = np.asarray(g_ours, dtype=float)
+        b = np.asarray(g_ref, dtype=float)
+        if layer == "w1":
+            a, b = a.T, b.T
+        limit = float(max(np.abs(a).max(), np.abs(b).max())) or 1.0
+        diff = a - b
+        dlimit = float(np.abs(diff).max()) or 1e-300
+        panels = (
+            (a, f"dL/d{layer}, {names[0]}", limit),
+            (b, f"dL/d{layer}, {names[1]}", limit),
+            (diff, f"{names[0]} - {names[1]} (max {np.abs(diff).max():.1e})", dlimit),
+        )
+        for ax, (values, title, lim) in zip(axes[row], panels):
+            image = ax.imshow(values, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
+            ax.set_title(title, fontsize=10)
+            ax.set_ylabel("hidden unit")
+            ax.set_yticks(range(values.shape[0]))
+            if layer == "w1":
+                ax.set_xlabel("input pixel (row-major, 0..29)")
+            else:
+                ax.set_xticks(range(values.shape[1]), ["A", "B", "C"][: values.shape[1]])
+                ax.set_xlabel("output")
+            fig.colorbar(image, ax=ax, format="%.1e")
+    fig.suptitle("Weight gradients, side by side")
+    _save(fig, path)
+
+
+def save_drift_png(
+    epochs: Any, drifts: Any, path: os.PathLike[str] | str, tolerance: float = 0.0
+) -> None:
+    """How far two trainings drift apart: relative differences vs epoch, log scale.
+
+    ``drifts`` maps a name (say "w1") to one value per entry of ``epochs``.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    for name, values in drifts.items():
+        values = np.asarray(values, dtype=float)
+        # a difference of exactly 0 cannot be drawn on a log scale: shown at 1e-18
+        ax.semilogy(epochs, np.maximum(values, 1e-18), marker=".", label=name)
+    if tolerance:
+        ax.axhline(tolerance, color="black", linestyle="--", label=f"tolerance {tolerance:g}")
+    ax.set_xlabel("epochs trained")
+    ax.set_ylabel("relative difference, numpy_impl vs PyTorch")
+    ax.set_title("Drift between the two implementations")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    _save(fig, path)
+
+
+def save_sweep_png(
+    final_loss: Any, first_correct: Any, epochs: int, path: os.PathLike[str] | str, title: str = ""
+) -> None:
+    """A seed sweep: histogram of final losses, and the fraction learned vs epoch."""
+    plt = _pyplot()
+    final_loss = np.asarray(final_loss, dtype=float)
+    first = np.asarray(first_correct)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    finite = final_loss[np.isfinite(final_loss) & (final_loss > 0)]
+    if len(finite):
+        bins = np.logspace(np.log10(finite.min()), np.log10(finite.max()) + 1e-9, 40)
+        left.hist(finite, bins=bins, color="tab:blue")
+    left.set_xscale("log")
+    left.set_xlabel("final loss (last epoch)")
+    left.set_ylabel("networks")
+    left.set_title(f"Final losses of {len(final_loss)} networks")
+    grid = np.arange(epochs + 1)
+    reached = np.sort(first[first >= 0])
+    learned = np.searchsorted(reached, grid, side="left") / len(first)
+    right.plot(grid, learned, color="tab:green")
+    right.set_ylim(0, 1.02)
+    right.set_xlabel("epoch")
+    right.set_ylabel("fraction classifying A, B, C right")
+    right.set_title("First epoch with all three right")
+    right.grid(True, alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    _save(fig, path)
+
+
+def _save(fig: Any, path: os.PathLike[str] | str) -> None:
+    fig.tight_layout()
+    fig.savefig(os.fspath(path), dpi=100)
+    _pyplot().close(fig)

@@ -2,7 +2,7 @@
 
 The file holds ``w1`` (30, h), ``w2`` (h, 3), the per-epoch ``loss`` history
 and one 0-d array for each setting of the run (seed, init, rule, alpha,
-epochs, hidden, dtype) plus ``numpy_version``.
+epochs, hidden, dtype, batch_size) plus ``numpy_version``.
 """
 
 from __future__ import annotations

@@ -171,6 +171,7 @@ def train(
     init: str = "article",
     seed: int = 0,
     dtype: Any = "float64",
+    batch_size: int = 1,
     weights: Optional[Tuple[np.ndarray, np.ndarray]] = None,
 ) -> TrainResult:
     """One network, the article's loop, step by step (slow: several seconds for
@@ -181,6 +182,7 @@ def train(
         epochs=epochs,
         alpha=alpha,
         dtype=dtype,
+        batch_size=batch_size,
     )
     return result[0]
 
@@ -193,6 +195,7 @@ def train_many(
     alpha: float = 0.01,
     dtype: Any = "float64",
     checkpoint_every: int = 0,
+    batch_size: int = 1,
 ) -> List[TrainResult]:
     """Train several networks side by side, each exactly by the article's loop.
 
@@ -204,7 +207,9 @@ def train_many(
     of that sum with respect to network k's weights is exactly its own gradient.
 
     Per-sample SGD in the order A, B, C; each sample's MSE is recorded before
-    its update; an epoch's loss is the mean of the three. With
+    its update; an epoch's loss is the mean of the three. ``batch_size = b``
+    takes one step per b consecutive samples, its objective the sum of their
+    losses (so autograd's gradient is the sum of theirs). With
     ``checkpoint_every = n`` the weights after every n epochs are kept too.
     """
     dtype = _TORCH_DTYPES.get(dtype, dtype)
@@ -212,36 +217,48 @@ def train_many(
         raise ValueError("one rule per network")
     w1 = torch.stack([as_tensor(s[0], dtype) for s in starts])
     w2 = torch.stack([as_tensor(s[1], dtype) for s in starts])
+    if len(starts) == 1:  # one network: plain 2-D matrices (torch's batched matmul costs more)
+        w1, w2 = w1[0], w2[0]
     if not set(rules) <= {"article", "mse"}:
         raise ValueError(f"unknown rule in {rules!r}")
     art = torch.tensor([k for k, r in enumerate(rules) if r == "article"], dtype=torch.long)
     mse = torch.tensor([k for k, r in enumerate(rules) if r == "mse"], dtype=torch.long)
     x_all, y_all = numpy_impl.dataset()
-    pairs = [
-        (as_tensor(x_all[i : i + 1], dtype), as_tensor(y_all[i : i + 1], dtype))
-        for i in range(len(x_all))
+    b = batch_size
+    pairs = [  # the batches, rows (b, 30) and (b, 3)
+        (as_tensor(x_all[i : i + b], dtype), as_tensor(y_all[i : i + b], dtype))
+        for i in range(0, len(x_all), b)
     ]
-    losses = torch.empty((epochs, len(pairs), len(starts)), dtype=torch.float64)
+    recorded: List[Tensor] = []  # each step's (K,) summed MSE of its batch
     kept: List[Dict[int, Tuple[np.ndarray, np.ndarray]]] = [{} for _ in starts]
     for epoch in range(epochs):
-        for i, (x, y) in enumerate(pairs):
+        for x, y in pairs:
             w1.requires_grad_(True)
             w2.requires_grad_(True)
-            fwd = forward(x, w1, w2)  # x (1, 30) broadcasts over the K networks
-            per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(1, 2)) / LOSS_DIVISOR
-            objective = per_net_mse[mse].sum()
-            if len(art):
-                z2 = fwd.z2[art]
-                objective = objective + bce_loss(z2, y)  # summed over its networks
+            fwd = forward(x, w1, w2)  # x (b, 30) broadcasts over the K networks
+            if not len(art):  # every network follows "mse": its MSE is the objective
+                per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(-2, -1)) / LOSS_DIVISOR
+                objective = per_net_mse.sum()
+            else:
+                with torch.no_grad():  # only recorded (saves autograd some work)
+                    per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(-2, -1)) / LOSS_DIVISOR
+                if not len(mse):  # every network follows "article"
+                    objective = bce_loss(fwd.z2, y)
+                else:
+                    mse_part = ((fwd.a2[mse] - y) ** 2).sum() / LOSS_DIVISOR
+                    objective = mse_part + bce_loss(fwd.z2[art], y)
             g1, g2 = torch.autograd.grad(objective, (w1, w2))
-            losses[epoch, i] = per_net_mse.detach()
+            recorded.append(per_net_mse.detach())
             with torch.no_grad():
                 w1 = w1 - alpha * g1
                 w2 = w2 - alpha * g2
         if checkpoint_every and (epoch + 1) % checkpoint_every == 0:
+            s1, s2 = _stacked(w1, len(starts)), _stacked(w2, len(starts))
             for k in range(len(starts)):
-                kept[k][epoch + 1] = (w1[k].double().numpy(), w2[k].double().numpy())
-    history = losses.mean(dim=1).numpy()
+                kept[k][epoch + 1] = (s1[k].double().numpy(), s2[k].double().numpy())
+    w1, w2 = _stacked(w1.detach(), len(starts)), _stacked(w2.detach(), len(starts))
+    losses = torch.stack(recorded).reshape(epochs, len(pairs), len(starts)).double()
+    history = (losses.sum(dim=1) / len(x_all)).numpy()  # mean of the per-sample losses
     return [
         TrainResult(
             w1[k].detach().double().numpy(),
@@ -251,6 +268,11 @@ def train_many(
         )
         for k in range(len(starts))
     ]
+
+
+def _stacked(w: Tensor, networks: int) -> Tensor:
+    """Weights as (K, rows, cols), whether kept stacked or as one 2-D matrix."""
+    return w.reshape(networks, *w.shape[-2:])
 
 
 # --- 7. Prediction ----------------------------------------------------------

@@ -1,17 +1,27 @@
 """Time numpy_impl's training against the article's loop, side by side in one run.
 
-    python scripts/bench.py [--repeats 5] [--epochs 15000]
+    python scripts/bench.py [--repeats 5] [--epochs 15000] [--networks 1000]
 
-Each repeat runs the two trainings back to back (in alternating order), so
-both see the same machine load; the figures are medians over the repeats.
-Also times the whole ``python -m numpy_impl train`` command (interpreter
-start-up included) and the per-call cost of ``a @ b`` vs ``a.dot(b)`` on the
-network's tiny arrays, the reason network.py uses ``.dot``.
+Each repeat runs the trainings back to back (in alternating order), so all
+see the same machine load; the figures are medians over the repeats:
+
+* numpy_impl.train vs the article's loop (tests/article_transcript.py), one
+  network each: the speed-up;
+* the seed sweep (numpy_impl.sweep) of --networks networks vs the article's
+  loop run one network at a time: the per-network throughput ratio;
+* the whole ``python -m numpy_impl train`` command (interpreter start-up
+  included);
+* the peak memory of ``python -m numpy_impl sweep --networks 10000`` (a
+  child process; the sweep keeps no per-epoch arrays, so its memory does not
+  grow with the epochs, and a short run measures it);
+* the per-call cost of ``a @ b`` vs ``a.dot(b)`` on the network's tiny arrays,
+  the reason network.py uses ``.dot``.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import numpy_impl  # noqa: E402
+from numpy_impl.sweep import sweep  # noqa: E402
 from tests.article_transcript import article_training  # noqa: E402
 
 
@@ -39,13 +50,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=15000)
+    parser.add_argument("--networks", type=int, default=1000, help="networks in the sweep")
+    parser.add_argument("--memory-networks", type=int, default=10000)
     args = parser.parse_args()
-    if args.repeats < 1 or args.epochs < 1:
-        parser.error("--repeats and --epochs must be >= 1")
+    if min(args.repeats, args.epochs, args.networks, args.memory_networks) < 1:
+        parser.error("--repeats, --epochs and the network counts must be >= 1")
 
     runs: Dict[str, Callable[[], object]] = {
         "article loop (transcript)": lambda: article_training(0, args.epochs),
         "numpy_impl.train": lambda: numpy_impl.train(epochs=args.epochs),
+        "sweep": lambda: sweep(networks=args.networks, epochs=args.epochs),
     }
     times: Dict[str, List[float]] = {name: [] for name in runs}
     for repeat in range(args.repeats):
@@ -66,8 +80,32 @@ def main() -> int:
         spread = ", ".join(f"{s:.3f}" for s in t)
         print(f"  {name:28s} {medians[name]:7.3f} s   (runs: {spread})")
     ratio = medians["article loop (transcript)"] / medians["numpy_impl.train"]
-    print(f"  speed-up of numpy_impl over the article's loop: {ratio:.2f}x")
+    # the same, repeat by repeat: each pair ran back to back, so a load that
+    # drifts over the run cancels out of each ratio
+    paired = statistics.median(
+        a / b for a, b in zip(times["article loop (transcript)"], times["numpy_impl.train"])
+    )
+    print(
+        f"  speed-up of numpy_impl over the article's loop: {ratio:.2f}x "
+        f"(ratio of medians); {paired:.2f}x (median of the paired ratios)"
+    )
     print(f"  whole command 'python -m numpy_impl train': {statistics.median(cli):.3f} s")
+    per_network = medians["sweep"] / args.networks
+    throughput = medians["article loop (transcript)"] / per_network
+    print(
+        f"  sweep of {args.networks} networks: {per_network * 1e3:.2f} ms per network, "
+        f"throughput {throughput:.0f}x the article's loop run one network at a time"
+    )
+    memory = [
+        sys.executable, "-m", "numpy_impl", "sweep", "--networks", str(args.memory_networks),
+        "--epochs", "20", "--json", "--distances", "0", "1", "2", "3", "4", "5",
+    ]  # fmt: skip
+    subprocess.run(memory, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest child so far
+    print(
+        f"  peak memory of a sweep of {args.memory_networks} networks "
+        f"(with the noisy-letter evaluation): {peak_kib / 1024:.0f} MiB"
+    )
 
     x, w1, w2 = np.ones((1, 30)), np.ones((30, 5)), np.ones((5, 3))
     calls = {

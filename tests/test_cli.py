@@ -85,6 +85,7 @@ def test_save_then_predict_round_trip(capsys, tmp_path):
         "init": "normal",
         "seed": 5,
         "dtype": "float64",
+        "batch_size": 1,
         "numpy_version": np.__version__,
     }
     status, out, _ = run(capsys, "predict", "--weights", str(path))
@@ -155,6 +156,20 @@ def test_show_letter(capsys):
         ([], "required: command"),
         (["fly"], "invalid choice: 'fly'"),
         (["predict"], "required: --weights"),
+        (["train", "--batch-size", "4"], "batch size must be in 1..3, got 4"),
+        (["train", "--batch-size", "0"], "expected an integer >= 1, got 0"),
+        (["sweep"], "required: --networks"),
+        (["sweep", "--networks", "0"], "expected an integer >= 1, got 0"),
+        (["sweep", "--networks", "-5"], "expected an integer >= 1, got -5"),
+        (["sweep", "--networks", "3", "--batch-size", "4"], "batch size must be in 1..3"),
+        (["sweep", "--networks", "3", "--distances", "31"], "must be in 0..30, got 31"),
+        (["sweep", "--networks", "3", "--distances", "-1"], "must be in 0..30, got -1"),
+        (["sweep", "--networks", "3", "--seed", str(2**32 - 2)], "run past 2**32 - 1"),
+        (["sweep", "--networks", "3", "--plot", "out.jpg"], "--plot must name a .png"),
+        (["evaluate"], "required: --weights"),
+        (["evaluate", "--weights", "w.npz", "--distances", "40"], "must be in 0..30, got 40"),
+        (["evaluate", "--weights", "nowhere.npz"], "no such weights file"),
+        (["train", "--plot", "loss.pdf"], "--plot must name a .png"),
     ],
 )
 def test_bad_options(capsys, argv, fragment):
@@ -285,3 +300,114 @@ def test_python_dash_m_exit_statuses():
         check=True,
     )
     assert good.stdout == ni.render(ni.bitmap("C")) + "\n"
+
+
+# --- the sweep, noisy letters, and pictures ---------------------------------
+
+
+def test_sweep_prints_its_answers(capsys):
+    from numpy_impl.sweep import sweep
+
+    status, out, err = run(capsys, "sweep", "--networks", "12", "--epochs", "400", "--seed", "3")
+    assert status == 0 and err == ""  # no progress bar: stderr is not a terminal
+    expected = sweep(networks=12, epochs=400, seed=3)
+    lines = out.splitlines()
+    assert lines[0].startswith("sweep of 12 networks (seeds 3..14)")
+    learned = int(expected.learned.sum())
+    assert lines[1].startswith(f"learned all three letters: {learned} of 12")
+    median = expected.summary()["final_loss_quantiles"]["0.5"]
+    assert f"q0.5 {median:.3g}" in lines[2]
+
+
+def test_sweep_json_is_the_summary(capsys):
+    import json
+
+    from numpy_impl.sweep import sweep
+
+    argv = ["sweep", "--networks", "5", "--epochs", "300", "--rule", "mse", "--batch-size", "3"]
+    status, out, _ = run(capsys, *argv, "--json", "--distances", "0", "1")
+    assert status == 0
+    summary = json.loads(out)  # one JSON object, nothing else on stdout
+    expected = sweep(networks=5, epochs=300, rule="mse", batch_size=3).summary()
+    assert summary["fraction_learned"] == expected["fraction_learned"]
+    assert summary["final_loss_quantiles"] == expected["final_loss_quantiles"]
+    assert summary["settings"]["batch_size"] == 3
+    assert set(summary["noisy_accuracy"]) == {"0", "1"}
+    assert summary["noisy_accuracy"]["1"]["bitmaps"] == 90
+
+
+def test_sweep_progress_bar_on_a_terminal():
+    import io
+
+    from numpy_impl.sweep import sweep, terminal_progress
+
+    stream = io.StringIO()
+    sweep(networks=2, epochs=250, progress=terminal_progress(250, stream))
+    text = stream.getvalue()
+    assert text.count("\r") <= 101 and text.endswith("epoch 250/250\n")
+
+
+def test_evaluate_saved_weights(capsys, tmp_path):
+    from numpy_impl import noisy
+
+    path = tmp_path / "w.npz"
+    run(capsys, "train", "--epochs", "1500", "--quiet", "--save", str(path))
+    status, out, err = run(capsys, "evaluate", "--weights", str(path), "--distances", "0", "1", "3")
+    assert status == 0 and err == ""
+    saved = ni.load_weights(path)
+    expected = noisy.evaluate(saved.w1, saved.w2, [0, 1, 3])
+    for d, line in zip((0, 1, 3), out.splitlines()[1:]):
+        count, accuracy = expected[d]
+        assert line.split() == [
+            "distance",
+            f"{d}:",
+            str(count),
+            "bitmaps,",
+            "accuracy",
+            f"{accuracy:.4f}",
+        ]
+
+
+def test_show_all_letters(capsys):
+    status, out, _ = run(capsys, "show", "all")
+    assert status == 0
+    assert out == "\n\n".join(ni.render(ni.bitmap(c)) for c in "ABC") + "\n"
+
+
+def test_pictures_without_matplotlib_are_a_clear_error(capsys, tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    path = tmp_path / "loss.png"
+    result = run(capsys, "train", "--epochs", "2", "--plot", str(path))
+    assert_one_line_error(*result, "pictures need matplotlib")
+    assert list(tmp_path.iterdir()) == []  # checked before training: nothing written
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train", "--epochs", "300", "--plot", "{dir}/loss.png"],
+        ["show", "all", "--png", "{dir}/letters.png"],
+        ["show", "C", "--png", "{dir}/c.png"],
+        ["sweep", "--networks", "20", "--epochs", "200", "--plot", "{dir}/sweep.png"],
+        ["predict", "--weights", "{dir}/w.npz", "--hidden-png", "{dir}/hidden.png"],
+    ],
+)
+@pytest.mark.plot
+def test_pictures_are_written(capsys, tmp_path, argv):
+    pytest.importorskip("matplotlib", reason="pictures need matplotlib")
+    run(capsys, "train", "--epochs", "100", "--quiet", "--save", str(tmp_path / "w.npz"))
+    argv = [a.format(dir=tmp_path) for a in argv]
+    status, _, err = run(capsys, *argv)
+    assert status == 0, err
+    png = next(a for a in argv if a.endswith(".png"))
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"

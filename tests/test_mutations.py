@@ -44,9 +44,9 @@ MUTATIONS: Dict[str, Tuple[str, str]] = {
         "return (1 / LOSS_DIVISOR) * (a2 - y)",
     ),
     "loss recorded after the update": (
-        "loss = mse_loss(fwd.a2, y)",
-        "loss = mse_loss(forward(x, *sgd_step(w1, w2, backward(x, y, w2, fwd, rule),"
-        " step_size)).a2, y)",
+        "outputs.append(fwd.a2)",
+        "outputs.append(forward(x, *sgd_step(w1, w2, backward(x, y, w2, fwd, rule),"
+        " step_size)).a2)",
     ),
     "updated w2 used for d1": (
         "grads = backward(x, y, w2, fwd, rule)",
@@ -54,8 +54,8 @@ MUTATIONS: Dict[str, Tuple[str, str]] = {
         " fwd, rule)",
     ),
     "sample order changed": (
-        "for i, (x, y) in enumerate(pairs):",
-        "for i, (x, y) in enumerate(pairs[::-1]):",
+        "for x, y in batches:",
+        "for x, y in batches[::-1]:",
     ),
     "one epoch too few": (
         "for epoch in range(epochs):",
@@ -67,12 +67,16 @@ MUTATIONS: Dict[str, Tuple[str, str]] = {
     ),
     "loss divided by 2 instead of 3": ("LOSS_DIVISOR = 3", "LOSS_DIVISOR = 2"),
     "epoch loss is the last sample's, not the mean": (
-        "loss=losses.mean(axis=1)",
-        "loss=losses[:, -1]",
+        "loss = sample_losses.astype(np.float64).mean(axis=1)",
+        "loss = sample_losses.astype(np.float64)[:, -1]",
     ),
     "gradient added instead of subtracted": (
-        "return w1 - alpha * grads.w1",
-        "return w1 + alpha * grads.w1",
+        "return w1 - grads.w1 * alpha",
+        "return w1 + grads.w1 * alpha",
+    ),
+    "loss history without the square": (
+        "np.square(seen - ys)",
+        "np.abs(seen - ys)",
     ),
 }
 

@@ -73,6 +73,7 @@ def test_result_settings_and_shapes():
         "init": "normal",
         "seed": 2,
         "dtype": "float64",
+        "batch_size": 1,
     }
 
 
@@ -122,8 +123,76 @@ def test_a_diverging_run_stops_and_names_the_epoch():
         ({"rule": "bce"}, "unknown rule 'bce'"),
         ({"init": "zeros"}, "unknown init 'zeros'"),
         ({"dtype": "float16"}, "dtype must be one of"),
+        ({"batch_size": 0}, "batch_size must be >= 1"),
+        ({"batch_size": 4}, r"batch_size must be in 1\.\.3 \(the number of samples\), got 4"),
     ],
 )
 def test_train_refuses_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ni.train(**kwargs)
+
+
+@pytest.mark.parametrize("rule", ["article", "mse"])
+def test_full_batch_is_one_summed_step_per_epoch(rule):
+    # batch size 3: each epoch is ONE step with the gradient summed over A, B, C,
+    # every loss taken before it; derived here from gradients() and sgd_step()
+    x, y = ni.dataset()
+    w1, w2 = ni.init_weights(4, "article")
+    losses = []
+    for _ in range(20):
+        a2 = ni.forward(x, w1, w2).a2
+        losses.append(np.mean([ni.mse_loss(a2[i : i + 1], y[i : i + 1]) for i in range(3)]))
+        w1, w2 = ni.sgd_step(w1, w2, ni.gradients(x, y, w1, w2, rule), 0.01)
+    result = ni.train(epochs=20, rule=rule, seed=4, batch_size=3)
+    np.testing.assert_allclose(result.w1, w1, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(result.loss, losses, rtol=1e-14, atol=0)
+
+
+def test_batch_of_two_takes_a_b_then_c():
+    x, y = ni.dataset()
+    w1, w2 = ni.init_weights(0, "article")
+    for rows in (slice(0, 2), slice(2, 3)):  # (A, B) then (C)
+        w1, w2 = ni.sgd_step(w1, w2, ni.gradients(x[rows], y[rows], w1, w2), 0.01)
+    result = ni.train(epochs=1, batch_size=2)
+    np.testing.assert_allclose(result.w1, w1, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(result.w2, w2, rtol=1e-15, atol=0)
+    assert result.settings["batch_size"] == 2
+
+
+def test_batch_size_one_is_the_default_loop():
+    a = ni.train(epochs=50, rule="mse")
+    b = ni.train(epochs=50, rule="mse", batch_size=1)
+    np.testing.assert_array_equal(a.w1, b.w1)
+    np.testing.assert_array_equal(a.loss, b.loss)
+
+
+def test_divergence_is_named_at_its_first_epoch_between_checks():
+    # the loop looks every DIVERGENCE_CHECK epochs; the error names the first
+    # epoch whose loss is NaN, wherever it falls in the window
+    from numpy_impl.network import DIVERGENCE_CHECK, _stop_if_diverged
+
+    _, y = ni.dataset()
+    outputs = [np.full((1, 3), 0.5) for _ in range(3 * 1000)]  # 1000 epochs of A, B, C
+    for i in range(3 * 250 + 1, len(outputs)):  # NaN from B of epoch 250 on
+        outputs[i] = np.full((1, 3), np.nan)
+    _stop_if_diverged(outputs[: 3 * 201], 3, y, 200, 0.1)  # nothing wrong up to epoch 200
+    last = 250 + DIVERGENCE_CHECK - 1
+    with pytest.raises(ni.TrainingDiverged, match=r"loss became nan at epoch 250 \(alpha=0.1\)"):
+        _stop_if_diverged(outputs[: 3 * (last + 1)], 3, y, last, 0.1)
+
+
+def test_loss_history_is_mse_loss_of_each_output_before_its_step():
+    # the history is computed after the loop from the kept outputs: it must be
+    # exactly what mse_loss gives on a plain loop's forward passes
+    w1, w2 = ni.init_weights(2, "article")
+    expected = []
+    for _ in range(30):
+        per_sample = []
+        for x, y in ni.samples():
+            fwd = ni.forward(x, w1, w2)
+            per_sample.append(ni.mse_loss(fwd.a2, y))
+            w1, w2 = ni.sgd_step(w1, w2, ni.backward(x, y, w2, fwd, "mse"), 0.01)
+        expected.append(np.mean(per_sample))
+    result = ni.train(epochs=30, seed=2, rule="mse")
+    np.testing.assert_allclose(result.loss, expected, rtol=1e-15, atol=0)
+    np.testing.assert_array_equal(result.w1, w1)

@@ -1,0 +1,220 @@
+"""scripts/diff_gradients.py: a correct gradient passes, an injected mistake fails
+(exit status 1, naming the layer), bad options are one-line errors (exit status 2).
+
+The script is run in-process through its main() (fast); one test runs it as a
+user would, in a subprocess.
+"""
+
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import numpy_impl as ni
+import numpy_impl.network
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "diff_gradients.py"
+_spec = importlib.util.spec_from_file_location("diff_gradients", SCRIPT)
+diff = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(diff)
+
+try:
+    import torch
+
+    HAVE_TORCH = True
+except ImportError:
+    HAVE_TORCH = False
+
+
+def run(*argv):
+    out = io.StringIO()
+    status = diff.main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--rule", "mse", "--sample", "all"],
+        ["--sample", "C", "--epochs", "300", "--hidden", "3", "--init", "normal", "--seed", "4"],
+        ["--dtype", "float32", "--sample", "B"],
+        ["--rule", "mse", "--epochs", "2000"],
+    ],
+)
+def test_correct_gradients_pass(argv):
+    status, out = run(*argv)
+    assert status == 0, out
+    assert "FAIL" not in out
+    methods = ["complex step", "central diff"] + (["autograd"] if HAVE_TORCH else [])
+    for layer in ("dL/dw1", "dL/dw2"):
+        assert layer in out
+    for method in methods:
+        assert out.count(f"  {method} ") == 2  # one row per layer
+    assert "ok: all" in out.rstrip().splitlines()[-1]
+
+
+def test_json_report():
+    status, out = run("--json", "--sample", "all")
+    report = json.loads(out)
+    assert status == 0 and report["ok"] is True
+    assert {c["layer"] for c in report["comparisons"]} == {"w1", "w2"}
+    for c in report["comparisons"]:
+        assert c["max_rel"] <= c["tolerance"]
+        assert abs(c["cosine"] - 1) < 1e-12
+    assert report["torch"] == (torch.__version__ if HAVE_TORCH else None)
+
+
+def _wrong_backprop(layer, factor):
+    real = numpy_impl.network.backprop
+
+    def backprop(x, w2, fwd, d2):
+        g = real(x, w2, fwd, d2)
+        g = g._replace(**{layer: getattr(g, layer) * factor})
+        return g
+
+    return backprop
+
+
+@pytest.mark.parametrize("layer", ["w1", "w2"])
+@pytest.mark.parametrize("factor", [1 + 1e-9, 2.0])
+def test_an_injected_mistake_fails_and_names_the_layer(monkeypatch, layer, factor):
+    # a student's edit: one layer's gradient off by a factor, as small as 1e-9
+    monkeypatch.setattr(numpy_impl.network, "backprop", _wrong_backprop(layer, factor))
+    status, out = run()
+    assert status == 1
+    other = "w2" if layer == "w1" else "w1"
+    assert f"FAIL: dL/d{layer} beyond tolerance" in out
+    assert f"FAIL: dL/d{other}" not in out
+    assert out.rstrip().splitlines()[-1].startswith(f"FAIL: dL/d{layer} beyond tolerance")
+
+
+def test_a_mistake_is_caught_even_without_torch(monkeypatch):
+    monkeypatch.setattr(diff, "_torch_available", lambda: None)
+    monkeypatch.setattr(numpy_impl.network, "backprop", _wrong_backprop("w1", 1 + 1e-9))
+    status, out = run()
+    assert status == 1
+    assert "PyTorch is not installed" in out
+    assert "  autograd " not in out
+
+
+def test_without_torch_it_says_so_and_compares_the_other_three(monkeypatch):
+    monkeypatch.setattr(diff, "_torch_available", lambda: None)
+    status, out = run()
+    assert status == 0
+    assert "PyTorch is not installed: comparing ours with complex step and central" in out
+    assert "ok: all 4 comparisons within tolerance" in out
+
+
+@pytest.mark.parametrize(("rule", "loss"), [("article", "mse"), ("mse", "bce")])
+def test_the_finding_is_an_expected_mismatch(rule, loss):
+    status, out = run("--rule", rule, "--loss", loss, "--sample", "all")
+    assert status == 0, out
+    methods = 3 if HAVE_TORCH else 2
+    assert out.count("expected mismatch (the finding)") == 2 * methods
+    assert out.count("  ok") == 2 * methods  # and against its own loss, exact
+    assert "9 of 9 ratios as predicted" in out
+    report = json.loads(run("--rule", rule, "--loss", loss, "--json")[1])
+    for entry in report["finding"]["entries"]:
+        a2 = entry["a2"]
+        expected = 3 / (2 * a2 * (1 - a2)) if rule == "article" else 2 * a2 * (1 - a2) / 3
+        assert entry["measured_ratio"] == pytest.approx(expected, rel=1e-12)
+    cosines = [c["cosine"] for c in report["comparisons"] if not c["counted"]]
+    assert all(0 < c < 1 - 1e-6 for c in cosines)  # same direction roughly, not the same
+
+
+def test_the_finding_fails_if_the_rule_is_not_the_articles(monkeypatch):
+    # d2 scaled by 1.5: still "a mismatch", but no longer the predicted one
+    real = numpy_impl.network.output_delta
+    monkeypatch.setattr(
+        numpy_impl.network, "output_delta", lambda a2, y, rule="article": 1.5 * real(a2, y, rule)
+    )
+    status, out = run("--rule", "article", "--loss", "mse")
+    assert status == 1
+    assert "0 of 3 ratios as predicted" in out  # the finding's form is checked
+    assert "FAIL: dL/dw1, dL/dw2 beyond tolerance" in out  # and so is the rule's own loss
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--sample", "D"], "unknown sample 'D'"),
+        (["--hidden", "0"], "expected an integer >= 1, got 0"),
+        (["--epochs", "-1"], "expected an integer >= 0, got -1"),
+        (["--rule", "sgd"], "invalid choice: 'sgd'"),
+        (["--loss", "hinge"], "invalid choice: 'hinge'"),
+        (["--dtype", "float16"], "invalid choice: 'float16'"),
+        (["--alpha", "0", "--epochs", "3"], "--alpha must be a finite number > 0"),
+        (["--plot", "grads.jpg"], "--plot must name a .png"),
+        (["--plot", "/no/such/folder/g.png"], "no such folder"),
+        (["--trajectory", "0"], "expected an integer >= 1, got 0"),
+        (["--batch-size", "4"], "invalid choice: 4"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_options(capsys, argv, fragment):
+    status, out = run(*argv)
+    err = capsys.readouterr().err
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], err
+
+
+def test_trajectory_needs_torch(monkeypatch, capsys):
+    monkeypatch.setattr(diff, "_torch_available", lambda: None)
+    status, _ = run("--trajectory", "10")
+    assert status == 2
+    assert "--trajectory needs PyTorch" in capsys.readouterr().err
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("batch_size", ["1", "3"])
+def test_trajectory_mode(batch_size):
+    pytest.importorskip("torch")
+    status, out = run(
+        "--trajectory", "60", "--every", "20", "--rule", "mse", "--batch-size", batch_size
+    )
+    assert status == 0, out
+    rows = [line.split() for line in out.splitlines() if line.strip()[:2].isdigit()]
+    assert [int(r[0]) for r in rows] == [20, 40, 60]
+    assert all(float(v) <= 1e-10 for r in rows for v in r[1:])
+    assert "tolerance 1e-10: ok" in out
+
+
+@pytest.mark.torch
+def test_a_wrong_trajectory_fails(monkeypatch):
+    pytest.importorskip("torch")
+    real = ni.sgd_step
+    monkeypatch.setattr(
+        numpy_impl.network, "sgd_step", lambda w1, w2, g, a: real(w1, w2, g, a * (1 + 1e-6))
+    )
+    status, out = run("--trajectory", "40", "--every", "20")
+    assert status == 1
+    assert "FAIL: the implementations drift apart" in out
+
+
+def test_as_a_user_runs_it():
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--sample", "B"], capture_output=True, text=True, cwd="/"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    bad = subprocess.run(
+        [sys.executable, str(SCRIPT), "--sample", "Z"], capture_output=True, text=True, cwd="/"
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.plot
+def test_pictures(tmp_path):
+    pytest.importorskip("matplotlib", reason="pictures need matplotlib")
+    path = tmp_path / "grads.png"
+    status, _ = run("--plot", str(path))
+    assert status == 0
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,78 @@
+"""Noisy letters: every bitmap at distance 1, seeded samples further out."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import numpy_impl as ni
+from numpy_impl import noisy
+
+
+def test_letter_distances_are_those_of_the_bitmaps():
+    xs, _ = ni.dataset()
+    d = noisy.letter_distances()
+    assert d[("A", "B")] == int(np.abs(xs[0] - xs[1]).sum())
+    assert d[("B", "C")] == 5  # B and C differ in 5 pixels: the hard pair
+
+
+@pytest.mark.parametrize("distance", [0, 1, 2, 3, 5, 30])
+def test_every_noisy_bitmap_is_at_its_distance(distance):
+    x, labels = noisy.noisy_letters(distance, per_letter=200, seed=3)
+    xs, _ = ni.dataset()
+    assert set(np.unique(x)) <= {0.0, 1.0}
+    assert np.array_equal(np.abs(x - xs[labels]).sum(axis=1), np.full(len(x), distance))
+    counts = np.bincount(labels, minlength=3)
+    assert counts[0] == counts[1] == counts[2] == len(x) // 3
+
+
+def test_distance_one_is_exhaustive_even_for_few_per_letter():
+    sets = noisy.flip_sets(1, per_letter=5, seed=0)
+    assert sorted(sets[:, 0]) == list(range(30))
+
+
+def test_small_distances_are_exhaustive_large_ones_seeded():
+    assert len(noisy.flip_sets(0, 10, 0)) == 1
+    two = noisy.flip_sets(2, 1000, 0)
+    assert len(two) == math.comb(30, 2) == len({tuple(sorted(s)) for s in two})
+    assert [tuple(s) for s in two] == list(itertools.combinations(range(30), 2))
+    three = noisy.flip_sets(3, 1000, 0)
+    assert three.shape == (1000, 3)
+    assert all(len(set(s)) == 3 for s in three)  # distinct pixels in each set
+    np.testing.assert_array_equal(three, noisy.flip_sets(3, 1000, 0))  # seeded
+    assert not np.array_equal(three, noisy.flip_sets(3, 1000, 1))
+
+
+def test_a_distance_does_not_depend_on_the_others_asked_for():
+    w1, w2 = ni.init_weights(0, "article")
+    alone = noisy.evaluate(w1, w2, distances=[4], seed=2)
+    together = noisy.evaluate(w1, w2, distances=[1, 3, 4], seed=2)
+    assert alone[4][1] == together[4][1]
+
+
+def test_accuracy_single_and_stacked_agree():
+    trained = ni.train(epochs=2000)
+    start = ni.init_weights(1, "article")
+    x, labels = noisy.noisy_letters(3, per_letter=300, seed=0)
+    w1 = np.stack([trained.w1, start[0]])
+    w2 = np.stack([trained.w2, start[1]])
+    stacked = noisy.accuracy(w1, w2, x, labels)
+    assert stacked.shape == (2,)
+    assert stacked[0] == noisy.accuracy(trained.w1, trained.w2, x, labels)
+    # independently: predict's letters against the labels
+    letters = ni.predict(x, trained.w1, trained.w2).letters
+    assert stacked[0] == np.mean([ni.LETTERS.index(c) for c in letters] == labels)
+
+
+def test_a_trained_network_is_perfect_at_distance_zero():
+    trained = ni.train()
+    results = noisy.evaluate(trained.w1, trained.w2, distances=[0, 1])
+    assert results[0] == (3, 1.0)
+    assert results[1][0] == 90
+
+
+@pytest.mark.parametrize("distance", [-1, 31])
+def test_distance_out_of_range(distance):
+    with pytest.raises(ValueError, match=r"distance must be in 0\.\.30"):
+        noisy.noisy_letters(distance)

@@ -1,0 +1,117 @@
+"""Mini-batch and full-batch training (batch size 2 and 3) against the PyTorch reference.
+
+A batch's gradient is the sum of its samples' gradients. Single steps: the
+hand-written gradient of a batch of rows against autograd of the summed loss,
+float64, <= 1e-13 relative (as for one sample: tests/test_parity_gradients.py).
+Whole trainings: 15000 epochs, both rules, seeds 0..2, loss history and the
+weights every 1000 epochs within 1e-10 relative (as tests/test_parity_training.py).
+"""
+
+import numpy as np
+import pytest
+
+from tests.cases import gradient_floor
+from tests.compare import assert_close
+
+torch = pytest.importorskip("torch", reason="the live PyTorch reference needs torch")
+pytestmark = pytest.mark.torch
+
+import numpy_impl as ni  # noqa: E402
+import reference as ref  # noqa: E402
+
+RULES = ("article", "mse")
+BATCH_SIZES = (2, 3)
+SEEDS = range(3)
+EPOCHS = 15000
+EVERY = 1000
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("batch_size", BATCH_SIZES)
+@pytest.mark.parametrize("seed", range(10))
+def test_one_batch_step(seed, batch_size, rule):
+    xs, ys = ni.dataset()
+    w1, w2 = ni.init_weights(seed, "article")
+    for start in range(0, 3, batch_size):
+        x, y = xs[start : start + batch_size], ys[start : start + batch_size]
+        ours = ni.gradients(x, y, w1, w2, rule)
+        theirs = ref.gradients(*(ref.as_tensor(a) for a in (x, y, w1, w2)), rule=rule)
+        for name in ("w1", "w2"):
+            assert_close(
+                f"batch gradient ({rule})",
+                f"dL/d{name}",
+                getattr(ours, name),
+                getattr(theirs, name),
+                1e-13,
+                floor=gradient_floor(w2, upstream=len(x)),
+                where=f"seed {seed}, rows {start}..{start + len(x) - 1}",
+                oracle="torch autograd",
+            )
+    # one epoch: 2 steps (A, B | C) for batch size 2, a single step for 3
+    ours_epoch = ni.train(epochs=1, rule=rule, batch_size=batch_size, weights=(w1, w2))
+    (theirs_epoch,) = ref.train_many([(w1, w2)], [rule], epochs=1, batch_size=batch_size)
+    for name in ("w1", "w2"):
+        assert_close(
+            f"batch step ({rule})",
+            name,
+            getattr(ours_epoch, name),
+            getattr(theirs_epoch, name),
+            1e-13,
+            where=f"seed {seed}, batch size {batch_size}, one epoch",
+        )
+    assert_close(
+        f"batch step ({rule})",
+        "loss",
+        ours_epoch.loss,
+        theirs_epoch.loss,
+        1e-13,
+        where=f"seed {seed}",
+    )
+
+
+@pytest.fixture(scope="module")
+def batch_runs():
+    nets = [(seed, rule) for rule in RULES for seed in SEEDS]
+    out = {}
+    for b in BATCH_SIZES:
+        results = ref.train_many(
+            [ni.init_weights(s, "article") for s, _ in nets],
+            [r for _, r in nets],
+            epochs=EPOCHS,
+            checkpoint_every=EVERY,
+            batch_size=b,
+        )
+        out.update({(b, *net): theirs for net, theirs in zip(nets, results)})
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("batch_size", BATCH_SIZES)
+def test_whole_batch_training_matches_the_reference(batch_runs, batch_size, rule):
+    for seed in SEEDS:
+        theirs = batch_runs[(batch_size, seed, rule)]
+        weights = ni.init_weights(seed, "article")
+        losses = []
+        for done in range(EVERY, EPOCHS + 1, EVERY):
+            part = ni.train(epochs=EVERY, rule=rule, batch_size=batch_size, weights=weights)
+            losses.append(part.loss)
+            weights = (part.w1, part.w2)
+            for name, ours, ref_w in zip(("w1", "w2"), weights, theirs.checkpoints[done]):
+                assert_close(
+                    f"batch-{batch_size} training ({rule})",
+                    f"{name} (trajectory)",
+                    ours,
+                    ref_w,
+                    1e-10,
+                    where=f"seed {seed}, after {done} epochs",
+                )
+        assert_close(
+            f"batch-{batch_size} training ({rule})",
+            "loss history",
+            np.concatenate(losses),
+            theirs.loss,
+            1e-10,
+            elementwise=True,
+            where=f"seed {seed}",
+        )

@@ -1,0 +1,150 @@
+"""The seed sweep: K networks trained at once must each equal training it alone.
+
+numpy_impl.sweep reorganises the arithmetic (all K networks in one matrix,
+alpha folded into the deltas), so it is not bitwise the same as numpy_impl.train;
+each network's final weights and loss history must agree within 1e-10 relative.
+Measured: ~1e-15 after thousands of epochs, the rounding of a few operations.
+"""
+
+import numpy as np
+import pytest
+
+import numpy_impl as ni
+from numpy_impl.sweep import classifies_all, initial_weights, sweep
+from tests.compare import assert_close
+
+RTOL = 1e-10
+
+
+def _alone(seed, **settings):
+    return ni.train(seed=seed, **settings)
+
+
+@pytest.mark.parametrize(
+    ("networks", "seed", "rule", "batch_size", "hidden", "init"),
+    [
+        (1, 0, "article", 1, 5, "article"),
+        (3, 7, "article", 1, 5, "article"),
+        (4, 100, "mse", 1, 5, "article"),
+        (5, 3, "article", 2, 3, "normal"),
+        (2, 11, "mse", 3, 8, "article"),
+        (6, 20, "article", 3, 1, "normal"),
+    ],
+)
+def test_each_network_equals_training_it_alone(networks, seed, rule, batch_size, hidden, init):
+    settings = dict(
+        epochs=1500, alpha=0.05, rule=rule, batch_size=batch_size, hidden=hidden, init=init
+    )
+    result = sweep(networks=networks, seed=seed, history=True, **settings)
+    assert result.w1.shape == (networks, 30, hidden) and result.w2.shape == (networks, hidden, 3)
+    assert result.loss.shape == (1500, networks)
+    for k in range(networks):
+        alone = _alone(seed + k, **settings)
+        where = f"network {k} (seed {seed + k}), {rule}, batch {batch_size}, hidden {hidden}"
+        assert_close(
+            "sweep vs alone", "w1", result.w1[k], alone.w1, RTOL, where=where, oracle="train"
+        )
+        assert_close(
+            "sweep vs alone", "w2", result.w2[k], alone.w2, RTOL, where=where, oracle="train"
+        )
+        assert_close(
+            "sweep vs alone",
+            "loss history",
+            result.loss[:, k],
+            alone.loss,
+            RTOL,
+            elementwise=True,
+            where=where,
+            oracle="train",
+        )
+        assert result.final_loss[k] == result.loss[-1, k]
+        letters = ni.predict(ni.dataset()[0], alone.w1, alone.w2).letters
+        assert result.learned[k] == (letters == ["A", "B", "C"])
+
+
+def test_float32_sweep_stays_float32_and_close_to_alone():
+    result = sweep(networks=3, epochs=300, dtype="float32", seed=5)
+    assert result.w1.dtype == np.float32
+    alone = ni.train(epochs=300, dtype="float32", seed=6)
+    # float32 rounding (6e-8) over 900 steps: a few 1e-6
+    assert_close(
+        "sweep vs alone", "w1", result.w1[1], alone.w1, 1e-4, dtype="float32", oracle="train"
+    )
+
+
+def _first_correct_by_hand(seed, epochs, rule):
+    """The first epoch whose three per-sample outputs (each taken before its
+    update, as the loss is) all put the largest value on the right letter."""
+    w1, w2 = ni.init_weights(seed, "article")
+    for epoch in range(epochs):
+        right = True
+        for x, y in ni.samples():
+            fwd = ni.forward(x, w1, w2)
+            right &= int(np.argmax(fwd.a2)) == int(np.argmax(y))
+            w1, w2 = ni.sgd_step(w1, w2, ni.backward(x, y, w2, fwd, rule), 0.01)
+        if right:
+            return epoch
+    return -1
+
+
+@pytest.mark.parametrize("rule", ["article", "mse"])
+def test_first_correct_epoch_matches_a_plain_loop(rule):
+    result = sweep(networks=4, epochs=700, rule=rule, seed=1)
+    for k in range(4):
+        assert result.first_correct[k] == _first_correct_by_hand(1 + k, 700, rule)
+    assert (result.first_correct >= 0).any()  # the check above is not all "never"
+
+
+def test_summary_and_fraction_learned():
+    result = sweep(networks=50, epochs=600)
+    summary = result.summary()
+    assert summary["networks"] == 50
+    assert summary["fraction_learned"] == result.learned.mean()
+    q = summary["final_loss_quantiles"]
+    assert q["0"] <= q["0.25"] <= q["0.5"] <= q["0.75"] <= q["1"]
+    assert q["0.5"] == pytest.approx(np.median(result.final_loss), rel=1e-15)
+    assert result.fraction_learned_by(600) == np.mean(result.first_correct >= 0)
+    assert result.fraction_learned_by(0) == 0.0
+    assert list(result.seeds[:3]) == [0, 1, 2]
+    assert summary["first_correct_epoch"]["never"] == int((result.first_correct < 0).sum())
+
+
+def test_initial_weights_layout():
+    w1, w2 = initial_weights(3, 4, "article", 5, "float64")
+    assert w1.shape == (30, 15) and w2.shape == (5, 3, 3)
+    alone = ni.init_weights(5, "article", 5)  # network k = 1, seed 4 + 1
+    np.testing.assert_array_equal(w1.reshape(30, 5, 3)[:, :, 1], alone[0])
+    np.testing.assert_array_equal(w2[:, :, 1], alone[1])
+
+
+def test_a_diverging_network_is_reported_not_raised():
+    # alpha = 1e308: the first step overflows the weights to inf, then NaN;
+    # nothing is raised and no warning leaks (pytest turns warnings into errors)
+    result = sweep(networks=3, epochs=5, alpha=1e308)
+    summary = result.summary()
+    assert not result.learned[np.isnan(result.final_loss)].any()
+    assert summary["diverged"] == int(np.isnan(result.final_loss).sum())
+    assert summary["diverged"] >= 1
+
+
+def test_classifies_all_on_stacked_networks():
+    trained = ni.train(epochs=3000)
+    w1 = np.stack([trained.w1, np.zeros_like(trained.w1)])
+    w2 = np.stack([trained.w2, np.zeros_like(trained.w2)])
+    assert classifies_all(w1, w2).tolist() == [True, False]  # all-zero weights: a tie, wrong
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"networks": 0}, "networks must be >= 1"),
+        ({"networks": 2, "batch_size": 4}, "batch_size must be in 1..3"),
+        ({"networks": 2, "batch_size": 0}, "batch_size must be in 1..3"),
+        ({"networks": 2, "seed": 2**32 - 1}, "past 2**32 - 1"),
+        ({"networks": 2, "alpha": float("nan")}, "alpha"),
+        ({"networks": 2, "rule": "sgd"}, "unknown rule"),
+    ],
+)
+def test_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("*", r"\*").replace(".", r"\.")):
+        sweep(epochs=2, **kwargs)

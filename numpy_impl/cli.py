@@ -282,15 +282,16 @@ def _describe(settings: Dict[str, Any]) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {settings[k]}" for k in keys if k in settings)
 
 
-def _noise_table(results: Dict[int, Any], weights: Optional[np.ndarray], out: TextIO) -> None:
-    """Print accuracy per distance; ``weights`` selects which networks a mean is over."""
+def _noise_table(results: Dict[int, Any], learned: Optional[np.ndarray], out: TextIO) -> None:
+    """Print accuracy per distance; with K networks, also the mean over those
+    that ``learned`` (a (K,) mask) the three letters."""
     for d, (count, acc) in results.items():
         acc = np.atleast_1d(acc)
         line = f"  distance {d:>2}: {count:>5} bitmaps, accuracy {acc.mean():.4f}"
         if len(acc) > 1:
             line += " (mean over all networks"
-            if weights is not None and weights.any():
-                line += f"; {acc[weights].mean():.4f} over those that learned"
+            if learned is not None and learned.any():
+                line += f"; {acc[learned].mean():.4f} over those that learned"
             line += ")"
         print(line, file=out)
 

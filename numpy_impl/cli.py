@@ -11,7 +11,7 @@ import json
 import math
 import os
 import sys
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 import numpy as np
 
@@ -34,14 +34,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
-    return value
+def _int_at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= low, or a one-line error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer >= {low}, got {text!r}"
+            ) from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_at_least(1)
 
 
 def _seed(text: str) -> int:
@@ -307,8 +317,6 @@ def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
     from numpy_impl.sweep import sweep, terminal_progress
 
     _output_path("--plot", args.plot, ".png")
-    if args.seed + args.networks - 1 > 2**32 - 1:
-        raise UsageError(f"seeds {args.seed}..{args.seed + args.networks - 1} run past 2**32 - 1")
     progress = terminal_progress(args.epochs) if sys.stderr.isatty() else None
     result = sweep(networks=args.networks, progress=progress, **_training_settings(args))
     summary = result.summary()

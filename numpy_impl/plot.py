@@ -47,9 +47,7 @@ def save_bitmap_png(pixels: Any, path: os.PathLike[str] | str, title: str = "") 
     ax.set_ylabel("row")
     if title:
         ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(os.fspath(path), dpi=100)
-    plt.close(fig)
+    _save(fig, path)
 
 
 def save_letters_png(path: os.PathLike[str] | str) -> None:

@@ -52,7 +52,7 @@ import numpy as np  # noqa: E402
 
 import numpy_impl as ni  # noqa: E402
 from numpy_impl import network  # noqa: E402
-from numpy_impl.cli import UsageError, _Parser, _positive_int  # noqa: E402  (one-line errors)
+from numpy_impl.cli import UsageError, _int_at_least, _Parser, _positive_int  # noqa: E402
 from numpy_impl.data import LETTERS  # noqa: E402
 from numpy_impl.plot import PlottingUnavailable  # noqa: E402
 from tests.cases import gradient_floor  # noqa: E402
@@ -78,14 +78,7 @@ TOL_RATIO = 1e-12  # the finding's per-output ratio: two exact quantities divide
 TOL_TRAJECTORY = 1e-10  # tests/test_parity_training.py
 
 
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
+_nonnegative_int = _int_at_least(0)
 
 
 def _sample(text: str) -> str:

@@ -66,9 +66,11 @@ def test_float32_sweep_stays_float32_and_close_to_alone():
     result = sweep(networks=3, epochs=300, dtype="float32", seed=5)
     assert result.w1.dtype == np.float32
     alone = ni.train(epochs=300, dtype="float32", seed=6)
-    # float32 rounding (6e-8) over 900 steps: a few 1e-6
+    # float32 rounds at 6e-8 and the sweep orders a few operations differently;
+    # over 900 steps the gap measured is 6.5e-8, so the project's float32
+    # tolerance (1e-5, tests/test_parity_float32.py) applies
     assert_close(
-        "sweep vs alone", "w1", result.w1[1], alone.w1, 1e-4, dtype="float32", oracle="train"
+        "sweep vs alone", "w1", result.w1[1], alone.w1, 1e-5, dtype="float32", oracle="train"
     )
 
 

@@ -179,20 +179,3 @@ def test_divergence_is_named_at_its_first_epoch_between_checks():
     last = 250 + DIVERGENCE_CHECK - 1
     with pytest.raises(ni.TrainingDiverged, match=r"loss became nan at epoch 250 \(alpha=0.1\)"):
         _stop_if_diverged(outputs[: 3 * (last + 1)], 3, y, last, 0.1)
-
-
-def test_loss_history_is_mse_loss_of_each_output_before_its_step():
-    # the history is computed after the loop from the kept outputs: it must be
-    # exactly what mse_loss gives on a plain loop's forward passes
-    w1, w2 = ni.init_weights(2, "article")
-    expected = []
-    for _ in range(30):
-        per_sample = []
-        for x, y in ni.samples():
-            fwd = ni.forward(x, w1, w2)
-            per_sample.append(ni.mse_loss(fwd.a2, y))
-            w1, w2 = ni.sgd_step(w1, w2, ni.backward(x, y, w2, fwd, "mse"), 0.01)
-        expected.append(np.mean(per_sample))
-    result = ni.train(epochs=30, seed=2, rule="mse")
-    np.testing.assert_allclose(result.loss, expected, rtol=1e-15, atol=0)
-    np.testing.assert_array_equal(result.w1, w1)

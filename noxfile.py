@@ -55,7 +55,7 @@ TORCH_PYTHON = "3.11"
 # Overridable for other machines (another version, a CPU index...): the default
 # is the CPU build pip finds on this project's machines without a download.
 TORCH_REQUIREMENT = os.environ.get("NUMPY_IMPL_TORCH", "torch==2.13.0")
-TEST_DEPS = ["pytest>=8.2", "hypothesis>=6"]
+TEST_DEPS = ["pytest>=8.2", "hypothesis>=6", "mpmath>=1.2"]
 
 
 def _install_numpy(session: nox.Session, numpy: str) -> None:
@@ -79,7 +79,8 @@ def _tests_session(python: str) -> None:
     @nox.session(name=f"tests-{python}", python=python, default=True, tags=["tests"])
     @nox.parametrize("numpy", numpy_minors(python))
     def tests(session: nox.Session, numpy: str) -> None:
-        """NumPy-only suite on one (Python, NumPy) cell: oracles, fixtures, CLI (no slow runs)."""
+        """NumPy-only suite on one (Python, NumPy) cell: oracles, golden vectors, CLI
+        (no slow runs; the test_parity_* files need torch and are not collected)."""
         _install_numpy(session, numpy)
         session.install(*TEST_DEPS)
         session.install("--no-deps", "-e", ".")
@@ -93,7 +94,8 @@ for _python in NUMPY_RANGE:
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["torch"])
 @nox.parametrize("numpy", numpy_minors(TORCH_PYTHON))
 def torch(session: nox.Session, numpy: str) -> None:
-    """The live PyTorch parity tests (pip: uv cannot see the local torch file)."""
+    """The live PyTorch parity tests, tests/test_parity_*.py (pip: uv cannot see the
+    local torch file)."""
     _install_numpy(session, numpy)
     # numpy is pinned by a constraint so that installing torch keeps this cell's NumPy.
     constraint = Path(session.create_tmp()) / "numpy-pin.txt"

@@ -14,17 +14,16 @@ Beyond the article: :mod:`numpy_impl.sweep` trains many networks at once
 accuracy on letters with pixels flipped, :mod:`numpy_impl.plot` draws.
 """
 
+from numpy_impl.checks import DTYPES, INITS, RULES
 from numpy_impl.data import LETTERS, bitmap, dataset, parse_bitmap, render, samples
 from numpy_impl.network import (
     ARTICLE_SETTINGS,
-    LOSS_DIVISOR,
     Forward,
     Gradients,
     Prediction,
     TrainingDiverged,
     TrainResult,
     backprop,
-    backward,
     bce_loss,
     forward,
     gradients,
@@ -42,8 +41,10 @@ __version__ = "0.2.0"
 
 __all__ = [
     "ARTICLE_SETTINGS",
+    "DTYPES",
+    "INITS",
     "LETTERS",
-    "LOSS_DIVISOR",
+    "RULES",
     "Forward",
     "Gradients",
     "Prediction",
@@ -52,7 +53,6 @@ __all__ = [
     "TrainingDiverged",
     "WeightsFileError",
     "backprop",
-    "backward",
     "bce_loss",
     "bitmap",
     "dataset",

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
-from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 import numpy as np
 
 from numpy_impl import data, network, noisy
+from numpy_impl.checks import DTYPES, INITS, RULES
 from numpy_impl.network import ARTICLE_SETTINGS, TrainingDiverged, TrainResult
 from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.weights_file import WeightsFileError, load_weights, save_weights
@@ -27,51 +27,79 @@ class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """argparse, but an error is one line (no usage block) and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
-    """An argparse type: an integer >= low, or a one-line error."""
+def network_options() -> OneLineParser:
+    """The options that say which network and how it learns, shared (as an
+    argparse parent) by ``train``, ``sweep`` and scripts/diff_gradients.py.
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer >= {low}, got {text!r}"
-            ) from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
-        return value
+    Only their form is checked here; their values are checked by the library,
+    whose ValueError becomes one line and exit status 2.
+    """
+    a = ARTICLE_SETTINGS
+    options = OneLineParser(add_help=False)
+    options.add_argument("--seed", type=int, default=a["seed"], help="random seed (default 0)")
+    options.add_argument(
+        "--init",
+        choices=INITS,
+        default=a["init"],
+        help="article: the article's legacy draws; normal: default_rng",
+    )
+    options.add_argument(
+        "--rule",
+        choices=RULES,
+        default=a["rule"],
+        help="article: d2 = a2 - y (BCE gradient); mse: exact MSE gradient",
+    )
+    options.add_argument("--alpha", type=float, default=a["alpha"], help="learning rate (0.01)")
+    options.add_argument("--hidden", type=int, default=a["hidden"], help="hidden units (5)")
+    options.add_argument(
+        "--batch-size",
+        type=int,
+        default=a["batch_size"],
+        help="samples per SGD step, 1..3 (1: the article's per-sample loop; 3: full batch)",
+    )
+    options.add_argument("--dtype", choices=DTYPES, default=a["dtype"])
+    return options
 
-    return parse
+
+def _training_options() -> OneLineParser:
+    """The options of ``train`` and ``sweep``: the network's, and the epochs."""
+    options = OneLineParser(add_help=False, parents=[network_options()])
+    options.add_argument("--epochs", type=int, default=ARTICLE_SETTINGS["epochs"], help="(15000)")
+    return options
 
 
-_positive_int = _int_at_least(1)
+def _training_settings(args: argparse.Namespace) -> Dict[str, Any]:
+    """The options of :func:`_training_options`, as keyword arguments of ``train``."""
+    return {name: getattr(args, name) for name in ARTICLE_SETTINGS}
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer seed, got {text!r}") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"seed must be in 0..{2**32 - 1}, got {value}")
-    return value
-
-
-def _alpha(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"alpha must be a finite number > 0, got {text}")
-    return value
+def _add_noise_options(cmd: argparse.ArgumentParser, default: Optional[Sequence[int]]) -> None:
+    cmd.add_argument(
+        "--distances",
+        nargs="+",
+        type=int,
+        default=default,
+        metavar="D",
+        help="Hamming distances of the noisy letters, 0..30"
+        + (f" (default {' '.join(map(str, default))})" if default else ""),
+    )
+    cmd.add_argument(
+        "--per-letter",
+        type=int,
+        default=noisy.DEFAULT_PER_LETTER,
+        metavar="N",
+        help="noisy bitmaps per letter and distance, when there are more (1000)",
+    )
+    cmd.add_argument(
+        "--noise-seed", type=int, default=0, help="seed of the random noisy bitmaps (0)"
+    )
 
 
 def _letter(text: str) -> str:
@@ -80,81 +108,6 @@ def _letter(text: str) -> str:
             f"unknown letter {text!r}: choose one of {', '.join(data.LETTERS)}"
         )
     return text.upper()
-
-
-def _distance(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a Hamming distance 0..30, got {text!r}"
-        ) from None
-    if not 0 <= value <= data.N_PIXELS:
-        raise argparse.ArgumentTypeError(f"a Hamming distance must be in 0..30, got {value}")
-    return value
-
-
-def _batch_size(text: str) -> int:
-    value = _positive_int(text)
-    if value > data.N_CLASSES:
-        raise argparse.ArgumentTypeError(f"batch size must be in 1..{data.N_CLASSES}, got {value}")
-    return value
-
-
-def _add_training_options(cmd: argparse.ArgumentParser) -> None:
-    """The settings shared by ``train`` and ``sweep``."""
-    a = ARTICLE_SETTINGS
-    cmd.add_argument("--seed", type=_seed, default=a["seed"], help="random seed (default 0)")
-    cmd.add_argument(
-        "--init",
-        choices=network.INITS,
-        default=a["init"],
-        help="article: the article's legacy draws; normal: default_rng",
-    )
-    cmd.add_argument(
-        "--rule",
-        choices=network.RULES,
-        default=a["rule"],
-        help="article: d2 = a2 - y (BCE gradient); mse: exact MSE gradient",
-    )
-    cmd.add_argument("--alpha", type=_alpha, default=a["alpha"], help="learning rate (0.01)")
-    cmd.add_argument("--epochs", type=_positive_int, default=a["epochs"], help="(15000)")
-    cmd.add_argument("--hidden", type=_positive_int, default=a["hidden"], help="hidden units (5)")
-    cmd.add_argument(
-        "--batch-size",
-        type=_batch_size,
-        default=1,
-        help="samples per SGD step, 1..3 (1: the article's per-sample loop; 3: full batch)",
-    )
-    cmd.add_argument("--dtype", choices=network.DTYPES, default=a["dtype"])
-
-
-def _training_settings(args: argparse.Namespace) -> Dict[str, Any]:
-    """The options of :func:`_add_training_options`, as keyword arguments."""
-    names = ("epochs", "alpha", "hidden", "rule", "init", "seed", "dtype", "batch_size")
-    return {name: getattr(args, name) for name in names}
-
-
-def _add_noise_options(cmd: argparse.ArgumentParser, default: Optional[Sequence[int]]) -> None:
-    cmd.add_argument(
-        "--distances",
-        nargs="+",
-        type=_distance,
-        default=default,
-        metavar="D",
-        help="Hamming distances of the noisy letters, 0..30"
-        + (f" (default {' '.join(map(str, default))})" if default else ""),
-    )
-    cmd.add_argument(
-        "--per-letter",
-        type=_positive_int,
-        default=noisy.DEFAULT_PER_LETTER,
-        metavar="N",
-        help="noisy bitmaps per letter and distance, when there are more (1000)",
-    )
-    cmd.add_argument(
-        "--noise-seed", type=_seed, default=0, help="seed of the random noisy bitmaps (0)"
-    )
 
 
 def _letter_or_all(text: str) -> str:
@@ -171,16 +124,18 @@ def _output_path(option: str, path: Optional[str], suffix: str) -> None:
     if not os.path.isdir(folder):
         raise UsageError(f"{option}: no such folder: {folder}")
     if suffix == ".png":
-        from numpy_impl.plot import _pyplot
+        from numpy_impl.plot import pyplot
 
-        _pyplot()  # raises PlottingUnavailable now rather than after training
+        pyplot()  # raises PlottingUnavailable now rather than after training
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="numpy_impl", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    train = commands.add_parser("train", help="train the network (default: the article's job)")
-    _add_training_options(train)
+    parser = OneLineParser(prog="numpy_impl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    training = _training_options()
+    train = commands.add_parser(
+        "train", parents=[training], help="train the network (default: the article's job)"
+    )
     train.add_argument("--save", metavar="PATH.npz", help="write weights, loss and settings")
     train.add_argument("--plot", metavar="PATH.png", help="draw the loss curve into a PNG")
     train.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -202,12 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--png", metavar="PATH.png", help="also draw it with matplotlib")
 
     sweep = commands.add_parser(
-        "sweep", help="train K networks from seeds seed..seed+K-1 at once, and count"
+        "sweep",
+        parents=[training],
+        help="train K networks from seeds seed..seed+K-1 at once, and count",
     )
-    sweep.add_argument(
-        "--networks", type=_positive_int, required=True, metavar="K", help="how many networks"
-    )
-    _add_training_options(sweep)
+    sweep.add_argument("--networks", type=int, required=True, metavar="K", help="how many networks")
     sweep.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     sweep.add_argument(
         "--plot", metavar="PATH.png", help="final-loss histogram and fraction learned vs epoch"
@@ -317,6 +271,8 @@ def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
     from numpy_impl.sweep import sweep, terminal_progress
 
     _output_path("--plot", args.plot, ".png")
+    # the noise options are checked now, not after the training
+    noisy.check_options(args.distances or [], args.per_letter, args.noise_seed)
     progress = terminal_progress(args.epochs) if sys.stderr.isatty() else None
     result = sweep(networks=args.networks, progress=progress, **_training_settings(args))
     summary = result.summary()
@@ -373,6 +329,7 @@ def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> None:
+    noisy.check_options(args.distances, args.per_letter, args.noise_seed)
     saved = load_weights(args.weights)
     results = noisy.evaluate(saved.w1, saved.w2, args.distances, args.per_letter, args.noise_seed)
     if args.json:

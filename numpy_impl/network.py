@@ -1,7 +1,7 @@
 """The article's 30-5-3 sigmoid network, every step a function.
 
 Read top to bottom: sigmoid, initial weights, forward pass, the two losses,
-the backward pass under each rule, one SGD step, the training loop, prediction.
+the backward pass, one SGD step, the training loop, prediction.
 
 Notation (one sample; h is the hidden size, 5 in the article)::
 
@@ -12,20 +12,11 @@ Notation (one sample; h is the hidden size, 5 in the article)::
 
 Every function also takes a batch of n rows, x of shape (n, 30): losses and
 gradients are then sums over the rows.
-
-Three notes on speed. The arrays are tiny, so training time is mostly NumPy's
-cost per call, not arithmetic (measured in scripts/bench.py):
-* ``a.dot(b)`` is the matrix product ``a @ b`` with about half its call cost;
-* a Python number in an array expression, like the 1 in ``1 + e``, is
-  converted on every call, which costs as much as the addition itself; the
-  hot functions use ready-made 0-d constants instead (``_CONSTANTS``);
-* the training loop keeps each step's output a2 and computes the whole loss
-  history after the loop in one array expression, instead of calling
-  :func:`mse_loss` (four NumPy calls) on every step.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
@@ -33,36 +24,20 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from numpy_impl.checks import (
+    INITS,
+    RULES,
+    check_alpha,
+    check_batch_size,
+    check_choice,
+    check_dtype,
+    check_int,
+    check_seed,
+    check_shapes,
+)
 from numpy_impl.data import LETTERS, N_CLASSES, N_PIXELS, dataset
 
 Array = NDArray[np.floating]
-
-RULES = ("article", "mse")
-INITS = ("article", "normal")
-DTYPES = ("float64", "float32")
-
-#: The article divides the summed squared error of a sample by 3, the number of
-#: samples in its data set (which happens to equal the number of outputs).
-LOSS_DIVISOR = 3
-
-#: The article's job: seed 0 is the project's addition (the article seeds nothing).
-ARTICLE_SETTINGS: Dict[str, Any] = {
-    "epochs": 15000,
-    "alpha": 0.01,
-    "hidden": 5,
-    "rule": "article",
-    "init": "article",
-    "seed": 0,
-    "dtype": "float64",
-}
-
-
-# 0-d constants (0, 1, -1), one set per supported dtype: a float64 constant would
-# turn float32 arithmetic into float64 under NumPy 2's promotion rules.
-_CONSTANTS: Dict[Any, Tuple[Array, Array, Array]] = {
-    np.dtype(t): (np.array(0, t), np.array(1, t), np.array(-1, t)) for t in (np.float32, np.float64)
-}
-_ONE = {dtype: one for dtype, (_, one, _) in _CONSTANTS.items()}
 
 
 # --- 1. The activation ------------------------------------------------------
@@ -80,21 +55,18 @@ def sigmoid(t: Any) -> Array:
     <= 0, so exp never overflows: sigmoid(+inf) = 1 and sigmoid(-inf) = 0
     exactly, NaN stays NaN, and a very negative t keeps its tiny (even
     subnormal) value. Within 2 ulp of the exact value wherever that is a normal
-    float. float32 stays float32; any other input becomes float64.
+    float. A float array keeps its dtype (float32 stays float32); any other
+    real input (numbers, lists, integers) becomes float64.
     """
-    constants = _CONSTANTS.get(getattr(t, "dtype", None))
-    if constants is None:
-        t = np.asarray(t)
-        if t.dtype.kind == "c":
-            # Complex input serves the complex-step derivative check
-            # (tests/oracles.py): there the plain formula, which is analytic, is used.
-            plain: Array = 1 / (1 + np.exp(-t))
-            return plain
-        t = t.astype(np.float64)  # a number, a list, integers, float16...: in float64
-        constants = _CONSTANTS[t.dtype]
-    zero, one, minus_one = constants
-    # np.copysign(t, -1) is -|t|, in one call instead of two
-    out: Array = np.exp(np.minimum(t, zero)) / (one + np.exp(np.copysign(t, minus_one)))
+    t = np.asarray(t)
+    if t.dtype.kind == "c":
+        # Complex input serves the complex-step derivative check
+        # (reference/oracles.py): there the plain formula, which is analytic, is used.
+        plain: Array = 1 / (1 + np.exp(-t))
+        return plain
+    if t.dtype.kind != "f":
+        t = t.astype(np.float64)  # a number, a list, integers...: in float64
+    out: Array = np.exp(np.minimum(t, 0.0)) / (1.0 + np.exp(-np.abs(t)))
     return out
 
 
@@ -102,26 +74,25 @@ def sigmoid(t: Any) -> Array:
 
 
 def init_weights(
-    seed: int = 0, init: str = "normal", hidden: int = 5, dtype: DTypeLike = "float64"
+    seed: int = 0, init: str = "article", hidden: int = 5, dtype: DTypeLike = "float64"
 ) -> Tuple[Array, Array]:
     """Draw the initial weights: w1 of shape (30, hidden), w2 of shape (hidden, 3).
 
     Every weight is a standard normal draw.
 
-    * ``init="normal"`` (the default for new code) uses NumPy's modern
-      ``numpy.random.default_rng(seed)``.
     * ``init="article"`` reproduces the article: after ``np.random.seed(seed)``
       its ``np.random.randn(30, 5)`` then ``np.random.randn(5, 3)`` give exactly
       ``RandomState(seed).standard_normal(150)`` reshaped row by row, then the
       next 15 draws. A private ``RandomState`` gives the same numbers without
       touching NumPy's global generator.
+    * ``init="normal"`` uses NumPy's modern ``numpy.random.default_rng(seed)``.
 
     The draws are made in float64 and then rounded to ``dtype``.
     """
-    init = _check_choice("init", init, INITS)
-    hidden = _check_int("hidden", hidden, low=1)
-    seed = _check_int("seed", seed, low=0, high=2**32 - 1)
-    dt = _check_dtype(dtype)
+    seed = check_seed(seed)
+    init = check_choice("init", init, INITS)
+    hidden = check_int("hidden", hidden, low=1)
+    dt = check_dtype(dtype)
     if init == "article":
         legacy = np.random.RandomState(seed)
         w1 = legacy.standard_normal(N_PIXELS * hidden).reshape(N_PIXELS, hidden)
@@ -151,9 +122,9 @@ def forward(x: Array, w1: Array, w2: Array) -> Forward:
     z1 = x @ w1, a1 = sigmoid(z1): (n, h);  z2 = a1 @ w2, a2 = sigmoid(z2): (n, 3).
     Returns all four, since the backward pass needs a1 and a2.
     """
-    z1 = x.dot(w1)
+    z1 = x @ w1
     a1 = sigmoid(z1)
-    z2 = a1.dot(w2)
+    z2 = a1 @ w2
     a2 = sigmoid(z2)
     return Forward(z1, a1, z2, a2)
 
@@ -164,13 +135,13 @@ def forward(x: Array, w1: Array, w2: Array) -> Forward:
 def mse_loss(a2: Array, y: Array) -> float:
     """The loss the article reports: L = sum((a2 - y)^2) / 3.
 
-    For one sample (a2, y of shape (1, 3)) this is the mean squared error over
-    its three outputs; for n rows, the sum of the n per-sample losses.
+    The article divides by 3, the number of samples in its data set, which
+    happens to equal the number of outputs: for one sample (a2, y of shape
+    (1, 3)) this is the mean squared error over its three outputs; for n rows,
+    the sum of the n per-sample losses.
     """
     d = (a2 - y).ravel()
-    # d.dot(d) is the sum of squares (and, unlike np.vdot, stays analytic for
-    # the complex-step check); a NumPy float64 is a Python float
-    loss: float = d.dot(d) / LOSS_DIVISOR
+    loss: float = d.dot(d) / 3  # the sum of squares (and analytic, for the complex step)
     return loss
 
 
@@ -185,11 +156,11 @@ def bce_loss(z2: Array, y: Array) -> float:
     with softplus(z) = log(1 + exp(z)) = logaddexp(0, z): no log(0), no
     overflow, and every term is >= 0, so nothing cancels.
     """
-    loss: float = np.sum(y * _softplus(-z2) + (1 - y) * _softplus(z2))
+    loss: float = np.sum(y * softplus(-z2) + (1 - y) * softplus(z2))
     return loss
 
 
-def _softplus(z: Array) -> Array:
+def softplus(z: Array) -> Array:
     """softplus(z) = log(1 + exp(z)), without overflow (complex: the plain, analytic formula)."""
     out: Array = np.log1p(np.exp(z)) if z.dtype.kind == "c" else np.logaddexp(0, z)
     return out
@@ -217,50 +188,38 @@ def output_delta(a2: Array, y: Array, rule: str = "article") -> Array:
     if rule == "article":
         return a2 - y
     if rule == "mse":
-        return (2 / LOSS_DIVISOR) * (a2 - y) * a2 * (_ONE[a2.dtype] - a2)
+        return (2 / 3) * (a2 - y) * a2 * (1.0 - a2)
     raise ValueError(f"unknown rule {rule!r}: choose one of {', '.join(RULES)}")
 
 
 def backprop(x: Array, w2: Array, fwd: Forward, d2: Array) -> Gradients:
-    """Carry an error signal d2 = dL/dz2 back to the weights (the chain rule).
+    """Carry the error signal d2 = dL/dz2 back to the weights (the chain rule).
 
         d1 = (d2 @ w2.T) * a1 (1 - a1)           (n, h)   (the article writes (w2 @ d2.T).T)
         dL/dw1 = x.T  @ d1                       (30, h)
         dL/dw2 = a1.T @ d2                       (h, 3)
 
-    For any d2 this is the vector-Jacobian product of z2 with respect to
-    (w1, w2). ``w2`` must be the weights the forward pass used.
+    a1 (1 - a1) is sigmoid'(z1). For any d2 this is the vector-Jacobian
+    product of z2 with respect to (w1, w2). ``w2`` must be the weights the
+    forward pass used.
     """
-    d1 = d2.dot(w2.T) * fwd.a1 * (_ONE[fwd.a1.dtype] - fwd.a1)  # a1 (1 - a1) = sigmoid'(z1)
-    return Gradients(w1=x.T.dot(d1), w2=fwd.a1.T.dot(d2))
-
-
-def backward(x: Array, y: Array, w2: Array, fwd: Forward, rule: str = "article") -> Gradients:
-    """The weight gradients of one forward pass under ``rule``:
-    ``backprop(x, w2, fwd, output_delta(a2, y, rule))``, shapes (30, h) and (h, 3).
-
-    ``w2`` must be the weights the forward pass used (before any update).
-    """
-    return backprop(x, w2, fwd, output_delta(fwd.a2, y, rule))
+    d1 = (d2 @ w2.T) * fwd.a1 * (1.0 - fwd.a1)
+    return Gradients(x.T @ d1, fwd.a1.T @ d2)
 
 
 def gradients(x: Array, y: Array, w1: Array, w2: Array, rule: str = "article") -> Gradients:
-    """The gradients of one sample (or a batch of rows): forward, then backward."""
-    return backward(x, y, w2, forward(x, w1, w2), rule)
+    """The weight gradients of one sample (or the sum over a batch of rows) under ``rule``:
+    the forward pass, the output delta, then :func:`backprop`."""
+    fwd = forward(x, w1, w2)
+    return backprop(x, w2, fwd, output_delta(fwd.a2, y, rule))
 
 
 # --- 6. One step, and the training loop -------------------------------------
 
 
-def sgd_step(w1: Array, w2: Array, grads: Gradients, alpha: Any) -> Tuple[Array, Array]:
-    """Plain gradient descent: w <- w - alpha * dL/dw. Returns new arrays.
-
-    ``alpha`` is a number, or (as the training loop passes it, to save a
-    conversion per call) a 0-d array of the weights' dtype.
-    """
-    # (grad * alpha rather than alpha * grad: the same numbers, and NumPy
-    # dispatches it faster when alpha is a 0-d array)
-    return w1 - grads.w1 * alpha, w2 - grads.w2 * alpha
+def sgd_step(w1: Array, w2: Array, grads: Gradients, alpha: float) -> Tuple[Array, Array]:
+    """Plain gradient descent: w <- w - alpha * dL/dw. Returns new arrays."""
+    return w1 - alpha * grads.w1, w2 - alpha * grads.w2
 
 
 class TrainingDiverged(ArithmeticError):
@@ -298,117 +257,102 @@ def train(
     """Train by per-sample SGD, the article's way. The defaults are its job.
 
     Every epoch visits the samples in a fixed order (A, B, C), no shuffling.
-    For each sample: forward pass, gradients under ``rule``, one SGD step.
-    The sample's MSE loss is that of the forward pass, i.e. with the weights
-    before its update (the loop keeps the output a2 and computes the loss,
-    exactly as :func:`mse_loss` does, after the loop). The epoch's loss is
-    the mean of its per-sample losses.
+    For each sample: forward pass, its MSE loss (with the weights before the
+    update), the output delta under ``rule``, backprop, one SGD step. The
+    epoch's loss is the mean of its per-sample losses.
 
     ``batch_size=b`` groups consecutive samples into mini-batches (A, B | C
     for b = 2; A, B, C together for b = 3, full batch) and takes one step per
     batch. A batch's gradient is the SUM of its samples' gradients (what
     :func:`gradients` returns for several rows), so one epoch moves the weights
-    about as far whatever b is; every sample's loss is still taken with the
-    weights before its batch's step. b = 1 is the article's loop.
+    about as far whatever b is. b = 1 is the article's loop.
 
     ``weights=(w1, w2)`` starts from given weights instead of drawing them
     (``init``, ``seed`` and ``hidden`` then only describe them);
     ``data=(X, Y)``, of shapes (n, 30) and (n, 3), replaces the three letters.
 
     Raises :class:`TrainingDiverged`, naming the first epoch whose loss is NaN
-    or infinite (looked for every ``DIVERGENCE_CHECK`` epochs, so a diverging
-    run stops soon after); ``ValueError`` for a bad setting.
+    or infinite; ``ValueError`` for a bad setting.
     """
-    epochs = _check_int("epochs", epochs, low=1)
-    batch_size = _check_int("batch_size", batch_size, low=1)
-    alpha = _check_alpha(alpha)
-    rule = _check_choice("rule", rule, RULES)
-    dt = _check_dtype(dtype)
+    w1, w2, batches, settings = _start(
+        epochs, alpha, hidden, rule, init, seed, dtype, batch_size, weights, data
+    )
+    epochs, alpha, rule = settings["epochs"], settings["alpha"], settings["rule"]  # checked
+    samples = sum(len(x) for x, _ in batches)
+    history = []  # the epoch losses
+    # A run that blows up (say alpha = 1e300) overflows inside NumPy: its
+    # warnings are silenced because the NaN loss it leads to ends the run below.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            losses = []
+            for x, y in batches:
+                fwd = forward(x, w1, w2)
+                losses.append(mse_loss(fwd.a2, y))  # with the weights before the step
+                d2 = output_delta(fwd.a2, y, rule)
+                grads = backprop(x, w2, fwd, d2)  # with w2 before the step, too
+                w1, w2 = sgd_step(w1, w2, grads, alpha)
+            history.append(sum(losses) / samples)  # the mean of the samples' losses
+            _stop_if_diverged(history[-1], epoch, alpha)
+    if not (np.isfinite(w1).all() and np.isfinite(w2).all()):  # the very last step overflowed
+        raise TrainingDiverged(f"weights became infinite by epoch {epochs - 1} (alpha={alpha:g})")
+    return TrainResult(w1, w2, np.array(history, dtype=np.float64), settings)
+
+
+#: The article's job: the settings train() runs with when given none (seed 0
+#: is the project's addition; the article seeds nothing). Read from train's
+#: signature, so that they are stated in one place.
+ARTICLE_SETTINGS: Dict[str, Any] = {
+    name: p.default
+    for name, p in inspect.signature(train).parameters.items()
+    if p.default is not None
+}
+
+
+def _start(
+    epochs: int,
+    alpha: float,
+    hidden: int,
+    rule: str,
+    init: str,
+    seed: int,
+    dtype: DTypeLike,
+    batch_size: int,
+    weights: Optional[Tuple[Array, Array]],
+    data: Optional[Tuple[Array, Array]],
+) -> Tuple[Array, Array, List[Tuple[Array, Array]], Dict[str, Any]]:
+    """Check train's settings; return the starting weights, the batches in their
+    fixed order (rows (b, 30) and (b, 3)) and the settings as checked."""
+    epochs = check_int("epochs", epochs, low=1)
+    alpha = check_alpha(alpha)
+    rule = check_choice("rule", rule, RULES)
+    init = check_choice("init", init, INITS)
+    dt = check_dtype(dtype)
     if weights is None:
         w1, w2 = init_weights(seed, init, hidden, dt)
     else:
-        w1, w2 = (np.array(w, dtype=dt) for w in weights)
-        hidden = w1.shape[1]
+        w1, w2 = (np.array(w, dtype=dt) for w in weights)  # copies: the caller's stay as they are
+        seed = check_seed(seed)
     xs, ys = dataset(dt) if data is None else (np.asarray(d, dtype=dt) for d in data)
-    if not (
-        xs.ndim == ys.ndim == 2
-        and len(xs) == len(ys)
-        and w1.ndim == w2.ndim == 2
-        and w1.shape[0] == xs.shape[1]
-        and w2.shape == (w1.shape[1], ys.shape[1])
-    ):
-        raise ValueError(
-            f"shapes do not fit: x {xs.shape}, y {ys.shape}, w1 {w1.shape}, w2 {w2.shape}"
-            " (need x (n, d), y (n, k), w1 (d, h), w2 (h, k))"
-        )
-    if batch_size > len(xs):
-        raise ValueError(
-            f"batch_size must be in 1..{len(xs)} (the number of samples), got {batch_size}"
-        )
-    b = batch_size
-    # the batches in their fixed order, rows (b, 30) and (b, 3); b = 1: one sample each
+    check_shapes(xs, ys, w1, w2)
+    b = check_batch_size(batch_size, len(xs))
     batches = [(xs[i : i + b], ys[i : i + b]) for i in range(0, len(xs), b)]
     settings = {
         "epochs": epochs,
         "alpha": alpha,
-        "hidden": hidden,
+        "hidden": w1.shape[1],
         "rule": rule,
         "init": init,
         "seed": seed,
         "dtype": dt.name,
-        "batch_size": batch_size,
+        "batch_size": b,
     }
-
-    step_size = np.asarray(alpha, dtype=dt)  # 0-d: see the note on speed at the top
-    # The network's outputs a2, batch after batch, each taken before its step.
-    # The losses are computed from these after the loop, all epochs in one
-    # array expression, rather than by four small NumPy calls on every step
-    # (see the note on speed at the top).
-    outputs: List[Array] = []
-    # A run that blows up (say alpha = 1e300) would overflow inside NumPy; the
-    # warning is silenced here because the NaN it leads to is caught below
-    # (within DIVERGENCE_CHECK epochs) and reported with its epoch.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs):
-            for x, y in batches:
-                fwd = forward(x, w1, w2)
-                outputs.append(fwd.a2)  # before this step
-                grads = backward(x, y, w2, fwd, rule)  # from the weights before the step
-                w1, w2 = sgd_step(w1, w2, grads, step_size)
-            if epoch % DIVERGENCE_CHECK == 0 or epoch == epochs - 1:
-                _stop_if_diverged(outputs, len(batches), ys, epoch, alpha)
-    if not (np.isfinite(w1).all() and np.isfinite(w2).all()):  # the very last step overflowed
-        raise TrainingDiverged(f"weights became infinite by epoch {epochs - 1} (alpha={alpha:g})")
-    seen = np.concatenate(outputs).reshape(epochs, len(xs), -1)  # seen[epoch, sample]: a2
-    # each sample's MSE, sum((a2 - y)^2) / 3 as mse_loss computes it; an
-    # epoch's loss is the mean over its samples
-    sample_losses = np.square(seen - ys).sum(axis=2) / LOSS_DIVISOR  # (epochs, n)
-    loss = sample_losses.astype(np.float64).mean(axis=1)
-    return TrainResult(w1=w1, w2=w2, loss=loss, settings=settings)
+    return w1, w2, batches, settings
 
 
-#: How often (in epochs) training looks for a loss that became NaN or infinite.
-DIVERGENCE_CHECK = 100
-
-
-def _stop_if_diverged(
-    outputs: List[Array], per_epoch: int, ys: Array, epoch: int, alpha: float
-) -> None:
-    """Raise TrainingDiverged, naming the first epoch whose loss is not finite.
-
-    ``outputs`` holds ``per_epoch`` batch outputs per epoch, up to ``epoch``;
-    the last DIVERGENCE_CHECK + 1 epochs are looked at. The outputs lie in
-    [0, 1], so a loss is NaN or infinite exactly when an output is NaN (after
-    weights overflowed to infinity).
-    """
-    since = max(0, epoch - DIVERGENCE_CHECK)
-    recent = np.concatenate(outputs[since * per_epoch :]).reshape(epoch + 1 - since, -1)
-    finite = np.isfinite(recent).all(axis=1)  # per epoch
-    if finite.all():
-        return
-    first = since + int(np.argmin(finite))  # the first False
-    loss = float(np.square(recent[first - since] - ys.ravel()).sum() / LOSS_DIVISOR)
-    raise TrainingDiverged(f"loss became {loss} at epoch {first} (alpha={alpha:g})")
+def _stop_if_diverged(loss: float, epoch: int, alpha: float) -> None:
+    """Raise TrainingDiverged if the loss of ``epoch`` is NaN or infinite."""
+    if not math.isfinite(loss):
+        raise TrainingDiverged(f"loss became {loss} at epoch {epoch} (alpha={alpha:g})")
 
 
 # --- 7. Prediction ----------------------------------------------------------
@@ -426,41 +370,3 @@ def predict(x: Any, w1: Array, w2: Array) -> Prediction:
     rows = np.asarray(x, dtype=w1.dtype).reshape(-1, N_PIXELS)
     outputs = forward(rows, w1, w2).a2
     return Prediction(outputs, [LETTERS[k] for k in np.argmax(outputs, axis=1)])
-
-
-# --- Checks of settings: one clear line for each mistake --------------------
-
-
-def _check_int(name: str, value: Any, low: int, high: Optional[int] = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < low or (high is not None and value > high):
-        bound = f">= {low}" if high is None else f"in {low}..{high}"
-        raise ValueError(f"{name} must be {bound}, got {value}")
-    return int(value)
-
-
-def _check_alpha(alpha: Any) -> float:
-    try:
-        value = float(alpha)
-    except (TypeError, ValueError):
-        raise ValueError(f"alpha must be a number, got {alpha!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"alpha must be a finite number > 0, got {alpha!r}")
-    return value
-
-
-def _check_choice(name: str, value: Any, choices: Tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}: choose one of {', '.join(choices)}")
-    return str(value)
-
-
-def _check_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.name not in DTYPES:
-        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
-    return dt

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Dict, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from numpy_impl.checks import check_int, check_seed
 from numpy_impl.data import LETTERS, N_PIXELS, dataset
-from numpy_impl.network import _check_int, sigmoid
+from numpy_impl.network import sigmoid
 
 DEFAULT_DISTANCES = (0, 1, 2, 3, 4, 5)
 DEFAULT_PER_LETTER = 1000
@@ -50,8 +51,8 @@ def flip_sets(distance: int, per_letter: int, seed: int) -> NDArray[np.intp]:
     All C(30, distance) sets when distance <= 1 or there are at most
     ``per_letter`` of them, otherwise ``per_letter`` seeded draws (each set's pixels distinct).
     """
-    distance = _check_int("distance", distance, low=0, high=N_PIXELS)
-    per_letter = _check_int("per_letter", per_letter, low=1)
+    distance = check_int("distance", distance, low=0, high=N_PIXELS)
+    per_letter = check_int("per_letter", per_letter, low=1)
     if distance <= 1 or math.comb(N_PIXELS, distance) <= per_letter:
         every = list(itertools.combinations(range(N_PIXELS), distance))
         return np.array(every, dtype=np.intp).reshape(len(every), distance)
@@ -103,6 +104,18 @@ def accuracy(
     return right[0] if single else right
 
 
+def check_options(
+    distances: Sequence[int], per_letter: int, seed: int
+) -> Tuple[List[int], int, int]:
+    """The noisy-letter options as checked: distances in 0..30, per_letter >= 1, a seed.
+
+    :func:`evaluate` checks with it; the command line calls it before any
+    training, so that a bad option is reported at once.
+    """
+    checked = [check_int("distance", d, low=0, high=N_PIXELS) for d in distances]
+    return checked, check_int("per_letter", per_letter, low=1), check_seed(seed)
+
+
 def evaluate(
     w1: NDArray[np.floating],
     w2: NDArray[np.floating],
@@ -115,8 +128,9 @@ def evaluate(
     The accuracy is a 0-d array for one network, (K,) for K stacked networks
     (see :func:`accuracy`).
     """
+    distances, per_letter, seed = check_options(distances, per_letter, seed)
     out = {}
     for d in distances:
         x, labels = noisy_letters(d, per_letter, seed)
-        out[int(d)] = (len(x), accuracy(w1, w2, x, labels))
+        out[d] = (len(x), accuracy(w1, w2, x, labels))
     return out

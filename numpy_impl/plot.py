@@ -18,7 +18,8 @@ class PlottingUnavailable(RuntimeError):
     """matplotlib is not installed."""
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """matplotlib.pyplot, drawing to files; raises PlottingUnavailable without matplotlib."""
     try:
         import matplotlib
 
@@ -37,7 +38,7 @@ def save_bitmap_png(pixels: Any, path: os.PathLike[str] | str, title: str = "") 
     ``pixels`` holds 30 values in any shape ((30,), (1, 30) or (5, 6)).
     Ink (1) is white on black, one square per pixel, as in the article.
     """
-    plt = _pyplot()
+    plt = pyplot()
     grid = np.asarray(pixels, dtype=float).reshape(ROWS, COLS)
     fig, ax = plt.subplots(figsize=(3, 2.6))
     ax.imshow(grid, cmap="gray", vmin=0, vmax=1)  # as the article: ink white
@@ -54,7 +55,7 @@ def save_letters_png(path: os.PathLike[str] | str) -> None:
     """The three training letters side by side, as the article draws them."""
     from numpy_impl.data import LETTERS, bitmap
 
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(LETTERS), figsize=(7, 2.6))
     for ax, letter in zip(axes, LETTERS):
         ax.imshow(bitmap(letter), cmap="gray", vmin=0, vmax=1)
@@ -67,7 +68,7 @@ def save_letters_png(path: os.PathLike[str] | str) -> None:
 
 def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> None:
     """The per-epoch loss of a training run, on a log scale."""
-    plt = _pyplot()
+    plt = pyplot()
     loss = np.asarray(loss, dtype=float)
     fig, ax = plt.subplots(figsize=(6.4, 4))
     ax.semilogy(np.arange(len(loss)), loss, color="tab:blue")
@@ -87,7 +88,7 @@ def save_hidden_png(w1: Any, w2: Any, path: os.PathLike[str] | str) -> None:
     """
     from numpy_impl.data import LETTERS
 
-    plt = _pyplot()
+    plt = pyplot()
     w1 = np.asarray(w1, dtype=float)
     w2 = np.asarray(w2, dtype=float)
     hidden = w1.shape[1]
@@ -115,7 +116,7 @@ def save_gradient_heatmaps(
     ``ours`` and ``reference`` are (g1, g2) pairs of shapes (30, h) and (h, 3).
     w1's gradient is drawn transposed, (h, 30), so the picture is wide, not tall.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 3, 3]})
     for row, (layer, g_ours, g_ref) in enumerate(zip(("w1", "w2"), ours, reference)):
         a = np.asarray(g_ours, dtype=float)
@@ -152,7 +153,7 @@ def save_drift_png(
 
     ``drifts`` maps a name (say "w1") to one value per entry of ``epochs``.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4))
     for name, values in drifts.items():
         values = np.asarray(values, dtype=float)
@@ -172,7 +173,7 @@ def save_sweep_png(
     final_loss: Any, first_correct: Any, epochs: int, path: os.PathLike[str] | str, title: str = ""
 ) -> None:
     """A seed sweep: histogram of final losses, and the fraction learned vs epoch."""
-    plt = _pyplot()
+    plt = pyplot()
     final_loss = np.asarray(final_loss, dtype=float)
     first = np.asarray(first_correct)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
@@ -201,4 +202,4 @@ def save_sweep_png(
 def _save(fig: Any, path: os.PathLike[str] | str) -> None:
     fig.tight_layout()
     fig.savefig(os.fspath(path), dpi=100)
-    _pyplot().close(fig)
+    pyplot().close(fig)

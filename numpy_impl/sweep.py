@@ -30,19 +30,19 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from numpy_impl.data import N_CLASSES, N_PIXELS, dataset
-from numpy_impl.network import (
+from numpy_impl.checks import (
     INITS,
-    LOSS_DIVISOR,
+    MAX_SEED,
     RULES,
-    Array,
-    _check_alpha,
-    _check_choice,
-    _check_dtype,
-    _check_int,
-    init_weights,
-    sigmoid,
+    check_alpha,
+    check_batch_size,
+    check_choice,
+    check_dtype,
+    check_int,
+    check_seed,
 )
+from numpy_impl.data import N_CLASSES, N_PIXELS, dataset
+from numpy_impl.network import ARTICLE_SETTINGS, Array, init_weights, sigmoid
 from numpy_impl.noisy import accuracy, noisy_letters
 
 #: A callback told the number of epochs done (for a progress bar).
@@ -118,36 +118,37 @@ def initial_weights(
 def sweep(
     *,
     networks: int,
-    epochs: int = 15000,
-    alpha: float = 0.01,
-    hidden: int = 5,
-    rule: str = "article",
-    init: str = "article",
-    seed: int = 0,
-    batch_size: int = 1,
-    dtype: DTypeLike = "float64",
     history: bool = False,
     progress: Optional[Progress] = None,
+    **settings: Any,
 ) -> SweepResult:
     """Train ``networks`` networks side by side, network k from seed ``seed + k``.
 
-    Each follows :func:`numpy_impl.train` with the same settings: per-sample
-    (or mini-batch) SGD in the order A, B, C, the loss of each sample taken
-    before its step, the epoch loss the mean of the three. A network whose loss
-    becomes NaN or infinite is not stopped (the others go on); its final loss
-    is reported as NaN and it counts as not learned.
+    ``settings`` are those of :func:`numpy_impl.train` (epochs, alpha, hidden,
+    rule, init, seed, dtype, batch_size), with the same defaults, the article's
+    job (:data:`numpy_impl.ARTICLE_SETTINGS`). Each network follows ``train``:
+    per-sample (or mini-batch) SGD in the order A, B, C, the loss of each
+    sample taken before its step, the epoch loss the mean of the three. A
+    network whose loss becomes NaN or infinite is not stopped (the others go
+    on); its final loss is reported as NaN and it counts as not learned.
+    ``history=True`` keeps every epoch's loss; ``progress`` is told the number
+    of epochs done after each epoch.
     """
-    k_nets = _check_int("networks", networks, low=1)
-    epochs = _check_int("epochs", epochs, low=1)
-    hidden = _check_int("hidden", hidden, low=1)
-    seed = _check_int("seed", seed, low=0)
-    if seed + k_nets - 1 > 2**32 - 1:
+    unknown = sorted(set(settings) - set(ARTICLE_SETTINGS))
+    if unknown:
+        raise TypeError(f"sweep() got unexpected settings: {', '.join(unknown)}")
+    given = {**ARTICLE_SETTINGS, **settings}
+    k_nets = check_int("networks", networks, low=1)
+    epochs = check_int("epochs", given["epochs"], low=1)
+    hidden = check_int("hidden", given["hidden"], low=1)
+    seed = check_seed(given["seed"])
+    if seed + k_nets - 1 > MAX_SEED:
         raise ValueError(f"seeds {seed}..{seed + k_nets - 1} run past 2**32 - 1")
-    batch_size = _check_int("batch_size", batch_size, low=1, high=N_CLASSES)
-    alpha = _check_alpha(alpha)
-    rule = _check_choice("rule", rule, RULES)
-    init = _check_choice("init", init, INITS)
-    dt = _check_dtype(dtype)
+    batch_size = check_batch_size(given["batch_size"], N_CLASSES)
+    alpha = check_alpha(given["alpha"])
+    rule = check_choice("rule", given["rule"], RULES)
+    init = check_choice("init", given["init"], INITS)
+    dt = check_dtype(given["dtype"])
 
     w1, w2 = initial_weights(k_nets, seed, init, hidden, dt)
     xs, ys = dataset(dt)
@@ -157,7 +158,7 @@ def sweep(
     batches = [_Batch(xs[i : i + b], ys[i : i + b], labels[i : i + b]) for i in range(0, n, b)]
     step_size = np.asarray(alpha, dtype=dt)
     one = np.asarray(1, dtype=dt)
-    mse_factor = np.asarray(2 / LOSS_DIVISOR, dtype=dt)
+    mse_factor = np.asarray(2 / 3, dtype=dt)
 
     losses = np.empty((epochs, k_nets)) if history else None
     epoch_loss = np.zeros(k_nets)
@@ -173,7 +174,7 @@ def sweep(
                 a2 = sigmoid(np.einsum("bjk,jck->bck", a1, w2))  # z2 = a1 @ w2: (b, 3, K)
                 err = a2 - batch.y[:, :, None]  # a2 - y
                 # each sample's MSE, sum((a2 - y)^2) / 3, added up over the batch: (K,)
-                epoch_loss += np.einsum("bck,bck->k", err, err) / LOSS_DIVISOR
+                epoch_loss += np.einsum("bck,bck->k", err, err) / 3
                 # right when the true letter's output is the largest (NaN never is)
                 largest = a2.max(axis=1)  # (b, K)
                 all_correct &= (a2[batch.rows, batch.labels] == largest).all(axis=0)

@@ -1,43 +1,16 @@
-"""The PyTorch mirror of numpy_impl: the same steps, every gradient from autograd.
+"""Every witness numpy_impl is checked against.
 
-Import it only where torch is installed; the tests skip the live comparisons
-(and say so) where it is not.
+* :mod:`reference.network`: the PyTorch mirror, name for name with
+  numpy_impl/network.py, every gradient from autograd (needs torch; the only
+  module here that does);
+* :mod:`reference.oracles`: complex-step and central-difference derivatives;
+* :mod:`reference.article_transcript`: the article's loop, operation for operation;
+* :mod:`reference.golden`: the mirror's answers kept in ``golden.npz``;
+* :mod:`reference.compare`: the error measure and the record of every comparison;
+* :mod:`reference.tolerances`: the one table of tolerances, each with its reason;
+* :mod:`reference.cases`: the shared inputs;
+* :mod:`reference.diff`: the diff behind ``scripts/diff_gradients.py``.
+
+``import reference`` works without torch; ``from reference import network``
+(the mirror) needs it.
 """
-
-from reference.network import (
-    Forward,
-    Gradients,
-    as_tensor,
-    backprop,
-    bce_loss,
-    forward,
-    gradients,
-    init_weights,
-    mse_loss,
-    output_delta,
-    predict,
-    rule_loss,
-    sgd_step,
-    sigmoid,
-    train,
-    train_many,
-)
-
-__all__ = [
-    "Forward",
-    "Gradients",
-    "as_tensor",
-    "backprop",
-    "bce_loss",
-    "forward",
-    "gradients",
-    "init_weights",
-    "mse_loss",
-    "output_delta",
-    "predict",
-    "rule_loss",
-    "sgd_step",
-    "sigmoid",
-    "train",
-    "train_many",
-]

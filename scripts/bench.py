@@ -5,7 +5,7 @@
 Each repeat runs the trainings back to back (in alternating order), so all
 see the same machine load; the figures are medians over the repeats:
 
-* numpy_impl.train vs the article's loop (tests/article_transcript.py), one
+* numpy_impl.train vs the article's loop (reference/article_transcript.py), one
   network each: the speed-up;
 * the seed sweep (numpy_impl.sweep) of --networks networks vs the article's
   loop run one network at a time: the per-network throughput ratio;
@@ -13,9 +13,7 @@ see the same machine load; the figures are medians over the repeats:
   included);
 * the peak memory of ``python -m numpy_impl sweep --networks 10000`` (a
   child process; the sweep keeps no per-epoch arrays, so its memory does not
-  grow with the epochs, and a short run measures it);
-* the per-call cost of ``a @ b`` vs ``a.dot(b)`` on the network's tiny arrays,
-  the reason network.py uses ``.dot``.
+  grow with the epochs, and a short run measures it).
 """
 
 from __future__ import annotations
@@ -26,18 +24,17 @@ import statistics
 import subprocess
 import sys
 import time
-import timeit
 from pathlib import Path
 from typing import Callable, Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the repository root
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import numpy_impl  # noqa: E402
-from numpy_impl.sweep import sweep  # noqa: E402
-from tests.article_transcript import article_training  # noqa: E402
+import numpy_impl
+from numpy_impl.sweep import sweep
+from reference.article_transcript import article_training
 
 
 def _seconds(run: Callable[[], object]) -> float:
@@ -107,20 +104,6 @@ def main() -> int:
         f"(with the noisy-letter evaluation): {peak_kib / 1024:.0f} MiB"
     )
 
-    x, w1, w2 = np.ones((1, 30)), np.ones((30, 5)), np.ones((5, 3))
-    calls = {
-        "x @ w1": lambda: x @ w1,
-        "x.dot(w1)": lambda: x.dot(w1),
-        "a1 @ w2": lambda: x.dot(w1) @ w2,
-        "a1.dot(w2)": lambda: x.dot(w1).dot(w2),
-    }
-    per_call = {
-        k: min(timeit.repeat(f, number=20000, repeat=5)) / 20000 * 1e6 for k, f in calls.items()
-    }
-    print(
-        "  per call on the network's arrays (min of 5 x 20000): "
-        + ", ".join(f"{k} {v:.2f} us" for k, v in per_call.items())
-    )
     return 0
 
 

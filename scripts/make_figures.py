@@ -8,32 +8,22 @@ runs), so a figure can always be made again and checked against its command.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the repository root
 
-from numpy_impl.cli import main as numpy_impl_main  # noqa: E402
+from numpy_impl.cli import main as numpy_impl_main
+from reference.diff import main as diff
 
 IMG = ROOT / "docs" / "img"
 DIFF = "python scripts/diff_gradients.py"
 
 
-def _diff_gradients_main():
-    spec = importlib.util.spec_from_file_location(
-        "diff_gradients", ROOT / "scripts" / "diff_gradients.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
-
-
 def main() -> int:
     IMG.mkdir(parents=True, exist_ok=True)
-    diff = _diff_gradients_main()
     with tempfile.TemporaryDirectory() as tmp:
         weights = str(Path(tmp) / "article.npz")
         commands = [

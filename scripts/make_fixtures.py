@@ -1,4 +1,4 @@
-"""Regenerate tests/fixtures/golden.npz from the PyTorch reference.
+"""Regenerate reference/golden.npz from the PyTorch reference.
 
     python scripts/make_fixtures.py
 
@@ -6,8 +6,9 @@ Golden vectors for machines without torch: for each case, the inputs, the
 weights and the autograd gradients of both rules' losses; for the article's
 job (seeds in TRAIN_SEEDS, both rules) the per-epoch loss history and final
 weights of the reference's 15000-epoch run. tests/test_fixtures.py checks
-numpy_impl against them everywhere, and, where torch is installed, checks that
-they still equal what the live reference computes, so they cannot go stale.
+numpy_impl against them everywhere (with reference/golden.py's checks), and,
+where torch is installed, tests/test_parity_fixtures.py checks that they still
+equal what the live reference computes, so they cannot go stale.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from typing import Dict
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the repository root
 
-import torch  # noqa: E402
+import torch
 
-import numpy_impl as ni  # noqa: E402
-import reference as ref  # noqa: E402
-from tests.cases import letter_case, random_case  # noqa: E402
+import numpy_impl as ni
+from reference import golden
+from reference import network as ref
+from reference.cases import letter_case, random_case
 
-PATH = ROOT / "tests" / "fixtures" / "golden.npz"
+PATH = golden.PATH
 GRADIENT_CASES = {f"random{s}": (lambda s=s: random_case(s)) for s in range(8)}
 GRADIENT_CASES.update(
     {

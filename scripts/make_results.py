@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the repository root
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from numpy_impl import noisy  # noqa: E402
-from numpy_impl.cli import main as cli  # noqa: E402
+from numpy_impl import noisy
+from numpy_impl.cli import main as cli
 
 OUT = ROOT / "docs" / "results.md"
 K = "1000"

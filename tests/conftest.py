@@ -1,22 +1,38 @@
-"""Shared test set-up: the verification summary printed (and saved) after a run."""
+"""Shared test set-up: which tests need torch, the verification summary printed
+(and saved) after a run, and the PyTorch reference's long runs."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import platform
 import zlib
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import numpy as np
 import pytest
 
-from tests.compare import RECORDS
+from reference.cases import CHECKPOINT_EVERY, TRAINING_EPOCHS, TRAINING_RULES, TRAINING_SEEDS
+from reference.compare import RECORDS
 
-try:  # torch is optional: without it the live-reference tests skip
+try:  # torch is optional
     import torch
 except ImportError:  # pragma: no cover - depends on the environment
     torch = None
+
+# The one rule for what needs torch: the files named test_parity_*.py, the live
+# comparisons with the PyTorch mirror, and no others. Without torch they are
+# not collected (the summary says so); with it, each of their tests carries
+# the "torch" marker, which nox's torch sessions select.
+PARITY = "test_parity_*.py"
+collect_ignore_glob = [PARITY] if torch is None else []
+
+
+def pytest_collection_modifyitems(items: List[Any]) -> None:
+    for item in items:
+        if fnmatch.fnmatch(item.path.name, PARITY):
+            item.add_marker(pytest.mark.torch)
 
 
 def environment() -> Dict[str, Any]:
@@ -55,8 +71,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
     if torch is None:
         tr.write_line(
-            "torch is not installed: the live PyTorch comparisons were SKIPPED; "
-            "numpy_impl was checked against tests/fixtures and the complex-step oracle."
+            f"torch is not installed: the live PyTorch comparisons ({PARITY}) were not "
+            "run; numpy_impl was checked against the golden vectors and the NumPy oracles."
         )
     path = os.environ.get("NUMPY_IMPL_VERIFICATION_JSON")
     if path:
@@ -71,28 +87,20 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         tr.write_line(f"verification record written to {path}")
 
 
-# The article's job in the PyTorch reference: seeds 0..4, both rules, weights
-# kept every 1000 epochs. One batched run (reference.train_many) serves the
-# training parity tests and the fixture freshness test.
-SEEDS = range(5)
-RULES = ("article", "mse")
-EPOCHS = 15000
-EVERY = 1000
-
-
 @pytest.fixture(scope="session")
 def reference_runs() -> Dict[Any, Any]:
-    if torch is None:
-        pytest.skip("the live PyTorch reference needs torch")
+    """The article's job in the PyTorch mirror (reference.cases: seeds 0..4, both
+    rules, weights kept every 1000 epochs): one batched run serves the training
+    parity tests and the golden-run freshness test."""
     import numpy_impl as ni
-    import reference as ref
+    from reference import network as ref
 
-    networks = [(seed, rule) for rule in RULES for seed in SEEDS]
+    networks = [(seed, rule) for rule in TRAINING_RULES for seed in TRAINING_SEEDS]
     results = ref.train_many(
         [ni.init_weights(s, "article") for s, _ in networks],
         [r for _, r in networks],
-        epochs=EPOCHS,
-        checkpoint_every=EVERY,
+        epochs=TRAINING_EPOCHS,
+        checkpoint_every=CHECKPOINT_EVERY,
     )
     return dict(zip(networks, results))
 

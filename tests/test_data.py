@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from numpy_impl import LETTERS, bitmap, dataset, parse_bitmap, render, samples
-from tests.article_transcript import LETTER_A, LETTER_B, LETTER_C
+from reference.article_transcript import LETTER_A, LETTER_B, LETTER_C
 
 
 def test_letters_are_the_articles_bitmaps():

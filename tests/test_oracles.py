@@ -8,9 +8,10 @@ gradient rule has three independent witnesses.
 import pytest
 
 import numpy_impl as ni
-from tests.cases import letter_case, random_case
-from tests.compare import assert_close
-from tests.oracles import central_difference, complex_step, rule_loss
+from reference.cases import letter_case, random_case
+from reference.compare import assert_close
+from reference.oracles import central_difference, complex_step, rule_loss
+from reference.tolerances import CENTRAL, CENTRAL_FLOOR, GRADIENT
 
 RULES = ["article", "mse"]
 
@@ -18,8 +19,8 @@ RULES = ["article", "mse"]
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("seed", range(20))
 def test_rule_matches_complex_step_of_its_loss(seed, rule):
-    # <= 1e-13 relative, with the same floor as the autograd tests
-    # (tests/cases.gradient_floor): the complex step is exact to a few ulp per
+    # GRADIENT, with the same floor as the autograd tests
+    # (reference.tolerances.gradient_floor): the complex step is exact to a few ulp per
     # term, so only the O(1) subtractions inside the rule limit the agreement.
     case = random_case(seed, hidden=1 + seed % 8)
     ours = ni.gradients(case.x, case.y, case.w1, case.w2, rule)
@@ -30,7 +31,7 @@ def test_rule_matches_complex_step_of_its_loss(seed, rule):
             name,
             ours_g,
             witness,
-            1e-13,
+            GRADIENT,
             floor=case.grad_floor,
             oracle="complex step",
             where=f"seed {seed}",
@@ -40,10 +41,8 @@ def test_rule_matches_complex_step_of_its_loss(seed, rule):
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("seed", range(6))
 def test_rule_matches_central_differences_of_its_loss(seed, rule):
-    # <= 1e-6 relative: truncation h^2 |L'''| / 6 ~ 1e-11 and rounding
-    # eps |L| / h ~ 1e-11 at h = 1e-5, so 1e-6 is loose enough for the
-    # method and still rejects any wrong factor or term (>= 1e-2 off).
-    # The floor of 1e-4 makes the absolute allowance 1e-10, the rounding bound.
+    # CENTRAL: loose enough for the method's truncation and rounding, and
+    # still rejects any wrong factor or term (see reference/tolerances.py).
     case = letter_case(seed, seed % 3)
     ours = ni.gradients(case.x, case.y, case.w1, case.w2, rule)
     cd1, cd2 = central_difference(rule_loss(case.x, case.y, rule), case.w1, case.w2)
@@ -53,8 +52,8 @@ def test_rule_matches_central_differences_of_its_loss(seed, rule):
             name,
             ours_g,
             witness,
-            1e-6,
-            floor=1e-4,
+            CENTRAL,
+            floor=CENTRAL_FLOOR,
             oracle="central diff",
             where=f"seed {seed}",
         )

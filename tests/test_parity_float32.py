@@ -1,25 +1,20 @@
 """float32: single steps against the float32 reference, and how far a float32
 training drifts from float64 (measured and reported, not hidden).
 
-Single steps within 1e-5 relative: float32 rounds at 6e-8, and a step is a few
-dozen roundings. Gradients use gradient_floor's reasoning at float32's epsilon:
-an absolute allowance of about five roundings of O(1) numbers,
-6e-7 (1 + max|w2|), i.e. a floor of 0.06 (1 + max|w2|) with rtol 1e-5.
+Single steps within reference.tolerances.FLOAT32: float32 rounds at 6e-8, and
+a step is a few dozen roundings. Gradients use gradient_floor's reasoning at
+float32's epsilon (FLOAT32_FLOOR_SCALE).
 """
 
 import numpy as np
 import pytest
+import torch
 
-from tests.cases import random_case
-from tests.compare import assert_close, errors, record
-
-torch = pytest.importorskip("torch", reason="the live PyTorch reference needs torch")
-pytestmark = pytest.mark.torch
-
-import numpy_impl as ni  # noqa: E402
-import reference as ref  # noqa: E402
-
-RTOL = 1e-5
+import numpy_impl as ni
+from reference import network as ref
+from reference.cases import random_case
+from reference.compare import assert_close, errors, record
+from reference.tolerances import FLOAT32, FLOAT32_DRIFT, FLOAT32_FLOOR_SCALE, gradient_floor
 
 
 def _f32(case):
@@ -36,15 +31,25 @@ def test_float32_single_steps(seed):
     assert ours.a2.dtype == np.float32
     for name in ("z1", "a1", "z2", "a2"):
         assert_close(
-            "forward", name, getattr(ours, name), getattr(theirs, name), RTOL, dtype="float32"
+            "forward", name, getattr(ours, name), getattr(theirs, name), FLOAT32, dtype="float32"
         )
     assert_close(
-        "loss", "mse", ni.mse_loss(ours.a2, y), ref.mse_loss(theirs.a2, ty), RTOL, dtype="float32"
+        "loss",
+        "mse",
+        ni.mse_loss(ours.a2, y),
+        ref.mse_loss(theirs.a2, ty),
+        FLOAT32,
+        dtype="float32",
     )
     assert_close(
-        "loss", "bce", ni.bce_loss(ours.z2, y), ref.bce_loss(theirs.z2, ty), RTOL, dtype="float32"
+        "loss",
+        "bce",
+        ni.bce_loss(ours.z2, y),
+        ref.bce_loss(theirs.z2, ty),
+        FLOAT32,
+        dtype="float32",
     )
-    floor = 0.06 * (1 + float(np.abs(w2).max()))
+    floor = FLOAT32_FLOOR_SCALE * gradient_floor(w2)
     for rule in ("article", "mse"):
         g = ni.gradients(x, y, w1, w2, rule)
         assert g.w1.dtype == np.float32
@@ -55,7 +60,7 @@ def test_float32_single_steps(seed):
                 f"dL/d{name}",
                 getattr(g, name),
                 getattr(t, name),
-                RTOL,
+                FLOAT32,
                 floor=floor,
                 dtype="float32",
                 oracle="torch autograd",
@@ -78,11 +83,11 @@ def test_float32_training_drift_from_float64_is_reported(rule):
         "loss history",
         "float64 run",
         "float32",
-        1e-2,
+        FLOAT32_DRIFT,
         float(np.abs(f32.loss - f64.loss).max()),
         loss_drift,
         note=f"worst at epoch {at[0]}; w1 drift {w_drift:.2e} relative",
     )
     x, _ = ni.dataset()
     assert ni.predict(x, f32.w1, f32.w2).letters == ni.predict(x, f64.w1, f64.w2).letters
-    assert loss_drift < 1e-2
+    assert loss_drift < FLOAT32_DRIFT

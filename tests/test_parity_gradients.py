@@ -3,24 +3,24 @@
     rule "article" (d2 = a2 - y)              vs  autograd of the summed BCE
     rule "mse"     (d2 = (2/3)(a2-y)a2(1-a2)) vs  autograd of the article's MSE
 
-float64, <= 1e-13 relative (tests/compare.py's measure, with the floor that
-tests/cases.gradient_floor derives for saturated units). Single steps of both
-are a few dozen roundings of 1.1e-16 apart, so 1e-13 leaves a factor ~100.
+float64, within reference.tolerances.GRADIENT (reference/compare.py's measure,
+with the floor that reference.tolerances.gradient_floor derives for saturated
+units).
 """
 
 import numpy as np
 import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tests.cases import gradient_floor, letter_case, random_case
-from tests.compare import assert_close
+import numpy_impl as ni
+from reference import network as ref
+from reference.cases import letter_case, random_case
+from reference.compare import assert_close
+from reference.tolerances import GRADIENT, delta_floor, gradient_floor
+from tests.test_properties import SETTINGS, networks
 
-torch = pytest.importorskip("torch", reason="the live PyTorch reference needs torch")
-pytestmark = pytest.mark.torch
-
-import numpy_impl as ni  # noqa: E402
-import reference as ref  # noqa: E402
-
-RTOL = 1e-13
 RULES = ["article", "mse"]
 
 
@@ -35,7 +35,7 @@ def _check_rule(case, rule, where):
             f"dL/d{name}",
             getattr(ours, name),
             getattr(theirs, name),
-            RTOL,
+            GRADIENT,
             floor=case.grad_floor,
             where=where,
             oracle="torch autograd",
@@ -76,8 +76,8 @@ def test_output_delta_is_autograds_dl_dz2(seed):
             "dL/dz2",
             ours,
             theirs,
-            RTOL,
-            floor=0.01,
+            GRADIENT,
+            floor=delta_floor(),
             oracle="torch autograd",
         )
 
@@ -100,7 +100,7 @@ def test_backprop_is_autograds_vector_jacobian_product(seed):
             f"v.dz2/d{name}",
             getattr(ours, name),
             getattr(theirs, name),
-            RTOL,
+            GRADIENT,
             floor=floor,
             oracle="torch autograd",
         )
@@ -117,7 +117,7 @@ def test_batch_gradients_match_autograd_of_the_summed_loss(rule):
         "dL/dw1 (batch)",
         ours.w1,
         theirs.w1,
-        RTOL,
+        GRADIENT,
         floor=gradient_floor(w2),
         oracle="torch autograd",
     )
@@ -126,7 +126,7 @@ def test_batch_gradients_match_autograd_of_the_summed_loss(rule):
         "dL/dw2 (batch)",
         ours.w2,
         theirs.w2,
-        RTOL,
+        GRADIENT,
         floor=gradient_floor(w2),
         oracle="torch autograd",
     )
@@ -142,4 +142,31 @@ def test_torch_gradcheck_on_the_reference_losses(rule):
     w2.requires_grad_(True)
     assert torch.autograd.gradcheck(
         lambda a, b: ref.rule_loss(ref.forward(x, a, b), y, rule), (w1, w2), fast_mode=False
+    )
+
+
+@SETTINGS
+@given(net=networks(), rule=st.sampled_from(["article", "mse"]))
+def test_gradient_matches_autograd(net, rule):
+    x, y, w1, w2 = net
+    ours = ni.gradients(x, y, w1, w2, rule)
+    theirs = ref.gradients(*(ref.as_tensor(a) for a in net), rule)
+    floor = gradient_floor(w2) * len(x)
+    assert_close(
+        f"gradient ({rule} rule)",
+        "dL/dw1",
+        ours.w1,
+        theirs.w1,
+        GRADIENT,
+        floor=floor,
+        oracle="torch autograd",
+    )
+    assert_close(
+        f"gradient ({rule} rule)",
+        "dL/dw2",
+        ours.w2,
+        theirs.w2,
+        GRADIENT,
+        floor=floor,
+        oracle="torch autograd",
     )

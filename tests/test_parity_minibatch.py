@@ -2,22 +2,18 @@
 
 A batch's gradient is the sum of its samples' gradients. Single steps: the
 hand-written gradient of a batch of rows against autograd of the summed loss,
-float64, <= 1e-13 relative (as for one sample: tests/test_parity_gradients.py).
+float64, within reference.tolerances.GRADIENT (as for one sample).
 Whole trainings: 15000 epochs, both rules, seeds 0..2, loss history and the
-weights every 1000 epochs within 1e-10 relative (as tests/test_parity_training.py).
+weights every 1000 epochs within TRAJECTORY (as tests/test_parity_training.py).
 """
 
 import numpy as np
 import pytest
 
-from tests.cases import gradient_floor
-from tests.compare import assert_close
-
-torch = pytest.importorskip("torch", reason="the live PyTorch reference needs torch")
-pytestmark = pytest.mark.torch
-
-import numpy_impl as ni  # noqa: E402
-import reference as ref  # noqa: E402
+import numpy_impl as ni
+from reference import network as ref
+from reference.compare import assert_close
+from reference.tolerances import GRADIENT, TRAJECTORY, gradient_floor
 
 RULES = ("article", "mse")
 BATCH_SIZES = (2, 3)
@@ -42,7 +38,7 @@ def test_one_batch_step(seed, batch_size, rule):
                 f"dL/d{name}",
                 getattr(ours, name),
                 getattr(theirs, name),
-                1e-13,
+                GRADIENT,
                 floor=gradient_floor(w2, upstream=len(x)),
                 where=f"seed {seed}, rows {start}..{start + len(x) - 1}",
                 oracle="torch autograd",
@@ -56,7 +52,7 @@ def test_one_batch_step(seed, batch_size, rule):
             name,
             getattr(ours_epoch, name),
             getattr(theirs_epoch, name),
-            1e-13,
+            GRADIENT,
             where=f"seed {seed}, batch size {batch_size}, one epoch",
         )
     assert_close(
@@ -64,7 +60,7 @@ def test_one_batch_step(seed, batch_size, rule):
         "loss",
         ours_epoch.loss,
         theirs_epoch.loss,
-        1e-13,
+        GRADIENT,
         where=f"seed {seed}",
     )
 
@@ -103,7 +99,7 @@ def test_whole_batch_training_matches_the_reference(batch_runs, batch_size, rule
                     f"{name} (trajectory)",
                     ours,
                     ref_w,
-                    1e-10,
+                    TRAJECTORY,
                     where=f"seed {seed}, after {done} epochs",
                 )
         assert_close(
@@ -111,7 +107,7 @@ def test_whole_batch_training_matches_the_reference(batch_runs, batch_size, rule
             "loss history",
             np.concatenate(losses),
             theirs.loss,
-            1e-10,
+            TRAJECTORY,
             elementwise=True,
             where=f"seed {seed}",
         )

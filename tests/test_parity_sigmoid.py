@@ -1,14 +1,11 @@
 """Step 1, the sigmoid: numpy_impl.sigmoid against torch.sigmoid."""
 
 import numpy as np
-import pytest
+import torch
 
-from tests.compare import record
-
-torch = pytest.importorskip("torch", reason="the live PyTorch reference needs torch")
-pytestmark = pytest.mark.torch
-
-import numpy_impl as ni  # noqa: E402
+import numpy_impl as ni
+from reference.compare import record
+from reference.tolerances import SIGMOID_ULPS
 
 TINY = np.finfo(np.float64).tiny
 
@@ -51,12 +48,12 @@ def test_sigmoid_within_4_ulp_of_torch_where_the_output_is_normal():
         "a (ulp)",
         "torch",
         "float64",
-        4,
+        SIGMOID_ULPS,
         float(ulps.max()),
         float(ulps.max()),
         note="in ulp of torch's value, normal outputs",
     )
-    assert ulps.max() <= 4, (
+    assert ulps.max() <= SIGMOID_ULPS, (
         f"sigmoid: at t = {t[normal][worst]!r}: ours {ours[normal][worst]!r} "
         f"vs torch {theirs[normal][worst]!r}"
     )

@@ -1,9 +1,11 @@
 """The numerically stable sigmoid (NumPy alone; the torch comparison is separate)."""
 
+import mpmath
 import numpy as np
 import pytest
 
 from numpy_impl import sigmoid
+from reference.tolerances import ONE_ULP, SIGMOID_EXACT_ULPS, SIGMOID_ULPS, TWO_ULP
 
 TINY = np.finfo(np.float64).tiny  # smallest normal float64
 
@@ -49,7 +51,7 @@ def test_agrees_with_the_textbook_formula_where_it_does_not_overflow():
     )
     ours, textbook = sigmoid(t), naive(t)
     assert np.all(textbook >= TINY)
-    assert ulp_distance(ours, textbook).max() <= 4
+    assert ulp_distance(ours, textbook).max() <= SIGMOID_ULPS
 
 
 def test_exact_on_points_where_the_value_is_known():
@@ -57,12 +59,12 @@ def test_exact_on_points_where_the_value_is_known():
     # sigmoid(log 3) = 3/4 and sigmoid(-log 3) = 1/4. fl(log 3) is off by half an
     # ulp, which moves sigmoid by only 3/16 of that; the rest is the formula's
     # own rounding, at most 2 ulp (2 * 2.2e-16 relative).
-    np.testing.assert_allclose(sigmoid(np.log([3.0, 1 / 3])), [0.75, 0.25], rtol=4.5e-16, atol=0)
+    np.testing.assert_allclose(sigmoid(np.log([3.0, 1 / 3])), [0.75, 0.25], rtol=TWO_ULP, atol=0)
 
 
 def test_symmetry():
     t = np.linspace(-30, 30, 6001)
-    np.testing.assert_allclose(sigmoid(t) + sigmoid(-t), 1.0, rtol=0, atol=2.3e-16)
+    np.testing.assert_allclose(sigmoid(t) + sigmoid(-t), 1.0, rtol=0, atol=ONE_ULP)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -75,16 +77,14 @@ def test_keeps_float_dtype_and_shape(dtype):
 def test_integers_become_float64():
     out = sigmoid(np.array([-1, 0, 1]))
     assert out.dtype == np.float64
-    np.testing.assert_allclose(out, naive(np.array([-1.0, 0.0, 1.0])), rtol=4.5e-16)
+    np.testing.assert_allclose(out, naive(np.array([-1.0, 0.0, 1.0])), rtol=TWO_ULP)
 
 
 def test_within_2_ulp_of_the_exact_value():
-    # The docstring's claim, against 40-digit arithmetic (mpmath comes with
-    # torch; skipped where it is absent).
-    mpmath = pytest.importorskip("mpmath")
+    # The docstring's claim, against 40-digit arithmetic (mpmath, a test dependency).
     mpmath.mp.dps = 40
     rng = np.random.default_rng(5)
     t = np.concatenate([np.linspace(-745, 745, 6001), rng.normal(0, 8, 6000)])
     exact = np.array([float(1 / (1 + mpmath.exp(-mpmath.mpf(v)))) for v in t])
     normal = exact >= TINY
-    assert ulp_distance(sigmoid(t)[normal], exact[normal]).max() <= 2
+    assert ulp_distance(sigmoid(t)[normal], exact[normal]).max() <= SIGMOID_EXACT_ULPS

@@ -1,4 +1,5 @@
-"""Gradients of numpy_impl's own losses by two methods that need no torch.
+"""Derivative oracles: the gradients of numpy_impl's own losses by two methods
+that need no torch and no hand-written derivative.
 
 * complex step: dL/dw_i = Im L(w + i h e_i) / h with h = 1e-200. No
   subtraction, so no cancellation: accurate to a few ulp of each term.

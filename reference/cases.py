@@ -1,4 +1,6 @@
-"""Shared inputs for the parity tests: seeded random networks, saturated ones included."""
+"""The shared inputs of the checks: seeded random networks (saturated ones
+included), the article's starts on its letters, and the article's job as the
+long checks run it."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 import numpy_impl as ni
+from reference.tolerances import gradient_floor
 
 # Weight scales: at 8 and 15 many units saturate, with |z| reaching ~40.
 SCALES = (0.3, 1.0, 3.0, 8.0, 15.0)
@@ -40,17 +43,9 @@ def letter_case(seed: int, sample: int, hidden: int = 5) -> Case:
     return Case(x, y, w1, w2)
 
 
-def gradient_floor(w2: np.ndarray, upstream: float = 1.0) -> float:
-    """The scale below which gradient errors are judged absolutely (tests/compare.py).
-
-    Two subtractions of O(1) numbers feed every gradient: a2 - y at the output
-    and 1 - a1 in the sigmoid's derivative. Each carries an absolute rounding
-    error of up to a few ulp of 1 (~2e-16) however small its exact value, so
-    when units saturate (|z| >~ 30) the exact gradient can be smaller than
-    that error and no float64 code, autograd included, can reproduce it to
-    relative precision. Those errors reach dL/dw1 through w2 and scale with
-    the upstream gradient |d2| (<= 1 for both rules), so the floor is
-    0.01 (1 + max|w2|) |d2|: with rtol 1e-13 the absolute allowance is
-    1e-15 (1 + max|w2|) |d2|, about five such roundings.
-    """
-    return 0.01 * (1.0 + float(np.abs(w2).max())) * upstream
+# The article's job as the training checks run it: seeds 0..4, both rules,
+# the weights compared every 1000 epochs.
+TRAINING_SEEDS = range(5)
+TRAINING_RULES = ("article", "mse")
+TRAINING_EPOCHS = 15000
+CHECKPOINT_EVERY = 1000

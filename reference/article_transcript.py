@@ -1,9 +1,9 @@
-"""The article's algorithm transcribed operation for operation (shared/SPEC.md).
+"""The article's algorithm transcribed operation for operation (docs/spec.md).
 
 This is the yardstick, not the product: it does exactly what the article's
 loop does, in the article's order, including its habits that cost time (the
 forward pass run twice per step, integer input arrays, ``np.sum`` of squares).
-``numpy_impl`` must match it to <= 1e-12, and ``scripts/bench.py`` times
+``numpy_impl`` must match it (reference.tolerances.TRANSCRIPT), and ``scripts/bench.py`` times
 ``numpy_impl`` against it.
 
 The only change: the article seeds NumPy's global generator (or nothing); here
@@ -117,7 +117,8 @@ LABELS = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
 
 
 def sigmoid(t: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-t))
+    out: np.ndarray = 1 / (1 + np.exp(-t))
+    return out
 
 
 def forward_output(x: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:

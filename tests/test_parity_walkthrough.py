@@ -1,0 +1,45 @@
+"""docs/walkthrough.md's ``console`` blocks: each ``$ command`` runs in the
+project root, and its output must match the lines shown under it (``...``
+stands for any text). They call the PyTorch mirror."""
+
+import doctest
+import re
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_walkthrough import FLAGS, ROOT, WALKTHROUGH
+
+
+def console_examples():
+    """(command, expected output) for each ``$`` line of the console blocks."""
+    text = WALKTHROUGH.read_text()
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, expected = chunk.partition("\n")
+            out.append((command, expected))
+    return out
+
+
+def test_the_console_blocks_were_found():
+    commands = [c for c, _ in console_examples()]
+    assert len(commands) == 3
+    assert all(c.startswith("python scripts/diff_gradients.py") for c in commands)
+
+
+@pytest.mark.parametrize(("command", "expected"), console_examples(), ids=lambda v: v[:60])
+def test_every_console_example_prints_what_is_shown(command, expected):
+    argv = shlex.split(command)
+    assert argv[0] == "python"
+    done = subprocess.run(
+        [sys.executable, *argv[1:]], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    checker = doctest.OutputChecker()
+    if not checker.check_output(expected, done.stdout, FLAGS):
+        raise AssertionError(
+            checker.output_difference(doctest.Example(command, expected), done.stdout, FLAGS)
+        )

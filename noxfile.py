@@ -4,17 +4,30 @@
 """The test matrix: every Python 3.9-3.13 x NumPy 1.22-2.5 pair with wheels.
 
     nox -l                                   # list the sessions
-    nox                                      # the default sessions: matrix, torch, slow, lint
+    nox                                      # the default sessions: matrix, torch, once, lint
     nox -s "tests-3.12(numpy='2.5')"         # one cell
     nox -t torch                             # only the live PyTorch parity tests
     nox -s report                            # gather the verification records into Markdown
     python noxfile.py -s lint                # nox as a script (PEP 723 block above)
 
+What runs where (the markers are declared in pyproject.toml):
+
+* ``tests-<python>(numpy=...)``, one session per pair: every check whose
+  outcome can depend on NumPy (marker ``numerics``): the network's steps
+  against the golden vectors and the derivative oracles, the golden 15000-epoch
+  trajectories, the sweep against training alone, the noisy letters, the
+  weights file, the walkthrough's examples;
+* ``torch``: the live PyTorch comparisons (tests/test_parity_*.py, marker
+  ``torch``) at the oldest and the newest NumPy of Python 3.11, in one
+  environment, so that torch is installed once;
+* ``once``: everything else, whose outcome cannot depend on NumPy (the
+  command line, the pictures, the diff script), and the slow checks (the
+  article's loop for ten seeds, the mutation check), at the newest NumPy;
+* ``lint``: ruff, mypy, CITATION.cff.
+
 Each test session writes a JSON verification record into verification/
 (ignored by git); ``report`` gathers them into docs/verification.md.
 """
-
-from __future__ import annotations
 
 import os
 from pathlib import Path
@@ -52,15 +65,17 @@ def numpy_minors(python: str) -> list[str]:
 PAIRS = [(python, numpy) for python in NUMPY_RANGE for numpy in numpy_minors(python)]
 
 TORCH_PYTHON = "3.11"
+# The live comparisons run at both ends of Python 3.11's NumPy range.
+TORCH_NUMPY = (numpy_minors(TORCH_PYTHON)[0], numpy_minors(TORCH_PYTHON)[-1])
 # Overridable for other machines (another version, a CPU index...): the default
 # is the CPU build pip finds on this project's machines without a download.
 TORCH_REQUIREMENT = os.environ.get("NUMPY_IMPL_TORCH", "torch==2.13.0")
-TEST_DEPS = ["pytest>=8.2", "hypothesis>=6", "mpmath>=1.2"]
 
 
-def _install_numpy(session: nox.Session, numpy: str) -> None:
-    # The latest patch of that minor, from a wheel only: never built from source.
-    session.install("--only-binary=numpy", f"numpy=={numpy}.*")
+def _install(session: nox.Session, numpy: str, extras: str = "test", *more: str) -> None:
+    """The project with its ``extras``, at NumPy ``numpy``: the latest patch of
+    that minor, from a wheel only (never built from source)."""
+    session.install("--only-binary=numpy", f"numpy=={numpy}.*", "-e", f".[{extras}]", *more)
 
 
 def _pytest(session: nox.Session, record: str, *default_args: str) -> None:
@@ -79,12 +94,10 @@ def _tests_session(python: str) -> None:
     @nox.session(name=f"tests-{python}", python=python, default=True, tags=["tests"])
     @nox.parametrize("numpy", numpy_minors(python))
     def tests(session: nox.Session, numpy: str) -> None:
-        """NumPy-only suite on one (Python, NumPy) cell: oracles, golden vectors, CLI
-        (no slow runs; the test_parity_* files need torch and are not collected)."""
-        _install_numpy(session, numpy)
-        session.install(*TEST_DEPS)
-        session.install("--no-deps", "-e", ".")
-        _pytest(session, f"tests-py{python}-numpy{numpy}", "-m", "not slow", "-q")
+        """Every check whose outcome can depend on NumPy, on one (Python, NumPy) cell."""
+        _install(session, numpy)
+        record = f"tests-py{python}-numpy{numpy}"
+        _pytest(session, record, "-m", "numerics and not slow", "-q")
 
 
 for _python in NUMPY_RANGE:
@@ -92,33 +105,34 @@ for _python in NUMPY_RANGE:
 
 
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["torch"])
-@nox.parametrize("numpy", numpy_minors(TORCH_PYTHON))
-def torch(session: nox.Session, numpy: str) -> None:
-    """The live PyTorch parity tests, tests/test_parity_*.py (pip: uv cannot see the
-    local torch file)."""
-    _install_numpy(session, numpy)
-    # numpy is pinned by a constraint so that installing torch keeps this cell's NumPy.
-    constraint = Path(session.create_tmp()) / "numpy-pin.txt"
-    constraint.write_text(f"numpy=={numpy}.*\n")
-    session.install("-c", str(constraint), TORCH_REQUIREMENT, *TEST_DEPS)
-    session.install("--no-deps", "-e", ".")
-    _pytest(session, f"torch-py{session.python}-numpy{numpy}", "-m", "torch", "-q")
+def torch(session: nox.Session) -> None:
+    """The live PyTorch parity tests, at the oldest and the newest NumPy of Python 3.11.
+
+    pip, as uv cannot see the local torch file; one environment, torch installed once."""
+    session.install(TORCH_REQUIREMENT)
+    for numpy in TORCH_NUMPY:
+        # numpy is pinned by a constraint so that nothing installed moves it.
+        constraint = Path(session.create_tmp()) / "numpy-pin.txt"
+        constraint.write_text(f"numpy=={numpy}.*\n")
+        _install(session, numpy, "test", "-c", str(constraint))
+        _pytest(session, f"torch-py{session.python}-numpy{numpy}", "-m", "torch", "-q")
 
 
 @nox.session(python=TORCH_PYTHON, default=True, tags=["tests"])
-def slow(session: nox.Session) -> None:
-    """Slow NumPy-only checks (article mode vs the article's loop, mutations) and
-    the pictures (with matplotlib, the plot extra)."""
-    session.install(*TEST_DEPS)
-    session.install("-e", ".[plot]")
-    _pytest(session, f"slow-py{session.python}", "-m", "(slow or plot) and not torch", "-q")
+def once(session: nox.Session) -> None:
+    """The checks NumPy cannot change (CLI, pictures, diff script), and the slow ones.
+
+    Once, at the newest NumPy of Python 3.11, with matplotlib."""
+    _install(session, TORCH_NUMPY[-1], "test,plot")
+    _pytest(session, f"once-py{session.python}", "-m", "slow or not numerics", "-q")
 
 
-@nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["lint"])
+@nox.session(python=TORCH_PYTHON, default=True, tags=["lint"])
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format check), mypy (strict on numpy_impl), CITATION.cff validation."""
-    # torch for mypy to type-check reference/; pip, as in the torch session
-    session.install("ruff", "mypy", "numpy", "cffconvert", "nox", TORCH_REQUIREMENT)
+    """ruff (lint and format check), mypy (strict on numpy_impl), CITATION.cff validation.
+
+    Without torch: mypy reads reference/network.py's torch as untyped (pyproject.toml)."""
+    session.install("ruff", "mypy", "numpy", "cffconvert", "nox")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

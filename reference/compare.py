@@ -51,13 +51,25 @@ def record(
     note: str = "",
 ) -> None:
     key = (step, tensor, oracle, dtype)
-    entry = RECORDS.setdefault(key, Record(step, tensor, oracle, dtype, tol))
+    entry = RECORDS.setdefault(key, Record(step, tensor, oracle, dtype, float(tol)))
     entry.max_abs = max(entry.max_abs, max_abs)
     entry.max_rel = max(entry.max_rel, max_rel)
-    entry.tolerance = max(entry.tolerance, tol)
+    entry.tolerance = max(entry.tolerance, float(tol))
     entry.checks += 1
     if note:
         entry.note = note
+
+
+def merge(entry: Dict[str, Any]) -> None:
+    """Add a Record kept elsewhere (as ``vars(record)``, e.g. by a pytest-xdist
+    worker) to RECORDS: the largest errors and tolerance, the checks summed."""
+    key = (entry["step"], entry["tensor"], entry["oracle"], entry["dtype"])
+    mine = RECORDS.setdefault(key, Record(*key, tolerance=entry["tolerance"]))
+    mine.max_abs = max(mine.max_abs, entry["max_abs"])
+    mine.max_rel = max(mine.max_rel, entry["max_rel"])
+    mine.tolerance = max(mine.tolerance, entry["tolerance"])
+    mine.checks += entry["checks"]
+    mine.note = entry["note"] or mine.note
 
 
 def _as_array(a: Any) -> np.ndarray:

@@ -384,11 +384,8 @@ def print_step(report: Dict[str, Any], out: Any) -> None:
 def trajectory_report(args: argparse.Namespace) -> Dict[str, Any]:
     if not torch_version():
         raise UsageError("--trajectory needs PyTorch, the second implementation: pip install torch")
-    import torch
+    from reference import network as ref  # (it runs torch on one thread)
 
-    from reference import network as ref
-
-    torch.set_num_threads(1)  # tensors of 30 x 5 numbers: more threads only add overhead
     epochs, every = args.trajectory, min(args.every, args.trajectory)
     start = ni.init_weights(args.seed, args.init, args.hidden)
     began = time.perf_counter()

@@ -21,11 +21,14 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import Tensor
 
 import numpy_impl
 from numpy_impl.data import LETTERS
 
-Tensor = torch.Tensor
+# The tensors here hold a few dozen numbers: more threads only add overhead,
+# and several test processes (pytest -n) would fight over the cores.
+torch.set_num_threads(1)
 LOSS_DIVISOR = 3  # written out again on purpose: not imported from the code under test
 
 _TORCH_DTYPES = {"float64": torch.float64, "float32": torch.float32}

@@ -22,6 +22,20 @@ from reference.tolerances import GRADIENT, TABLE
 
 Key = Tuple[str, str, str]  # step, oracle, dtype
 
+#: What each kind of session runs (noxfile.py), for the report's readers.
+KINDS = {
+    "tests": "one per (Python, NumPy) pair: every check whose outcome can depend on NumPy"
+    " (marker `numerics`): the steps against golden vectors and the complex-step and"
+    " central-difference oracles, the golden 15000-epoch runs, the sweep against training"
+    " alone, the noisy letters, the weights file, the walkthrough's examples",
+    "torch": "the live PyTorch comparisons (tests/test_parity_*.py, marker `torch`), both rules,"
+    " single steps and 15000-epoch trajectories, at the oldest and the newest NumPy of"
+    " Python 3.11",
+    "once": "everything NumPy cannot change (command line, pictures, diff script) and the slow"
+    " checks (the article's loop for ten seeds, float32 drift, the mutation check), at the"
+    " newest NumPy of Python 3.11",
+}
+
 
 def load(folder: Path) -> List[dict]:
     records = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
@@ -79,7 +93,13 @@ def main(argv: List[str]) -> int:
         "largest reference entry; see reference/compare.py) for that step, against the oracle",
         "named, in that environment. A cross marks a value above its tolerance.",
         "",
+        "What ran in which kind of session (noxfile.py; the markers are in pyproject.toml):",
+        "",
+        "| session | what it runs |",
+        "| --- | --- |",
     ]
+    lines += [f"| {kind} | {what} |" for kind, what in KINDS.items()]
+    lines.append("")
     failures = sum(not ok for row in cells.values() for _, ok in row.values())
     lines += [f"Environments: {len(records)}. Values above tolerance: {failures}.", ""]
     lines += [

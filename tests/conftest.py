@@ -4,29 +4,31 @@
 from __future__ import annotations
 
 import fnmatch
+import importlib.metadata
 import json
 import os
 import platform
 import zlib
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 import pytest
 
 from reference.cases import CHECKPOINT_EVERY, TRAINING_EPOCHS, TRAINING_RULES, TRAINING_SEEDS
-from reference.compare import RECORDS
+from reference.compare import RECORDS, merge
 
-try:  # torch is optional
-    import torch
-except ImportError:  # pragma: no cover - depends on the environment
-    torch = None
+# torch is optional; looked up without importing it (an import costs seconds)
+try:
+    TORCH: Optional[str] = importlib.metadata.version("torch")
+except importlib.metadata.PackageNotFoundError:  # pragma: no cover - depends on the environment
+    TORCH = None
 
 # The one rule for what needs torch: the files named test_parity_*.py, the live
 # comparisons with the PyTorch mirror, and no others. Without torch they are
 # not collected (the summary says so); with it, each of their tests carries
 # the "torch" marker, which nox's torch sessions select.
 PARITY = "test_parity_*.py"
-collect_ignore_glob = [PARITY] if torch is None else []
+collect_ignore_glob = [PARITY] if TORCH is None else []
 
 
 def pytest_collection_modifyitems(items: List[Any]) -> None:
@@ -47,11 +49,25 @@ def environment() -> Dict[str, Any]:
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "torch": getattr(torch, "__version__", None),
+        "torch": TORCH,
         "blas": blas,
         "platform": platform.platform(),
         "machine": platform.machine(),
     }
+
+
+# With pytest-xdist (-n), each worker keeps its own records: it hands them to
+# the controller when it finishes, and the controller merges them.
+def pytest_sessionfinish(session: Any) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # this process is an xdist worker
+        workeroutput["verification"] = [vars(r) for r in RECORDS.values()]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for entry in getattr(node, "workeroutput", {}).get("verification", []):
+        merge(entry)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -69,7 +85,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"{r.max_rel:10.2e} {r.tolerance:10.0e} {r.checks:7d}"
             + (f"  {r.note}" if r.note else "")
         )
-    if torch is None:
+    if TORCH is None:
         tr.write_line(
             f"torch is not installed: the live PyTorch comparisons ({PARITY}) were not "
             "run; numpy_impl was checked against the golden vectors and the NumPy oracles."

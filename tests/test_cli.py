@@ -50,6 +50,7 @@ def test_train_quiet_prints_nothing(capsys):
     assert run(capsys, "train", "--epochs", "3", "--quiet") == (0, "", "")
 
 
+@pytest.mark.numerics  # the weights file: np.savez and np.load
 def test_save_then_predict_round_trip(capsys, tmp_path):
     path = tmp_path / "w.npz"
     status, out, _ = run(
@@ -96,6 +97,7 @@ def test_save_then_predict_round_trip(capsys, tmp_path):
         assert " ".join(f"{v:.6f}" for v in values) in line
 
 
+@pytest.mark.numerics  # the weights file: np.savez and np.load
 def test_save_float32(capsys, tmp_path):
     path = tmp_path / "w32.npz"
     assert (
@@ -232,6 +234,7 @@ def _write(path, **arrays):
         np.savez(f, **arrays)
 
 
+@pytest.mark.numerics  # the weights file: np.savez and np.load
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [
@@ -275,6 +278,7 @@ def test_bad_weight_files(capsys, tmp_path, make, fragment):
     assert_one_line_error(*run(capsys, "predict", "--weights", str(path)), fragment)
 
 
+@pytest.mark.numerics  # the weights file: np.savez and np.load
 def test_truncated_weight_file(capsys, tmp_path):
     path = tmp_path / "w.npz"
     run(capsys, "train", "--epochs", "2", "--quiet", "--save", str(path))

@@ -6,6 +6,8 @@ import pytest
 from numpy_impl import LETTERS, bitmap, dataset, parse_bitmap, render, samples
 from reference.article_transcript import LETTER_A, LETTER_B, LETTER_C
 
+pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
+
 
 def test_letters_are_the_articles_bitmaps():
     # The article's own 0/1 lists, flattened row by row.

@@ -33,6 +33,7 @@ def test_golden_gradients_are_what_the_live_reference_computes(kept):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("reference_runs")  # with -n: on the worker that has the runs
 def test_golden_runs_are_what_the_live_reference_computes(kept, reference_runs):
     for rule, seed in golden.trainings(kept):
         live = reference_runs[(seed, rule)]

@@ -18,7 +18,8 @@ from reference.cases import TRAINING_SEEDS as SEEDS
 from reference.compare import assert_close, errors, record
 from reference.tolerances import TRAJECTORY
 
-pytestmark = pytest.mark.slow
+# with -n, one worker runs them all: the reference's runs are computed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reference_runs")]
 
 
 def numpy_trajectory(seed, rule):

@@ -9,6 +9,10 @@ import doctest
 import io
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
+
 ROOT = Path(__file__).resolve().parents[1]
 WALKTHROUGH = ROOT / "docs" / "walkthrough.md"
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

@@ -72,6 +72,12 @@ TORCH_NUMPY = (numpy_minors(TORCH_PYTHON)[0], numpy_minors(TORCH_PYTHON)[-1])
 TORCH_REQUIREMENT = os.environ.get("NUMPY_IMPL_TORCH", "torch==2.13.0")
 
 
+# Test by test over the cores: these sessions share no long reference run, so
+# pyproject's default (a file to a worker, for the torch tests) would only
+# leave a core idle.
+SPREAD = ("--dist", "load")
+
+
 def _install(session: nox.Session, numpy: str, extras: str = "test", *more: str) -> None:
     """The project with its ``extras``, at NumPy ``numpy``: the latest patch of
     that minor, from a wheel only (never built from source)."""
@@ -97,7 +103,7 @@ def _tests_session(python: str) -> None:
         """Every check whose outcome can depend on NumPy, on one (Python, NumPy) cell."""
         _install(session, numpy)
         record = f"tests-py{python}-numpy{numpy}"
-        _pytest(session, record, "-m", "numerics and not slow", "-q")
+        _pytest(session, record, "-m", "numerics and not slow", *SPREAD, "-q")
 
 
 for _python in NUMPY_RANGE:
@@ -124,7 +130,7 @@ def once(session: nox.Session) -> None:
 
     Once, at the newest NumPy of Python 3.11, with matplotlib."""
     _install(session, TORCH_NUMPY[-1], "test,plot")
-    _pytest(session, f"once-py{session.python}", "-m", "slow or not numerics", "-q")
+    _pytest(session, f"once-py{session.python}", "-m", "slow or not numerics", *SPREAD, "-q")
 
 
 @nox.session(python=TORCH_PYTHON, default=True, tags=["lint"])

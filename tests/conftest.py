@@ -1,5 +1,5 @@
-"""Shared test set-up: which tests need torch, the verification summary printed
-(and saved) after a run, and the PyTorch reference's long runs."""
+"""Shared test set-up: which tests need torch, and the verification summary
+printed (and saved) after a run."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ import importlib.metadata
 import json
 import os
 import platform
-import zlib
 from typing import Any, Dict, List, Optional
 
 import numpy as np
 import pytest
 
-from reference.cases import CHECKPOINT_EVERY, TRAINING_EPOCHS, TRAINING_RULES, TRAINING_SEEDS
 from reference.compare import RECORDS, merge
 
 # torch is optional; looked up without importing it (an import costs seconds)
@@ -104,24 +102,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def reference_runs() -> Dict[Any, Any]:
-    """The article's job in the PyTorch mirror (reference.cases: seeds 0..4, both
-    rules, weights kept every 1000 epochs): one batched run serves the training
-    parity tests and the golden-run freshness test."""
+def article_job() -> Any:
+    """numpy_impl.train() with no arguments, the article's job, trained once per
+    test process for the tests that only need a trained network."""
     import numpy_impl as ni
-    from reference import network as ref
 
-    networks = [(seed, rule) for rule in TRAINING_RULES for seed in TRAINING_SEEDS]
-    results = ref.train_many(
-        [ni.init_weights(s, "article") for s, _ in networks],
-        [r for _, r in networks],
-        epochs=TRAINING_EPOCHS,
-        checkpoint_every=CHECKPOINT_EVERY,
-    )
-    return dict(zip(networks, results))
-
-
-@pytest.fixture
-def rng(request: Any) -> np.random.Generator:
-    """A generator seeded from the test's name: reproducible, different per test."""
-    return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+    return ni.train()

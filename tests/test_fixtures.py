@@ -30,6 +30,6 @@ def test_numpy_impl_gradients_match_the_golden_vectors(kept, rule):
     golden.check_gradients(ni, kept, rule)
 
 
-def test_numpy_impl_training_matches_the_golden_runs(kept):
-    for rule, seed in golden.trainings(kept):
-        golden.check_training(ni, kept, rule, seed)
+@pytest.mark.parametrize(("rule", "seed"), golden.trainings(golden.load()))
+def test_numpy_impl_training_matches_the_golden_runs(kept, rule, seed):
+    golden.check_training(ni, kept, rule, seed)

@@ -67,8 +67,8 @@ def test_accuracy_single_and_stacked_agree():
     assert stacked[0] == np.mean([ni.LETTERS.index(c) for c in letters] == labels)
 
 
-def test_a_trained_network_is_perfect_at_distance_zero():
-    trained = ni.train()
+def test_a_trained_network_is_perfect_at_distance_zero(article_job):
+    trained = article_job
     results = noisy.evaluate(trained.w1, trained.w2, distances=[0, 1])
     assert results[0] == (3, 1.0)
     assert results[1][0] == 90

@@ -82,7 +82,6 @@ def batch_runs():
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("batch_runs")  # with -n: one worker computes the runs, once
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("batch_size", BATCH_SIZES)
 def test_whole_batch_training_matches_the_reference(batch_runs, batch_size, rule):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import numpy_impl as ni
+from reference import golden
 from reference import network as ref
 from reference.cases import CHECKPOINT_EVERY as EVERY
 from reference.cases import TRAINING_EPOCHS as EPOCHS
@@ -18,8 +19,22 @@ from reference.cases import TRAINING_SEEDS as SEEDS
 from reference.compare import assert_close, errors, record
 from reference.tolerances import TRAJECTORY
 
-# with -n, one worker runs them all: the reference's runs are computed once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reference_runs")]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def reference_runs():
+    """The article's job in the PyTorch mirror (reference.cases: seeds 0..4, both
+    rules, weights kept every 1000 epochs): one batched run serves the training
+    parity tests and the golden-run freshness test."""
+    networks = [(seed, rule) for rule in RULES for seed in SEEDS]
+    results = ref.train_many(
+        [ni.init_weights(s, "article") for s, _ in networks],
+        [r for _, r in networks],
+        epochs=EPOCHS,
+        checkpoint_every=EVERY,
+    )
+    return dict(zip(networks, results))
 
 
 def numpy_trajectory(seed, rule):
@@ -103,3 +118,20 @@ def test_the_article_job_learns_abc_in_both(runs):
         "B",
         "C",
     ]
+
+
+def test_golden_runs_are_what_the_live_reference_computes(reference_runs):
+    # the golden runs (reference/golden.npz) cannot go stale
+    kept = golden.load()
+    for rule, seed in golden.trainings(kept):
+        live = reference_runs[(seed, rule)]
+        for tensor, key in (("loss history", "loss"), ("w1", "w1"), ("w2", "w2")):
+            assert_close(
+                "fixtures",
+                f"{tensor} ({rule})",
+                kept[f"train/{rule}/{seed}/{key}"],
+                getattr(live, key),
+                TRAJECTORY,
+                elementwise=key == "loss",
+                oracle="live torch",
+            )

@@ -101,8 +101,8 @@ def test_result_settings_and_shapes():
     }
 
 
-def test_article_job_learns_all_three_letters():
-    result = ni.train()
+def test_article_job_learns_all_three_letters(article_job):
+    result = article_job
     x, _ = ni.dataset()
     assert ni.predict(x, result.w1, result.w2).letters == ["A", "B", "C"]
     assert result.loss[-1] < result.loss[0] / 100

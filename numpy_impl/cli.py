@@ -114,8 +114,9 @@ def _letter_or_all(text: str) -> str:
     return "all" if text.lower() == "all" else _letter(text)
 
 
-def _output_path(option: str, path: Optional[str], suffix: str) -> None:
-    """Check, before any work is done, that ``path`` can be written."""
+def check_output_path(option: str, path: Optional[str], suffix: str) -> None:
+    """Check, before any work is done, that ``path`` (given as ``option``) can be
+    written: its suffix, its folder, and matplotlib for a .png."""
     if path is None:
         return
     if not path.endswith(suffix):
@@ -185,8 +186,8 @@ def _print_predictions(
 
 
 def _cmd_train(args: argparse.Namespace, out: TextIO) -> None:
-    _output_path("--save", args.save, ".npz")
-    _output_path("--plot", args.plot, ".png")
+    check_output_path("--save", args.save, ".npz")
+    check_output_path("--plot", args.plot, ".png")
     result: TrainResult = network.train(**_training_settings(args))
     if args.save:
         save_weights(args.save, result)
@@ -218,7 +219,7 @@ def _cmd_predict(args: argparse.Namespace, out: TextIO) -> None:
     else:
         rows, _ = data.dataset()
         names = list(data.LETTERS)
-    _output_path("--hidden-png", args.hidden_png, ".png")
+    check_output_path("--hidden-png", args.hidden_png, ".png")
     saved = load_weights(args.weights)
     _print_predictions(rows, names, saved.w1, saved.w2, out)
     if args.hidden_png:
@@ -229,7 +230,7 @@ def _cmd_predict(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> None:
-    _output_path("--png", args.png, ".png")
+    check_output_path("--png", args.png, ".png")
     letters = data.LETTERS if args.letter == "all" else (args.letter,)
     if args.png:
         from numpy_impl.plot import save_bitmap_png, save_letters_png
@@ -270,7 +271,7 @@ def _noise_json(results: Dict[int, Any]) -> Dict[str, Any]:
 def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
     from numpy_impl.sweep import sweep, terminal_progress
 
-    _output_path("--plot", args.plot, ".png")
+    check_output_path("--plot", args.plot, ".png")
     # the noise options are checked now, not after the training
     noisy.check_options(args.distances or [], args.per_letter, args.noise_seed)
     progress = terminal_progress(args.epochs) if sys.stderr.isatty() else None

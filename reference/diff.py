@@ -44,7 +44,6 @@ import json
 import math
 import sys
 import time
-from pathlib import Path
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
@@ -52,7 +51,7 @@ import numpy as np
 import numpy_impl as ni
 from numpy_impl import network
 from numpy_impl.checks import check_alpha, check_batch_size, check_int
-from numpy_impl.cli import OneLineParser, UsageError, network_options
+from numpy_impl.cli import OneLineParser, UsageError, check_output_path, network_options
 from numpy_impl.data import LETTERS, N_CLASSES
 from numpy_impl.plot import PlottingUnavailable
 from reference.compare import errors
@@ -113,14 +112,7 @@ def check_options(args: argparse.Namespace) -> None:
     check_int("every", args.every, low=1)
     if args.trajectory is not None:
         check_int("trajectory", args.trajectory, low=1)
-    if args.plot is not None:
-        if not args.plot.endswith(".png"):
-            raise UsageError(f"--plot must name a .png file, got {args.plot!r}")
-        if not Path(args.plot).resolve().parent.is_dir():
-            raise UsageError(f"--plot: no such folder: {Path(args.plot).resolve().parent}")
-        from numpy_impl.plot import pyplot
-
-        pyplot()  # raises PlottingUnavailable now rather than after the work
+    check_output_path("--plot", args.plot, ".png")
 
 
 def torch_version() -> Optional[str]:

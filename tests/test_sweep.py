@@ -154,3 +154,9 @@ def test_classifies_all_on_stacked_networks():
 def test_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message.replace("*", r"\*").replace(".", r"\.")):
         sweep(epochs=2, **kwargs)
+
+
+def test_an_unknown_setting_is_named():
+    # sweep takes train's settings by name: a misspelt one is refused, not ignored
+    with pytest.raises(TypeError, match="unexpected settings: epoch"):
+        sweep(networks=2, epoch=3)

@@ -130,7 +130,8 @@ def main(argv: List[str]) -> int:
         "| name | relative tolerance | why this value |",
         "| --- | --- | --- |",
     ]
-    lines += [f"| {name} | {tol:.1e} | {tol.reason} |" for name, tol in TABLE.items()]
+    escaped = {name: tol.reason.replace("|", "\\|") for name, tol in TABLE.items()}
+    lines += [f"| {name} | {tol:.1e} | {escaped[name]} |" for name, tol in TABLE.items()]
     lines += [
         "",
         "## Environments",

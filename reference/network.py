@@ -52,7 +52,7 @@ def sigmoid(t: Tensor) -> Tensor:
 
 
 def init_weights(
-    seed: int = 0, init: str = "normal", hidden: int = 5, dtype: Any = torch.float64
+    seed: int = 0, init: str = "article", hidden: int = 5, dtype: Any = torch.float64
 ) -> Tuple[Tensor, Tensor]:
     """The same starting weights as numpy_impl.init_weights, as tensors.
 

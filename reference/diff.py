@@ -33,8 +33,15 @@ Trajectory mode (--trajectory N, needs torch): trains numpy_impl and the
 PyTorch reference for N epochs from the same start and reports how far they
 drift apart, every --every epochs; --plot draws it on a log scale.
 
-Exit status: 0 every counted comparison within its tolerance, 1 one beyond
-it (the layer is named), 2 bad options.
+Against your own code (--against PATH.py:FUNCTION): runs your gradient
+function f(x, y, w1, w2) -> (dw1, dw2), or your SGD step f(x, y, w1, w2, alpha)
+-> (new_w1, new_w2), at many points and says in words what each layer's
+gradient is: correct for --loss (default mse), the other loss, or which known
+mistake (reference/diagnose.py).
+
+Exit status: 0 every counted comparison within its tolerance (with --against:
+both layers correct for the loss), 1 one beyond it (the layer is named), 2 bad
+options, or (with --against) a function that cannot be checked.
 """
 
 from __future__ import annotations
@@ -49,12 +56,13 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import numpy as np
 
 import numpy_impl as ni
-from numpy_impl import network
+from numpy_impl import network, plot
 from numpy_impl.checks import check_alpha, check_batch_size, check_int
 from numpy_impl.cli import OneLineParser, UsageError, check_output_path, network_options
 from numpy_impl.data import LETTERS, N_CLASSES
 from numpy_impl.plot import PlottingUnavailable
 from reference.compare import errors
+from reference.diagnose import diagnose, load_function
 from reference.oracles import central_difference, complex_step, rule_loss
 from reference.tolerances import (
     CENTRAL,
@@ -83,7 +91,17 @@ def _sample(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     p = OneLineParser(
-        prog="diff_gradients", description=__doc__.splitlines()[0], parents=[network_options()]
+        prog="diff_gradients",
+        description=__doc__.splitlines()[0],
+        parents=[network_options()],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
+    )
+    p.add_argument(
+        "--against",
+        metavar="PATH.py:FUNCTION",
+        help="check YOUR backprop: f(x, y, w1, w2) -> (dw1, dw2) or "
+        "f(x, y, w1, w2, alpha) -> (new_w1, new_w2); see the examples below",
     )
     p.add_argument(
         "--loss",
@@ -102,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.add_argument("--plot", metavar="PATH.png", help="heat maps (step) or drift (trajectory)")
     return p
+
+
+EXAMPLES = """examples:
+  python scripts/diff_gradients.py                        # this project's gradients, sample A
+  python scripts/diff_gradients.py --rule article --loss mse   # the article's finding
+  python scripts/diff_gradients.py --trajectory 15000     # both trainings side by side
+  python scripts/diff_gradients.py --against my_net.py:backprop       # check YOUR backprop
+  python scripts/diff_gradients.py --against my_net.py:train_step --loss bce --json
+"""
 
 
 def check_options(args: argparse.Namespace) -> None:
@@ -467,8 +494,6 @@ def print_trajectory(report: Dict[str, Any], out: Any) -> None:
 
 
 def _plot(report: Dict[str, Any], path: str) -> None:
-    from numpy_impl import plot
-
     if report["mode"] == "trajectory":
         rows = report["checkpoints"]
         plot.save_drift_png(
@@ -483,6 +508,20 @@ def _plot(report: Dict[str, Any], path: str) -> None:
     plot.save_gradient_heatmaps(grads["ours"], grads[other], path, names=("ours", other))
 
 
+def against(args: argparse.Namespace, out: Any) -> int:
+    """--against: diagnose the user's function; 0 correct for the loss, 1 not.
+    (A StudentError, a ValueError, is reported by main: one line, exit 2.)"""
+    found = diagnose(load_function(args.against), loss=args.loss or "mse")
+    if args.plot:
+        yours, correct = found.first
+        plot.save_gradient_heatmaps(yours, correct, args.plot, names=("yours", "correct"))
+    if args.json:
+        print(json.dumps(found.as_dict()), file=out)
+    else:
+        print(found.text(), file=out)
+    return 0 if found.ok else 1
+
+
 def _jsonable(report: Dict[str, Any]) -> Dict[str, Any]:
     out = {k: v for k, v in report.items() if k != "gradients"}
     plain: Dict[str, Any] = json.loads(json.dumps(out, default=float))
@@ -495,6 +534,8 @@ def main(argv: Optional[Sequence[str]] = None, out: Any = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         check_options(args)
+        if args.against:
+            return against(args, out)
         report = trajectory_report(args) if args.trajectory else step_report(args)
         if args.plot:
             _plot(report, args.plot)

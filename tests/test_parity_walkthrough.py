@@ -26,8 +26,9 @@ def console_examples():
 
 def test_the_console_blocks_were_found():
     commands = [c for c, _ in console_examples()]
-    assert len(commands) == 3
+    assert len(commands) == 4
     assert all(c.startswith("python scripts/diff_gradients.py") for c in commands)
+    assert any("--against" in c for c in commands)  # and "Check your own backprop" is one
 
 
 @pytest.mark.parametrize(("command", "expected"), console_examples(), ids=lambda v: v[:60])
@@ -37,7 +38,9 @@ def test_every_console_example_prints_what_is_shown(command, expected):
     done = subprocess.run(
         [sys.executable, *argv[1:]], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    # a shown FAIL is a shown exit status 1 (a mistake found); anything else is 0
+    status = 1 if expected.rstrip().splitlines()[-1].startswith("FAIL") else 0
+    assert done.returncode == status, done.stdout + done.stderr
     checker = doctest.OutputChecker()
     if not checker.check_output(expected, done.stdout, FLAGS):
         raise AssertionError(

@@ -102,16 +102,9 @@ def _add_noise_options(cmd: argparse.ArgumentParser, default: Optional[Sequence[
     )
 
 
-def _letter(text: str) -> str:
-    if text.upper() not in data.LETTERS:
-        raise argparse.ArgumentTypeError(
-            f"unknown letter {text!r}: choose one of {', '.join(data.LETTERS)}"
-        )
-    return text.upper()
-
-
 def _letter_or_all(text: str) -> str:
-    return "all" if text.lower() == "all" else _letter(text)
+    """ "all", or the letter in capitals (data.bitmap says whether it is one)."""
+    return "all" if text.lower() == "all" else text.upper()
 
 
 def check_output_path(option: str, path: Optional[str], suffix: str) -> None:
@@ -232,14 +225,15 @@ def _cmd_predict(args: argparse.Namespace, out: TextIO) -> None:
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> None:
     check_output_path("--png", args.png, ".png")
     letters = data.LETTERS if args.letter == "all" else (args.letter,)
+    bitmaps = [data.bitmap(letter) for letter in letters]  # an unknown letter stops here
     if args.png:
         from numpy_impl.plot import save_bitmap_png, save_letters_png
 
         if args.letter == "all":
             save_letters_png(args.png)
         else:
-            save_bitmap_png(data.bitmap(args.letter), args.png, title=f"the letter {args.letter}")
-    print("\n\n".join(data.render(data.bitmap(letter)) for letter in letters), file=out)
+            save_bitmap_png(bitmaps[0], args.png, title=f"the letter {args.letter}")
+    print("\n\n".join(data.render(b) for b in bitmaps), file=out)
 
 
 def _describe(settings: Dict[str, Any]) -> str:

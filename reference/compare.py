@@ -50,14 +50,8 @@ def record(
     max_rel: float,
     note: str = "",
 ) -> None:
-    key = (step, tensor, oracle, dtype)
-    entry = RECORDS.setdefault(key, Record(step, tensor, oracle, dtype, float(tol)))
-    entry.max_abs = max(entry.max_abs, max_abs)
-    entry.max_rel = max(entry.max_rel, max_rel)
-    entry.tolerance = max(entry.tolerance, float(tol))
-    entry.checks += 1
-    if note:
-        entry.note = note
+    """Keep one comparison: for its (step, tensor, oracle, dtype), the largest errors."""
+    merge(vars(Record(step, tensor, oracle, dtype, float(tol), max_abs, max_rel, 1, note)))
 
 
 def merge(entry: Dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """The command line: ``python -m numpy_impl train | predict | show | sweep | evaluate``.
 
 Every mistake in the input ends the program with one line on stderr and exit
-status 2, before anything is written.
+status 2, before anything is written; so does a run too big for the memory
+available, before anything big is allocated. Ctrl-C ends it with one line and
+exit status 130, leaving no half-written file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.weights_file import WeightsFileError, load_weights, save_weights
 
 PRINT_EVERY = 1000  # the article prints the loss every 1000 epochs
+INTERRUPTED = 128 + 2  # the shell's status for a program ended by SIGINT (Ctrl-C)
 
 
 class UsageError(Exception):
@@ -268,7 +271,9 @@ def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
     check_output_path("--plot", args.plot, ".png")
     # the noise options are checked now, not after the training
     noisy.check_options(args.distances or [], args.per_letter, args.noise_seed)
-    progress = terminal_progress(args.epochs) if sys.stderr.isatty() else None
+    itemsize = np.dtype(args.dtype).itemsize
+    noisy.check_memory(args.distances, args.per_letter, args.networks, args.hidden, itemsize)
+    progress = terminal_progress() if sys.stderr.isatty() else None
     result = sweep(networks=args.networks, progress=progress, **_training_settings(args))
     summary = result.summary()
     noise = None
@@ -335,7 +340,8 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 training diverged, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 1 training diverged,
+    2 bad input or not enough memory, 130 interrupted)."""
     commands = {
         "train": _cmd_train,
         "predict": _cmd_predict,
@@ -352,9 +358,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OSError as err:  # e.g. a --png path in a folder that cannot be written
         print(f"error: {err.filename}: {err.strerror}", file=sys.stderr)
         return 2
+    except MemoryError as err:  # beyond the estimates (numpy_impl.memory): still one line
+        print(f"error: out of memory: {err}", file=sys.stderr)
+        return 2
     except TrainingDiverged as err:
         print(f"error: training diverged: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # "\r" + erase-line: on a terminal, over the progress bar, if one is drawn
+        clear = "\r\033[K" if sys.stderr.isatty() else ""
+        print(f"{clear}interrupted", file=sys.stderr)
+        return INTERRUPTED
     return 0
 
 

@@ -24,6 +24,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from numpy_impl import memory
 from numpy_impl.checks import (
     INITS,
     RULES,
@@ -272,7 +273,8 @@ def train(
     ``data=(X, Y)``, of shapes (n, 30) and (n, 3), replaces the three letters.
 
     Raises :class:`TrainingDiverged`, naming the first epoch whose loss is NaN
-    or infinite; ``ValueError`` for a bad setting.
+    or infinite; ``ValueError`` for a bad setting, or (before anything is
+    allocated) for a run that cannot fit in the memory available.
     """
     w1, w2, batches, settings = _start(
         epochs, alpha, hidden, rule, init, seed, dtype, batch_size, weights, data
@@ -327,13 +329,17 @@ def _start(
     rule = check_choice("rule", rule, RULES)
     init = check_choice("init", init, INITS)
     dt = check_dtype(dtype)
+    xs, ys = dataset(dt) if data is None else (np.asarray(d, dtype=dt) for d in data)
     if weights is None:
+        hidden = check_int("hidden", hidden, low=1)
+        _require_memory(epochs, N_PIXELS, hidden, N_CLASSES, len(xs), dt)  # before the draws
         w1, w2 = init_weights(seed, init, hidden, dt)
     else:
         w1, w2 = (np.array(w, dtype=dt) for w in weights)  # copies: the caller's stay as they are
         seed = check_seed(seed)
-    xs, ys = dataset(dt) if data is None else (np.asarray(d, dtype=dt) for d in data)
     check_shapes(xs, ys, w1, w2)
+    if weights is not None:
+        _require_memory(epochs, w1.shape[0], w1.shape[1], w2.shape[1], len(xs), dt)
     b = check_batch_size(batch_size, len(xs))
     batches = [(xs[i : i + b], ys[i : i + b]) for i in range(0, len(xs), b)]
     settings = {
@@ -347,6 +353,14 @@ def _start(
         "batch_size": b,
     }
     return w1, w2, batches, settings
+
+
+def _require_memory(
+    epochs: int, inputs: int, hidden: int, outputs: int, samples: int, dt: np.dtype[Any]
+) -> None:
+    """Raise NotEnoughMemory (a ValueError) if the run cannot fit in the memory available."""
+    needs = memory.for_training(epochs, inputs, hidden, outputs, samples, dt.itemsize)
+    memory.require(f"this training (hidden {hidden}, epochs {epochs})", needs)
 
 
 def _stop_if_diverged(loss: float, epoch: int, alpha: float) -> None:

@@ -26,6 +26,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from numpy.typing import NDArray
 
+from numpy_impl import memory
 from numpy_impl.checks import check_int, check_seed
 from numpy_impl.data import LETTERS, N_PIXELS, dataset
 from numpy_impl.network import sigmoid
@@ -53,12 +54,18 @@ def flip_sets(distance: int, per_letter: int, seed: int) -> NDArray[np.intp]:
     """
     distance = check_int("distance", distance, low=0, high=N_PIXELS)
     per_letter = check_int("per_letter", per_letter, low=1)
-    if distance <= 1 or math.comb(N_PIXELS, distance) <= per_letter:
+    if count(distance, per_letter) == math.comb(N_PIXELS, distance):
         every = list(itertools.combinations(range(N_PIXELS), distance))
         return np.array(every, dtype=np.intp).reshape(len(every), distance)
     rng = np.random.default_rng([seed, distance])
     # the first `distance` entries of a random permutation of the 30 pixels
     return np.argsort(rng.random((per_letter, N_PIXELS)), axis=1)[:, :distance]
+
+
+def count(distance: int, per_letter: int) -> int:
+    """How many bitmaps per letter :func:`flip_sets` gives for ``distance``."""
+    every = math.comb(N_PIXELS, distance)
+    return every if distance <= 1 or every <= per_letter else per_letter
 
 
 def noisy_letters(
@@ -93,14 +100,19 @@ def accuracy(
     single = w1.ndim == 2
     w1s, w2s = (w1[None], w2[None]) if single else (w1, w2)
     x = x.astype(w1s.dtype)
-    chunk = max(1, 2_000_000 // (len(x) * w1s.shape[2]))  # (chunk, m, h) floats at a time
-    right = np.empty(len(w1s))
+    hidden = w1s.shape[2]
+    # blocks of (networks, bitmaps, h) of about memory.BLOCK floats each
+    rows = max(1, memory.BLOCK // hidden)
+    nets = max(1, memory.BLOCK // (min(rows, len(x)) * hidden))
+    hits = np.zeros(len(w1s))
     with np.errstate(over="ignore", invalid="ignore"):  # NaN weights: just wrong
-        for start in range(0, len(w1s), chunk):
-            a1 = sigmoid(np.einsum("mi,kij->kmj", x, w1s[start : start + chunk]))
-            a2 = sigmoid(np.einsum("kmj,kjc->kmc", a1, w2s[start : start + chunk]))
-            hit = (a2.argmax(axis=2) == labels) & np.isfinite(a2).all(axis=2)
-            right[start : start + chunk] = hit.mean(axis=1)
+        for k in range(0, len(w1s), nets):
+            for r in range(0, len(x), rows):
+                a1 = sigmoid(np.einsum("mi,kij->kmj", x[r : r + rows], w1s[k : k + nets]))
+                a2 = sigmoid(np.einsum("kmj,kjc->kmc", a1, w2s[k : k + nets]))
+                hit = (a2.argmax(axis=2) == labels[r : r + rows]) & np.isfinite(a2).all(axis=2)
+                hits[k : k + nets] += hit.sum(axis=1)
+    right = hits / len(x)
     return right[0] if single else right
 
 
@@ -116,6 +128,21 @@ def check_options(
     return checked, check_int("per_letter", per_letter, low=1), check_seed(seed)
 
 
+def check_memory(
+    distances: Sequence[int], per_letter: int, networks: int, hidden: int, itemsize: int
+) -> None:
+    """Raise :class:`numpy_impl.memory.NotEnoughMemory` (a ``ValueError``) if
+    evaluating ``networks`` networks of ``hidden`` units on these noisy letters
+    cannot fit in the memory available. :func:`evaluate` checks with it; the
+    command line calls it before a sweep's training."""
+    if not distances:
+        return
+    per_distance = [count(d, per_letter) for d in distances]
+    m, d = max(zip(per_distance, distances))
+    needs = memory.for_noisy_letters(per_distance, networks, hidden, itemsize)
+    memory.require(f"evaluating on {m} noisy bitmaps per letter at distance {d}", needs)
+
+
 def evaluate(
     w1: NDArray[np.floating],
     w2: NDArray[np.floating],
@@ -126,9 +153,12 @@ def evaluate(
     """Accuracy at each Hamming distance: {d: (number of bitmaps, accuracy)}.
 
     The accuracy is a 0-d array for one network, (K,) for K stacked networks
-    (see :func:`accuracy`).
+    (see :func:`accuracy`). Raises ``ValueError`` for a bad option, or (before
+    drawing any bitmap) for letters too many for the memory available.
     """
     distances, per_letter, seed = check_options(distances, per_letter, seed)
+    networks = 1 if w1.ndim == 2 else len(w1)
+    check_memory(distances, per_letter, networks, w1.shape[-1], w1.dtype.itemsize)
     out = {}
     for d in distances:
         x, labels = noisy_letters(d, per_letter, seed)

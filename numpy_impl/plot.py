@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from numpy_impl.data import COLS, ROWS
+from numpy_impl.files import write_atomically
 
 
 class PlottingUnavailable(RuntimeError):
@@ -104,8 +105,7 @@ def save_hidden_png(w1: Any, w2: Any, path: os.PathLike[str] | str) -> None:
         ax.set_xlabel(f"to {out}", fontsize=8)
     fig.colorbar(image, ax=list(axes[0]), shrink=0.8, label="input weight w1")
     fig.suptitle("Hidden units: input weights as 5 x 6 images")
-    fig.savefig(os.fspath(path), dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    _save(fig, path, bbox_inches="tight")
 
 
 def save_gradient_heatmaps(
@@ -199,7 +199,12 @@ def save_sweep_png(
     _save(fig, path)
 
 
-def _save(fig: Any, path: os.PathLike[str] | str) -> None:
-    fig.tight_layout()
-    fig.savefig(os.fspath(path), dpi=100)
-    pyplot().close(fig)
+def _save(fig: Any, path: os.PathLike[str] | str, **layout: Any) -> None:
+    """Write ``fig`` to ``path`` as a PNG, whole or not at all, and close it."""
+    if not layout:
+        fig.tight_layout()
+    try:
+        with write_atomically(path) as f:
+            fig.savefig(f, format="png", dpi=100, **layout)
+    finally:
+        pyplot().close(fig)

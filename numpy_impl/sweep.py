@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from numpy_impl import memory
 from numpy_impl.checks import (
     INITS,
     MAX_SEED,
@@ -45,8 +47,10 @@ from numpy_impl.data import N_CLASSES, N_PIXELS, dataset
 from numpy_impl.network import ARTICLE_SETTINGS, Array, init_weights, sigmoid
 from numpy_impl.noisy import accuracy, noisy_letters
 
-#: A callback told the number of epochs done (for a progress bar).
-Progress = Callable[[int], None]
+#: A callback for a progress bar, told ``(stage, done, total)``: stage
+#: "drawing" (starting weights drawn, of K networks), then "training" (epochs
+#: done, of all epochs).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -103,15 +107,25 @@ class SweepResult:
 
 
 def initial_weights(
-    networks: int, seed: int, init: str, hidden: int, dtype: DTypeLike
+    networks: int,
+    seed: int,
+    init: str,
+    hidden: int,
+    dtype: DTypeLike,
+    progress: Optional[Progress] = None,
 ) -> Tuple[Array, Array]:
     """The K starting points, network k's drawn by ``init_weights(seed + k, ...)``.
 
-    Returned in the sweep's layout: W1 (30, h*K) and W2 (h, 3, K).
+    Returned in the sweep's layout: W1 (30, h*K) and W2 (h, 3, K). Each
+    network's draws go straight into place (no list of K pairs to stack), and
+    ``progress`` is told ("drawing", k, K) as they are made.
     """
-    starts = [init_weights(seed + k, init, hidden, dtype) for k in range(networks)]
-    w1 = np.stack([s[0] for s in starts], axis=-1)  # (30, h, K)
-    w2 = np.stack([s[1] for s in starts], axis=-1)  # (h, 3, K)
+    w1 = np.empty((N_PIXELS, hidden, networks), dtype=dtype)
+    w2 = np.empty((hidden, N_CLASSES, networks), dtype=dtype)
+    for k in range(networks):
+        w1[:, :, k], w2[:, :, k] = init_weights(seed + k, init, hidden, dtype)
+        if progress is not None:
+            progress("drawing", k + 1, networks)
     return w1.reshape(N_PIXELS, hidden * networks), w2
 
 
@@ -131,8 +145,13 @@ def sweep(
     sample taken before its step, the epoch loss the mean of the three. A
     network whose loss becomes NaN or infinite is not stopped (the others go
     on); its final loss is reported as NaN and it counts as not learned.
-    ``history=True`` keeps every epoch's loss; ``progress`` is told the number
-    of epochs done after each epoch.
+    ``history=True`` keeps every epoch's loss; ``progress`` (see
+    :data:`Progress`) is told of each network's starting weights as they are
+    drawn, then of each epoch done.
+
+    Raises ``ValueError`` for a bad setting, and
+    :class:`numpy_impl.memory.NotEnoughMemory` (a ``ValueError``) before
+    allocating anything when the run would not fit in the memory available.
     """
     unknown = sorted(set(settings) - set(ARTICLE_SETTINGS))
     if unknown:
@@ -149,8 +168,12 @@ def sweep(
     rule = check_choice("rule", given["rule"], RULES)
     init = check_choice("init", given["init"], INITS)
     dt = check_dtype(given["dtype"])
+    needs = memory.for_sweep(k_nets, epochs, hidden, batch_size, dt.itemsize, history)
+    memory.require(f"this sweep ({k_nets} networks, hidden {hidden}, epochs {epochs})", needs)
 
-    w1, w2 = initial_weights(k_nets, seed, init, hidden, dt)
+    if progress is not None:
+        progress("drawing", 0, k_nets)  # at once: drawing K starting points takes a while
+    w1, w2 = initial_weights(k_nets, seed, init, hidden, dt, progress)
     xs, ys = dataset(dt)
     n = len(xs)
     labels = ys.argmax(axis=1)
@@ -194,7 +217,7 @@ def sweep(
                 losses[epoch] = epoch_loss / n
             first_correct[all_correct & (first_correct < 0)] = epoch
             if progress is not None:
-                progress(epoch + 1)
+                progress("training", epoch + 1, epochs)
 
     final_loss = epoch_loss / n
     w1_nets = np.moveaxis(w1.reshape(N_PIXELS, hidden, k_nets), -1, 0)  # (K, 30, h)
@@ -248,19 +271,49 @@ def classifies_all(w1: NDArray[np.floating], w2: NDArray[np.floating]) -> NDArra
     return learned
 
 
-def terminal_progress(epochs: int, stream: Any = None) -> Progress:
-    """A one-line progress bar, redrawn in place at most ~100 times."""
-    out = stream if stream is not None else sys.stderr
-    every = max(1, math.ceil(epochs / 100))
+def terminal_progress(stream: Any = None, clock: Callable[[], float] = time.monotonic) -> Progress:
+    """A one-line progress bar on ``stream`` (stderr), redrawn in place at most
+    ten times a second: the stage, how far it is, its rate and the time left."""
+    return _Bar(stream if stream is not None else sys.stderr, clock)
 
-    def show(done: int) -> None:
-        if done % every and done != epochs:
+
+#: What each stage of a sweep counts.
+_NOUNS = {"drawing": "starting weights", "training": "epochs"}
+
+
+class _Bar:
+    """The terminal's progress bar (see :func:`terminal_progress`)."""
+
+    def __init__(self, out: Any, clock: Callable[[], float]) -> None:
+        self.out, self.clock = out, clock
+        self.stage, self.start, self.shown, self.width = "", 0.0, -1.0, 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = self.clock()
+        if stage != self.stage:
+            self.stage, self.start = stage, now
+        elif now - self.shown < 0.1 and done != total:
             return
-        width = 30
-        filled = math.floor(width * done / epochs)
-        out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] epoch {done}/{epochs}")
-        if done == epochs:
-            out.write("\n")
-        out.flush()
+        self.shown = now
+        filled = math.floor(30 * done / total)
+        line = f"[{'#' * filled}{'.' * (30 - filled)}] {stage} {_NOUNS[stage]}: {done}/{total}"
+        elapsed = now - self.start
+        if done and elapsed > 0:
+            rate = done / elapsed
+            shown = f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
+            line += f", {shown}/s, {_duration((total - done) / rate)} left"
+        self.out.write("\r" + line.ljust(self.width))  # blanks over a longer last line
+        self.width = len(line)
+        if stage == "training" and done == total:
+            self.out.write("\n")
+        self.out.flush()
 
-    return show
+
+def _duration(seconds: float) -> str:
+    """'42 s', '3 min 05 s', '2 h 07 min'."""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"

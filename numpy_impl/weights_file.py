@@ -8,13 +8,14 @@ epochs, hidden, dtype, batch_size) plus ``numpy_version``.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from typing import Any, Dict, NamedTuple
 
 import numpy as np
 
+from numpy_impl import memory
 from numpy_impl.data import N_CLASSES, N_PIXELS
+from numpy_impl.files import write_atomically
 from numpy_impl.network import Array, TrainResult
 
 
@@ -31,8 +32,9 @@ class SavedWeights(NamedTuple):
 def save_weights(path: os.PathLike[str] | str, result: TrainResult) -> None:
     """Write ``result`` to ``path`` (exactly that name; no '.npz' is appended).
 
-    Written to a temporary file first and renamed into place, so a failure
-    never leaves a half-written file behind.
+    Written to a temporary file first and renamed into place, so a failure or
+    an interruption never leaves a half-written file behind; the file gets
+    the mode the user's umask gives (0644 under umask 022).
     """
     path = os.fspath(path)
     arrays: Dict[str, Any] = {
@@ -42,15 +44,8 @@ def save_weights(path: os.PathLike[str] | str, result: TrainResult) -> None:
         "numpy_version": np.asarray(np.__version__),
     }
     arrays.update((k, np.asarray(v)) for k, v in result.settings.items())
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npz.tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with write_atomically(path) as f:
+        np.savez(f, **arrays)
 
 
 def load_weights(path: os.PathLike[str] | str) -> SavedWeights:
@@ -58,7 +53,9 @@ def load_weights(path: os.PathLike[str] | str) -> SavedWeights:
 
     Raises :class:`WeightsFileError` (one line) if the file is missing, is not
     an .npz archive, lacks ``w1`` or ``w2``, has shapes other than (30, h) and
-    (h, 3), a non-float dtype, or any NaN or infinite weight.
+    (h, 3), a non-float dtype, or any NaN or infinite weight;
+    :class:`numpy_impl.memory.NotEnoughMemory` if its arrays (the loss
+    history aside, which is not read) cannot fit in the memory available.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -70,7 +67,14 @@ def load_weights(path: os.PathLike[str] | str) -> SavedWeights:
             if not isinstance(archive, np.lib.npyio.NpzFile):  # a lone .npy array
                 raise ValueError("a single array, not an archive of w1 and w2")
             with archive:
-                contents = {name: archive[name] for name in archive.files}
+                # The loss history is not needed here; the rest is read whole.
+                names = [name for name in archive.files if name != "loss"]
+                members = archive.zip.infolist() if archive.zip is not None else []
+                stored = sum(m.file_size for m in members if m.filename != "loss.npy")
+                memory.require(f"reading {path}", {"its arrays": 2 * stored})
+                contents = {name: archive[name] for name in names}
+    except memory.NotEnoughMemory:
+        raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise WeightsFileError(f"{path} is not a readable .npz weights file ({err})") from None
     for name in ("w1", "w2"):

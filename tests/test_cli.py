@@ -350,9 +350,21 @@ def test_sweep_progress_bar_on_a_terminal():
     from numpy_impl.sweep import sweep, terminal_progress
 
     stream = io.StringIO()
-    sweep(networks=2, epochs=250, progress=terminal_progress(250, stream))
-    text = stream.getvalue()
-    assert text.count("\r") <= 101 and text.endswith("epoch 250/250\n")
+    ticks = iter(range(10**6))  # a clock that advances 1/16 s a reading (exactly)
+    progress = terminal_progress(stream, clock=lambda: next(ticks) / 16)
+    sweep(networks=40, epochs=250, progress=progress)
+    frames = stream.getvalue().split("\r")[1:]
+    # at once, before the first network's weights are drawn
+    assert frames[0].startswith("[..............................] drawing starting weights: 0/40")
+    assert "drawing starting weights: 40/40" in "".join(frames)  # the last one is always drawn
+    # redrawn at most every 0.1 s (every other reading of the clock), on one line
+    assert len(frames) <= 2 + (40 + 250) // 2 + 2
+    training = [f for f in frames if "training" in f]
+    # drawn at epochs 1 (the stage's start), 3, 5, 7, 9: 9 epochs in 8/16 s,
+    # 18 a second; 241 epochs left: 13.4 s
+    assert "training epochs: 9/250, 18/s, 13 s left" in training[4]
+    assert training[-1].startswith("[##############################] training epochs: 250/250")
+    assert training[-1].endswith(" 0 s left\n") and stream.getvalue().count("\n") == 1
 
 
 def test_evaluate_saved_weights(capsys, tmp_path):
@@ -419,3 +431,128 @@ def test_pictures_are_written(capsys, tmp_path, argv):
     png = next(a for a in argv if a.endswith(".png"))
     with open(png, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+# --- runs too big for the machine, and Ctrl-C -----------------------------------
+
+
+def _at_most_4_gib():
+    """In the child: ulimit -v 4 GiB. Were the memory check missing, the first
+    big allocation would fail at once (MemoryError: "out of memory"), not
+    after eating the machine's memory."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, resource.RLIM_INFINITY))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ulimit -v (RLIMIT_AS) as Linux keeps it")
+@pytest.mark.parametrize(
+    ("argv", "largest"),
+    [
+        (["train", "--hidden", "1000000000", "--epochs", "1"], "the weights alone: 983 GiB"),
+        (["sweep", "--networks", "100000000", "--epochs", "1"], "the weights alone: 123 GiB"),
+        (["train", "--epochs", "100000000000"], "the loss history alone: 5.09 TiB"),
+        (
+            ["sweep", "--networks", "2", "--distances", "12", "--per-letter", "100000000"],
+            "the noisy letters alone: 213 GiB",
+        ),
+    ],
+)
+def test_a_run_too_big_for_memory_is_refused_in_one_line(argv, largest):
+    done = subprocess.run(
+        [sys.executable, "-m", "numpy_impl", *argv],
+        capture_output=True,
+        text=True,
+        preexec_fn=_at_most_4_gib,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert " needs about " in done.stderr and "but only" in done.stderr
+    assert f"({largest})" in done.stderr, done.stderr
+
+
+@pytest.mark.numerics  # the weights file: np.savez and np.load
+def test_predict_refuses_a_file_too_big_for_memory(capsys, tmp_path, monkeypatch):
+    from numpy_impl import memory
+
+    path = tmp_path / "w.npz"
+    run(capsys, "train", "--epochs", "5", "--quiet", "--save", str(path))
+    monkeypatch.setattr(memory, "available", lambda: 100)
+    for command in ("predict", "evaluate"):
+        status, out, err = run(capsys, command, "--weights", str(path))
+        assert_one_line_error(status, out, err, f"reading {path} needs about")
+
+
+def test_out_of_memory_beyond_the_estimates_is_one_line(capsys, monkeypatch):
+    def exhausted(**settings):
+        raise MemoryError("Unable to allocate 1.00 GiB for an array")
+
+    monkeypatch.setattr(ni.network, "train", exhausted)
+    status, out, err = run(capsys, "train", "--epochs", "5")
+    assert_one_line_error(status, out, err, "out of memory: Unable to allocate 1.00 GiB")
+
+
+@pytest.mark.numerics  # the weights file: np.savez
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_saved_weights_get_the_mode_of_the_umask(capsys, tmp_path, umask, mode):
+    import os
+    import stat
+
+    path = tmp_path / "w.npz"
+    old = os.umask(umask)
+    try:
+        assert run(capsys, "train", "--epochs", "5", "--quiet", "--save", str(path))[0] == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert os.listdir(tmp_path) == ["w.npz"]  # no temporary file left beside it
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT as a POSIX terminal sends it")
+def test_ctrl_c_during_train_leaves_no_file(tmp_path):
+    import signal
+    import time
+
+    # 10 million epochs: minutes of training, interrupted after 2 s
+    child = subprocess.Popen(
+        [sys.executable, "-m", "numpy_impl", "train", "--epochs", "10000000", "--save", "w.npz"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert (out, err) == ("", "interrupted\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.numerics  # the weights file: np.savez
+def test_ctrl_c_while_saving_leaves_no_file(capsys, tmp_path, monkeypatch):
+    def interrupted_savez(file, **arrays):
+        file.write(b"PK\x03\x04 half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", interrupted_savez)
+    status, out, err = run(capsys, "train", "--epochs", "5", "--save", str(tmp_path / "w.npz"))
+    assert (status, out, err) == (130, "", "interrupted\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.plot
+def test_ctrl_c_while_drawing_leaves_no_file(capsys, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib", reason="pictures need matplotlib")
+    from matplotlib.figure import Figure
+
+    def interrupted_savefig(self, file, **options):
+        file.write(b"\x89PNG half a picture")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", interrupted_savefig)
+    status, out, err = run(capsys, "train", "--epochs", "5", "--plot", str(tmp_path / "l.png"))
+    assert (status, out, err) == (130, "", "interrupted\n")
+    assert list(tmp_path.iterdir()) == []

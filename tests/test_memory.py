@@ -1,0 +1,214 @@
+"""numpy_impl.memory: each estimate bounds what its run really holds at its
+peak, and a run that cannot fit is refused before anything big is allocated.
+
+The peaks are measured with tracemalloc, which sees NumPy's array buffers as
+well as Python's objects. What NumPy allocates along the way can change with
+its version, so these run in every cell of the matrix.
+"""
+
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import numpy_impl as ni
+from numpy_impl import memory, noisy
+from numpy_impl.sweep import sweep
+
+pytestmark = pytest.mark.numerics
+
+#: An estimate must bound the measured peak, and stay within this factor of it:
+#: looser, and it would refuse runs that fit. (The measured ratios are 1.1-2.4;
+#: the sizes below make the fixed 1 MiB of scratch a small part of each.)
+LOOSEST = 2.5
+
+
+def peak_bytes(run):
+    """The most memory ``run()`` held at once, beyond what was held before."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        run()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def assert_bounds(estimate, run):
+    needed = sum(estimate.values())
+    measured = peak_bytes(run)
+    assert measured <= needed <= LOOSEST * measured, (
+        f"estimate {memory.size(needed)} vs measured peak {memory.size(measured)}: {estimate}"
+    )
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_training_with_many_hidden_units(dtype):
+    itemsize = np.dtype(dtype).itemsize
+    estimate = memory.for_training(2, 30, 50_000, 3, 3, itemsize)
+    assert_bounds(estimate, lambda: ni.train(hidden=50_000, epochs=2, dtype=dtype))
+
+
+def test_training_for_many_epochs():
+    # one sample and one hidden unit: the loss history is nearly all there is
+    xs, ys = ni.dataset()
+    estimate = memory.for_training(50_000, 30, 1, 3, 1, 8)
+    run = lambda: ni.train(epochs=50_000, hidden=1, data=(xs[:1], ys[:1]))  # noqa: E731
+    assert_bounds(estimate, run)
+
+
+@pytest.mark.parametrize(("batch_size", "dtype"), [(1, "float64"), (3, "float64"), (3, "float32")])
+def test_sweep_of_many_networks(batch_size, dtype):
+    # (tracemalloc slows the drawing of each network's weights: 500 of 200 units)
+    itemsize = np.dtype(dtype).itemsize
+    estimate = memory.for_sweep(500, 3, 200, batch_size, itemsize, history=True)
+    settings = {"batch_size": batch_size, "dtype": dtype, "history": True}
+    assert_bounds(estimate, lambda: sweep(networks=500, epochs=3, hidden=200, **settings))
+
+
+def test_sweep_of_wide_networks():
+    estimate = memory.for_sweep(50, 2, 10_000, 3, 8, history=False)
+    assert_bounds(estimate, lambda: sweep(networks=50, epochs=2, hidden=10_000, batch_size=3))
+
+
+@pytest.mark.parametrize("hidden", [5, 500])
+def test_noisy_letters(hidden):
+    w1, w2 = ni.init_weights(hidden=hidden)
+    m = noisy.count(5, 30_000)  # random draws at distance 5 (C(30, 5) = 142506 > 30000)
+    estimate = memory.for_noisy_letters([m], 1, hidden, 8)
+    assert_bounds(estimate, lambda: noisy.evaluate(w1, w2, [0, 5], 30_000))
+
+
+def test_noisy_letters_for_many_networks():
+    result = sweep(networks=200, epochs=1, hidden=50)
+    estimate = memory.for_noisy_letters([435], 200, 50, 8)  # C(30, 2) = 435 at distance 2
+    assert_bounds(estimate, lambda: noisy.evaluate(result.w1, result.w2, [0, 1, 2]))
+
+
+def test_reading_a_weights_file(tmp_path):
+    path = tmp_path / "wide.npz"
+    ni.save_weights(path, ni.train(hidden=100_000, epochs=1))
+    stored = (30 + 3) * 100_000 * 8
+    # the estimate is of twice the stored arrays (w1, w2 and the settings)
+    assert_bounds({"arrays": 2 * stored}, lambda: ni.load_weights(path))
+
+
+# --- runs that do not fit are refused, before allocating ----------------------
+
+
+@pytest.fixture
+def one_gib(monkeypatch):
+    """A machine with 1 GiB available."""
+    monkeypatch.setattr(memory, "available", lambda: 2**30)
+
+
+def refused(run):
+    """The NotEnoughMemory ``run()`` raises, having allocated next to nothing."""
+    caught = []
+
+    def attempt():
+        with pytest.raises(memory.NotEnoughMemory) as info:
+            run()
+        caught.append(info.value)
+
+    assert peak_bytes(attempt) < 2**20
+    assert isinstance(caught[0], ValueError)  # what the Python API promises
+    return str(caught[0])
+
+
+@pytest.mark.usefixtures("one_gib")
+def test_training_too_wide_for_memory():
+    message = refused(lambda: ni.train(hidden=10**9, epochs=1))
+    assert message.startswith("this training (hidden 1000000000, epochs 1) needs about")
+    # 33e9 weights of 8 bytes, 4 copies: 983 GiB
+    assert "(the weights alone: 983 GiB), but only 1 GiB is available" in message
+
+
+@pytest.mark.usefixtures("one_gib")
+def test_training_too_long_for_memory():
+    message = refused(lambda: ni.train(epochs=10**11))
+    # 1e11 epochs of a Python float in a list (48 bytes) and its float64 (8): 5.09 TiB
+    assert "(the loss history alone: 5.09 TiB)" in message
+
+
+@pytest.mark.usefixtures("one_gib")
+def test_given_weights_are_counted_too():
+    w1, w2 = ni.init_weights(hidden=2)
+    message = refused(lambda: ni.train(epochs=10**9, weights=(w1, w2)))
+    assert "this training (hidden 2, epochs 1000000000)" in message
+
+
+@pytest.mark.usefixtures("one_gib")
+def test_sweep_too_big_for_memory():
+    message = refused(lambda: sweep(networks=10**8, epochs=1))
+    assert message.startswith("this sweep (100000000 networks, hidden 5, epochs 1) needs about")
+    assert "(the weights alone: 123 GiB)" in message  # 33 * 5 * 1e8 float64s
+    history = refused(lambda: sweep(networks=10**4, epochs=10**5, history=True))
+    assert "(the loss history alone: 7.45 GiB)" in history  # 1e9 float64s
+
+
+@pytest.mark.usefixtures("one_gib")
+def test_noisy_letters_too_many_for_memory():
+    w1, w2 = ni.init_weights()
+    message = refused(lambda: noisy.evaluate(w1, w2, [1, 12, 2], per_letter=10**8))
+    # C(30, 12) = 86493225 <= 1e8: every one of them, at the worst distance named
+    assert message.startswith("evaluating on 86493225 noisy bitmaps per letter at distance 12")
+
+
+def test_a_weights_file_too_big_for_memory(tmp_path, monkeypatch):
+    path = tmp_path / "w.npz"
+    ni.save_weights(path, ni.train(epochs=2))
+    monkeypatch.setattr(memory, "available", lambda: 1000)
+    message = refused(lambda: ni.load_weights(path))
+    assert message.startswith(f"reading {path} needs about")
+    assert message.endswith("but only 1000 bytes is available")
+
+
+def test_what_fits_runs(monkeypatch):
+    # the article's job needs about 2 MiB (mostly scratch): 4 MiB available is enough
+    monkeypatch.setattr(memory, "available", lambda: 4 * 2**20)
+    assert ni.train(epochs=10).loss.shape == (10,)
+    monkeypatch.setattr(memory, "available", lambda: None)  # a system that cannot tell
+    assert sweep(networks=2, epochs=10).final_loss.shape == (2,)
+
+
+def test_sizes_for_people():
+    assert memory.size(1000) == "1000 bytes"
+    assert memory.size(1536) == "1.5 KiB"
+    assert memory.size(224 * 2**30) == "224 GiB"
+    assert memory.size(5.09 * 2**40) == "5.09 TiB"
+
+
+# --- what the machine has -----------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/meminfo")
+def test_available_is_at_most_what_the_system_says():
+    with open("/proc/meminfo") as f:
+        line = next(line for line in f if line.startswith("MemAvailable:"))
+    system = int(line.split()[1]) * 1024
+    have = memory.available()
+    assert 0 < have <= system
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ulimit -v (RLIMIT_AS) as Linux keeps it")
+def test_available_respects_an_address_space_limit():
+    # Under ulimit -v 4 GiB, at most 4 GiB less what the process already maps.
+    child = textwrap.dedent(
+        """
+        import resource
+        from numpy_impl import memory
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, resource.RLIM_INFINITY))
+        have = memory.available()
+        size = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+        print(have, 4 * 2**30 - size)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    have, left = map(int, done.stdout.split())
+    assert 0 < have < 4 * 2**30
+    assert abs(have - left) < 64 * 2**20  # the same sum, but for what was mapped in between

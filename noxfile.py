@@ -8,6 +8,7 @@
     nox -s "tests-3.12(numpy='2.5')"         # one cell
     nox -t torch                             # only the live PyTorch parity tests
     nox -s report                            # gather the verification records into Markdown
+    nox -s mutation                          # the mutation score (mutmut; about 20 minutes)
     python noxfile.py -s lint                # nox as a script (PEP 723 block above)
 
 What runs where (the markers are declared in pyproject.toml):
@@ -23,7 +24,10 @@ What runs where (the markers are declared in pyproject.toml):
 * ``once``: everything else, whose outcome cannot depend on NumPy (the
   command line, the pictures, the diff script), and the slow checks (the
   article's loop for ten seeds, the mutation check), at the newest NumPy;
-* ``lint``: ruff, mypy, CITATION.cff.
+* ``lint``: ruff, mypy, CITATION.cff;
+* ``mutation`` (not by default, slow): mutmut's mutants of the network, the
+  sweep, the noisy letters, the weights file and the data, against the suite
+  (configured in pyproject.toml), and the score (scripts/mutation_score.py).
 
 Each test session writes a JSON verification record into verification/
 (ignored by git); ``report`` gathers them into docs/verification.md.
@@ -143,6 +147,29 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
     session.run("cffconvert", "--validate", "-i", "CITATION.cff")
+
+
+MUTMUT = "mutmut==3.8.1"
+
+
+@nox.session(python=TORCH_PYTHON, default=False, tags=["mutation"])
+def mutation(session: nox.Session) -> None:
+    """The suite's mutation score: mutmut, then scripts/mutation_score.py.
+
+    From scratch each time (mutants/ is removed first); ``nox -s mutation --
+    --resume`` picks up an interrupted or earlier run instead."""
+    import shutil
+    import time
+
+    _install(session, TORCH_NUMPY[-1], "test", MUTMUT)
+    if "--resume" not in session.posargs:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    start = time.monotonic()
+    session.run("mutmut", "run", "--max-children", str(os.cpu_count() or 1))
+    seconds = f"{time.monotonic() - start:.0f}"
+    RECORDS.mkdir(exist_ok=True)
+    record = str(RECORDS / "mutation.json")
+    session.run("python", "scripts/mutation_score.py", "--record", record, "--seconds", seconds)
 
 
 @nox.session(python=False, default=False, tags=["report"])

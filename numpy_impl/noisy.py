@@ -105,13 +105,14 @@ def accuracy(
     rows = max(1, memory.BLOCK // hidden)
     nets = max(1, memory.BLOCK // (min(rows, len(x)) * hidden))
     hits = np.zeros(len(w1s))
-    with np.errstate(over="ignore", invalid="ignore"):  # NaN weights: just wrong
-        for k in range(0, len(w1s), nets):
-            for r in range(0, len(x), rows):
-                a1 = sigmoid(np.einsum("mi,kij->kmj", x[r : r + rows], w1s[k : k + nets]))
-                a2 = sigmoid(np.einsum("kmj,kjc->kmc", a1, w2s[k : k + nets]))
-                hit = (a2.argmax(axis=2) == labels[r : r + rows]) & np.isfinite(a2).all(axis=2)
-                hits[k : k + nets] += hit.sum(axis=1)
+    for k in range(0, len(w1s), nets):
+        for r in range(0, len(x), rows):
+            # (einsum raises no floating-point warnings, nor does sigmoid: NaN or
+            # infinite weights give NaN outputs, which count as wrong)
+            a1 = sigmoid(np.einsum("mi,kij->kmj", x[r : r + rows], w1s[k : k + nets]))
+            a2 = sigmoid(np.einsum("kmj,kjc->kmc", a1, w2s[k : k + nets]))
+            hit = (a2.argmax(axis=2) == labels[r : r + rows]) & np.isfinite(a2).all(axis=2)
+            hits[k : k + nets] += hit.sum(axis=1)
     right = hits / len(x)
     return right[0] if single else right
 

@@ -39,7 +39,9 @@ KINDS = {
 
 
 def load(folder: Path) -> List[dict]:
-    records = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    """The test sessions' records (the mutation score's, if any, is read apart)."""
+    every = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    records = [r for r in every if r.get("kind") != "mutation"]
     if not records:
         raise SystemExit(f"error: no verification records in {folder}: run nox first")
 
@@ -59,6 +61,38 @@ def column(record: dict) -> str:
     kind = record["session"].split("(")[0].split("-")[0]  # tests, torch or slow
     py = ".".join(env["python"].split(".")[:2])
     return f"{kind} {py} / {env['numpy']}"
+
+
+def mutation_section(m: dict) -> List[str]:
+    """The mutation score (``nox -s mutation``, scripts/mutation_score.py)."""
+    minutes = f", in {m['seconds'] / 60:.0f} minutes" if m.get("seconds") else ""
+    lines = [
+        "",
+        "## Mutation score (`nox -s mutation`)",
+        "",
+        f"{m['tool']} made {m['mutants']} mutants of numpy_impl's network, sweep, noisy"
+        f" letters, weights file and data{minutes}; the suite (all but the slow and the torch"
+        f" tests) killed {m['killed']} and timed out {m['timeout']}; {m['survived']} survived,"
+        f" of which {m['equivalent']} are equivalent (reference/mutation_survivors.toml gives"
+        f" each one's reason). Score: {m['killed'] + m['timeout']} of"
+        f" {m['mutants'] - m['equivalent']} non-equivalent mutants killed ="
+        f" **{100 * m['score']:.1f}%** (target: at least 95%).",
+        "",
+        "| module | killed | survived | other |",
+        "| --- | --- | --- | --- |",
+    ]
+    for module, counts in m["by_module"].items():
+        other = sum(n for s, n in counts.items() if s not in ("killed", "survived"))
+        lines.append(
+            f"| {module} | {counts.get('killed', 0)} | {counts.get('survived', 0)} | {other} |"
+        )
+    if m["not_killed_list"]:
+        lines += ["", "Not equivalent, and not killed:", ""]
+        lines += [
+            f"- `{e['function']}`: `{e['before']}` to `{e['after']}`: {e['reason']}"
+            for e in m["not_killed_list"]
+        ]
+    return lines
 
 
 def main(argv: List[str]) -> int:
@@ -145,6 +179,9 @@ def main(argv: List[str]) -> int:
             f"| {col} | `{rec['session']}` | {env['python']} | {env['numpy']} | "
             f"{env.get('torch') or '-'} | {env['blas']} | {env['platform']} |"
         )
+    mutation_file = folder / "mutation.json"
+    if mutation_file.exists():
+        lines += mutation_section(json.loads(mutation_file.read_text()))
     lines += ["", "Regenerate: `nox` then `nox -s report` (writes this file)."]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

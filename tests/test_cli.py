@@ -245,6 +245,12 @@ def _write(path, **arrays):
         (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((4, 3))), "w1 must be (30, h)"),
         (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((5, 2))), "w1 must be (30, h)"),
         (lambda p: _write(p, w1=np.zeros(150), w2=np.zeros((5, 3))), "w1 must be (30, h)"),
+        (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros(15)), "got (30, 5) and (15,)"),
+        (lambda p: _write(p, w1=np.zeros((30, 0)), w2=np.zeros((0, 3))), "got (30, 0) and (0, 3)"),
+        (
+            lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((5, 3), np.float32)),
+            "w1 and w2 differ in dtype (float64, float32)",
+        ),
         (lambda p: _write(p, w1=np.full((30, 5), np.nan), w2=np.zeros((5, 3))), "w1 holds NaN"),
         (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.full((5, 3), np.inf)), "w2 holds NaN"),
         (
@@ -255,7 +261,10 @@ def _write(path, **arrays):
             lambda p: _write(p, w1=np.array([{"a": 1}] * 150).reshape(30, 5), w2=np.eye(5, 3)),
             "not a readable .npz",
         ),
-        (lambda p: _write_npy(p, np.zeros((30, 5))), "a single array, not an archive"),
+        (
+            lambda p: _write_npy(p, np.zeros((30, 5))),
+            "(a single array, not an archive of w1 and w2)",
+        ),
     ],
     ids=[
         "missing",
@@ -265,6 +274,9 @@ def _write(path, **arrays):
         "w2-rows",
         "w2-cols",
         "w1-flat",
+        "w2-flat",
+        "no-hidden-unit",
+        "mixed-dtypes",
         "nan",
         "inf",
         "int",
@@ -276,6 +288,16 @@ def test_bad_weight_files(capsys, tmp_path, make, fragment):
     path = tmp_path / "w.npz"
     make(path)
     assert_one_line_error(*run(capsys, "predict", "--weights", str(path)), fragment)
+
+
+@pytest.mark.numerics  # the weights file: np.savez and np.load
+def test_one_hidden_unit_is_a_network(capsys, tmp_path):
+    path = tmp_path / "w1.npz"
+    assert (
+        run(capsys, "train", "--epochs", "3", "--hidden", "1", "--quiet", "--save", str(path))[0]
+        == 0
+    )
+    assert ni.load_weights(path).w1.shape == (30, 1)
 
 
 @pytest.mark.numerics  # the weights file: np.savez and np.load
@@ -354,6 +376,7 @@ def test_sweep_progress_bar_on_a_terminal():
     progress = terminal_progress(stream, clock=lambda: next(ticks) / 16)
     sweep(networks=40, epochs=250, progress=progress)
     frames = stream.getvalue().split("\r")[1:]
+    assert all(f.startswith("[") for f in frames)  # a shorter line is padded on the right
     # at once, before the first network's weights are drawn
     assert frames[0].startswith("[..............................] drawing starting weights: 0/40")
     assert "drawing starting weights: 40/40" in "".join(frames)  # the last one is always drawn
@@ -365,6 +388,67 @@ def test_sweep_progress_bar_on_a_terminal():
     assert "training epochs: 9/250, 18/s, 13 s left" in training[4]
     assert training[-1].startswith("[##############################] training epochs: 250/250")
     assert training[-1].endswith(" 0 s left\n") and stream.getvalue().count("\n") == 1
+
+
+def test_the_progress_bar_goes_to_stderr_at_its_pace(capsys):
+    from numpy_impl.sweep import terminal_progress
+
+    # clock readings 0, 0.1 (exactly 0.1 s later: drawn), 0.15 (too soon: not),
+    # then the stage's last step (always drawn)
+    readings = iter([0.0, 0.1, 0.15, 0.4])
+    bar = terminal_progress(clock=lambda: next(readings))
+    for done in (1, 2, 3, 4):
+        bar("training", done, 4)
+    frames = capsys.readouterr().err.split("\r")[1:]
+    assert [f.split("] ")[1].split(",")[0] for f in frames] == [
+        "training epochs: 1/4",
+        "training epochs: 2/4",
+        "training epochs: 4/4",
+    ]
+    assert frames[1].endswith(", 20/s, 0 s left")  # 2 epochs in 0.1 s
+    assert frames[2].endswith(", 10/s, 0 s left\n")
+
+
+@pytest.mark.parametrize(
+    ("done", "seconds", "shown"),
+    [(5, 2.0, "2.5/s"), (2469, 2.0, "1,234/s"), (1, 1.0, "1/s")],
+)
+def test_rates_are_shown_for_people(done, seconds, shown):
+    import io
+
+    from numpy_impl.sweep import terminal_progress
+
+    stream = io.StringIO()
+    readings = iter([0.0, seconds])
+    bar = terminal_progress(stream, clock=lambda: next(readings))
+    bar("drawing", 0, 10**6)
+    bar("drawing", done, 10**6)
+    assert f", {shown}, " in stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0.4, "0 s"),
+        (59, "59 s"),
+        (60, "1 min 00 s"),
+        (3599, "59 min 59 s"),
+        (3600, "1 h 00 min"),
+        (3661, "1 h 01 min"),
+        (7325, "2 h 02 min"),
+    ],
+)
+def test_time_left_is_shown_for_people(seconds, shown):
+    import io
+
+    from numpy_impl.sweep import terminal_progress
+
+    stream = io.StringIO()
+    readings = iter([0.0, 1.0])
+    bar = terminal_progress(stream, clock=lambda: next(readings))
+    bar("training", 0, 10**9)
+    bar("training", 10**9 // (seconds + 1), 10**9)  # the rest, at this rate, takes `seconds`
+    assert stream.getvalue().endswith(f", {shown} left")
 
 
 def test_evaluate_saved_weights(capsys, tmp_path):

@@ -50,9 +50,10 @@ def test_parse_reads_render_back(letter):
     [
         ("0" * 29, "must have 30 digits, got 29"),
         ("0" * 31, "must have 30 digits, got 31"),
-        ("0" * 29 + "2", "only the digits 0 and 1"),
-        ("00110x" * 5, "only the digits 0 and 1"),
+        ("0" * 28 + "32", "only the digits 0 and 1, got '23'"),  # each bad one, in order
+        ("00110x" * 5, "only the digits 0 and 1, got 'x'"),
         ("001100 010010 111111 100001", "5 rows of 6"),
+        ("001100010010111111 100001100001", r"5 rows of 6 digits, got rows of length \[18, 12\]"),
         ("0011000 010010 111111 100001 10000", "5 rows of 6"),
         ("", "must have 30 digits, got 0"),
     ],
@@ -63,5 +64,22 @@ def test_parse_refuses_bad_bitmaps(text, message):
 
 
 def test_unknown_letter():
-    with pytest.raises(ValueError, match="unknown letter 'D'"):
+    with pytest.raises(ValueError, match=r"^unknown letter 'D': choose one of A, B, C$"):
         bitmap("D")
+    with pytest.raises(ValueError, match=r"^unknown letter 1: choose one of A, B, C$"):
+        bitmap(1)  # not a string: the same one line, not an AttributeError
+
+
+def test_a_letter_in_either_case_as_integers():
+    assert bitmap("b").tolist() == bitmap("B").tolist()
+    assert bitmap("A").dtype == np.int64
+
+
+def test_samples_in_the_dtype_asked_for():
+    x, y = samples(np.float32)[2]
+    assert x.dtype == y.dtype == np.float32
+
+
+def test_render_rounds_half_up_to_ink():
+    # 0.5 or more is ink: an output halfway is drawn, a hair below is not
+    assert render([0.5] + [0.4999] * 29).splitlines()[0] == "#....."

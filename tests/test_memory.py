@@ -176,6 +176,63 @@ def test_what_fits_runs(monkeypatch):
     assert sweep(networks=2, epochs=10).final_loss.shape == (2,)
 
 
+@pytest.fixture
+def asked(monkeypatch):
+    """What each run asks memory.require about, as (what, parts)."""
+    calls = []
+    monkeypatch.setattr(memory, "require", lambda what, parts: calls.append((what, parts)))
+    return calls
+
+
+def test_each_run_asks_about_itself(asked, tmp_path):
+    ni.train(epochs=4, hidden=3, dtype="float32")
+    w1, w2 = ni.init_weights(hidden=2)
+    ni.train(epochs=5, weights=(w1, w2), data=(np.zeros((7, 30)), np.zeros((7, 3))))
+    sweep(networks=6, epochs=2, hidden=4, batch_size=3, history=True)
+    stacked = sweep(networks=2, epochs=1, hidden=7, dtype="float32")
+    noisy.evaluate(stacked.w1, stacked.w2, [0, 3], per_letter=50)
+    noisy.evaluate(w1, w2, [1])
+    assert asked == [
+        ("this training (hidden 3, epochs 4)", memory.for_training(4, 30, 3, 3, 3, 4)),
+        ("this training (hidden 2, epochs 5)", memory.for_training(5, 30, 2, 3, 7, 8)),
+        (
+            "this sweep (6 networks, hidden 4, epochs 2)",
+            memory.for_sweep(6, 2, 4, 3, 8, history=True),
+        ),
+        (
+            "this sweep (2 networks, hidden 7, epochs 1)",
+            memory.for_sweep(2, 1, 7, 1, 4, history=False),
+        ),
+        (
+            "evaluating on 50 noisy bitmaps per letter at distance 3",
+            memory.for_noisy_letters([1, 50], 2, 7, 4),
+        ),
+        (
+            "evaluating on 30 noisy bitmaps per letter at distance 1",
+            memory.for_noisy_letters([30], 1, 2, 8),
+        ),
+    ]
+
+
+def test_reading_a_file_counts_all_but_the_loss(asked, tmp_path):
+    import zipfile
+
+    path = tmp_path / "long.npz"
+    ni.save_weights(path, ni.train(epochs=20_000, hidden=2))
+    ni.load_weights(path)
+    with zipfile.ZipFile(path) as z:
+        stored = sum(i.file_size for i in z.infolist() if i.filename != "loss.npy")
+        assert z.getinfo("loss.npy").file_size > 20_000 * 8  # the largest array by far
+    assert asked[-1] == (f"reading {path}", {"its arrays": 2 * stored})  # after the training's
+
+
+def test_the_loss_history_is_not_read(tmp_path):
+    path = tmp_path / "long.npz"
+    ni.save_weights(path, ni.train(epochs=200_000, hidden=1, data=(np.ones((1, 30)), np.eye(1, 3))))
+    # the file holds 1.6 MB of loss history; reading it holds far less
+    assert peak_bytes(lambda: ni.load_weights(path)) < 200_000 * 8 / 4
+
+
 def test_sizes_for_people():
     assert memory.size(1000) == "1000 bytes"
     assert memory.size(1536) == "1.5 KiB"

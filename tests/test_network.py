@@ -175,8 +175,15 @@ def test_batch_gradient_is_the_sum_of_sample_gradients():
         )
 
 
+def test_defaults_are_the_articles():
+    # seed 0 and the article's rule when none is given
+    np.testing.assert_array_equal(ni.init_weights()[0], ni.init_weights(0, "article")[0])
+    a2, y = np.array([[0.2, 0.7, 0.4]]), np.array([[0.0, 1.0, 0.0]])
+    np.testing.assert_array_equal(ni.output_delta(a2, y), a2 - y)
+
+
 def test_unknown_rule():
-    with pytest.raises(ValueError, match="unknown rule 'bce'"):
+    with pytest.raises(ValueError, match=r"^unknown rule 'bce': choose one of article, mse$"):
         ni.output_delta(np.zeros((1, 3)), np.zeros((1, 3)), "bce")
 
 
@@ -190,6 +197,13 @@ def test_sgd_step_returns_new_arrays():
 
 
 # --- prediction -------------------------------------------------------------
+
+
+def test_predict_computes_in_the_weights_dtype():
+    w1, w2 = ni.init_weights(dtype="float32")
+    bitmaps = [[1, 0] * 15, [0, 1] * 15]  # integers, as a person types them
+    assert ni.predict(bitmaps, w1, w2).outputs.dtype == np.float32
+    assert ni.predict(ni.dataset()[0], w1, w2).outputs.dtype == np.float32  # from float64
 
 
 def test_predict_takes_any_bitmap_shape():

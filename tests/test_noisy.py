@@ -8,6 +8,7 @@ import pytest
 
 import numpy_impl as ni
 from numpy_impl import noisy
+from numpy_impl.sweep import sweep
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
 
@@ -44,6 +45,48 @@ def test_small_distances_are_exhaustive_large_ones_seeded():
     assert all(len(set(s)) == 3 for s in three)  # distinct pixels in each set
     np.testing.assert_array_equal(three, noisy.flip_sets(3, 1000, 0))  # seeded
     assert not np.array_equal(three, noisy.flip_sets(3, 1000, 1))
+
+
+def test_random_draws_start_where_every_set_would_be_too_many():
+    # C(30, 2) = 435: with 435 per letter, every set; with 434, 434 random ones
+    every = noisy.flip_sets(2, 435, 0)
+    assert [tuple(s) for s in every] == list(itertools.combinations(range(30), 2))
+    drawn = noisy.flip_sets(2, 434, 0)
+    assert drawn.shape == (434, 2)
+    assert [tuple(s) for s in drawn] != list(itertools.combinations(range(30), 2))[:434]
+    assert noisy.flip_sets(5, 1, 0).shape == (1, 5)  # one per letter is allowed
+    with pytest.raises(ValueError, match=r"^per_letter must be >= 1, got 0$"):
+        noisy.flip_sets(5, 0, 0)
+
+
+def test_defaults_and_the_seed_are_used():
+    default = noisy.noisy_letters(5)
+    np.testing.assert_array_equal(default[0], noisy.noisy_letters(5, 1000, 0)[0])
+    w1, w2 = ni.init_weights(1)
+    x, labels = noisy.noisy_letters(6, 40, seed=9)
+    seeded = noisy.evaluate(w1, w2, [6], per_letter=40, seed=9)[6]
+    assert seeded == (120, noisy.accuracy(w1, w2, x, labels))
+
+
+def test_accuracy_in_blocks_is_the_same(monkeypatch):
+    from numpy_impl import memory
+
+    nets = sweep(networks=3, epochs=200)
+    x, labels = noisy.noisy_letters(2, per_letter=100)
+    whole = noisy.accuracy(nets.w1, nets.w2, x, labels)
+    monkeypatch.setattr(memory, "BLOCK", 5)  # a bitmap and a network at a time
+    np.testing.assert_array_equal(noisy.accuracy(nets.w1, nets.w2, x, labels), whole)
+
+
+@pytest.mark.parametrize("weight", [np.nan, np.inf, -np.inf, 1e308])
+def test_broken_weights_are_just_wrong(weight):
+    # no warning (pytest turns them into errors), and NaN outputs count as wrong
+    w1, w2 = np.full((30, 5), weight), np.ones((5, 3))
+    x, labels = noisy.noisy_letters(1)
+    right = noisy.accuracy(w1, w2, x, labels)
+    # NaN outputs are wrong; 1e308 saturates every hidden unit (a1 = 1), so every
+    # bitmap gets the same outputs and one letter in three is right
+    assert right == (1 / 3 if np.isfinite(weight) else 0.0)
 
 
 def test_a_distance_does_not_depend_on_the_others_asked_for():

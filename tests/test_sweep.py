@@ -65,7 +65,7 @@ def test_each_network_equals_training_it_alone(networks, seed, rule, batch_size,
 
 def test_float32_sweep_stays_float32_and_close_to_alone():
     result = sweep(networks=3, epochs=300, dtype="float32", seed=5)
-    assert result.w1.dtype == np.float32
+    assert result.w1.dtype == result.w2.dtype == np.float32
     alone = ni.train(epochs=300, dtype="float32", seed=6)
     # float32 rounds at 6e-8 and the sweep orders a few operations differently;
     # over 900 steps the gap measured is 6.5e-8: the float32 tolerance applies
@@ -98,6 +98,16 @@ def test_first_correct_epoch_matches_a_plain_loop(rule):
     assert (result.first_correct >= 0).any()  # the check above is not all "never"
 
 
+def test_right_from_the_start_is_epoch_0():
+    # seed 154's starting weights already classify A, B and C: epoch 0, kept
+    # as its first even though the later epochs are right too
+    result = sweep(networks=3, epochs=5, seed=153)
+    assert result.first_correct.tolist() == [
+        _first_correct_by_hand(s, 5, "article") for s in (153, 154, 155)
+    ]
+    assert result.first_correct[1] == 0
+
+
 def test_summary_and_fraction_learned():
     # what the summary says, checked against counts made here from the
     # per-network results, not against the summary's own formulas
@@ -113,6 +123,105 @@ def test_summary_and_fraction_learned():
     assert [result.fraction_learned_by(n) for n in (0, 300, 600)] == by_hand
     assert by_hand[0] == 0.0 and by_hand[2] > 0
     assert list(result.seeds[:3]) == [0, 1, 2]
+
+
+def _by_hand(first_correct, final_loss):
+    """A SweepResult whose per-network answers are given, to pin the counting down."""
+    from numpy_impl.sweep import SweepResult
+
+    k = len(first_correct)
+    return SweepResult(
+        w1=np.zeros((k, 30, 1)),
+        w2=np.zeros((k, 1, 3)),
+        final_loss=np.array(final_loss, dtype=float),
+        first_correct=np.array(first_correct, dtype=np.int64),
+        learned=np.array([e >= 0 for e in first_correct]),
+        settings={"seed": 0},
+    )
+
+
+def test_counting_at_the_edges():
+    # epoch 0 counts as reached; "learned by n epochs" means in epochs 0..n-1
+    result = _by_hand([-1, 0, 5, 10], [0.1, 0.2, 0.3, 0.4])
+    assert [result.fraction_learned_by(n) for n in (0, 1, 5, 6, 10, 11)] == [
+        0.0,
+        0.25,
+        0.25,
+        0.5,
+        0.5,
+        0.75,
+    ]
+    first = result.summary()["first_correct_epoch"]
+    assert first == {"never": 1, "median": 5.0, "max": 10}
+
+
+def test_a_summary_of_networks_that_all_failed():
+    summary = _by_hand([-1, -1], [float("nan"), float("nan")]).summary()
+    assert summary["diverged"] == 2
+    assert set(summary["final_loss_quantiles"].values()) == {None}
+    assert summary["first_correct_epoch"] == {"never": 2, "median": None, "max": None}
+
+
+def test_settings_are_reported_whole_and_history_only_when_asked():
+    result = sweep(
+        networks=2, epochs=3, seed=7, rule="mse", init="normal", hidden=4, alpha=0.5,
+        batch_size=3, dtype="float32",
+    )  # fmt: skip
+    assert result.settings == {
+        "networks": 2,
+        "epochs": 3,
+        "alpha": 0.5,
+        "hidden": 4,
+        "rule": "mse",
+        "init": "normal",
+        "seed": 7,
+        "batch_size": 3,
+        "dtype": "float32",
+    }
+    assert result.loss is None
+    assert sweep(networks=2, epochs=3, history=True).loss.shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"epochs": 0},
+        {"hidden": 0},
+        {"seed": -1},
+        {"init": "xavier"},
+        {"rule": "sgd"},
+        {"alpha": 0},
+        {"batch_size": 4},
+        {"dtype": "int8"},
+    ],
+)
+def test_a_bad_setting_reads_as_it_does_for_train(bad):
+    settings = {"epochs": 2, **bad}
+    with pytest.raises(ValueError) as alone:
+        ni.train(**settings)
+    with pytest.raises(ValueError) as swept:
+        sweep(networks=2, **settings)
+    assert str(swept.value) == str(alone.value)
+
+
+def test_the_last_seed_is_the_largest_numpy_takes():
+    result = sweep(networks=2, epochs=1, seed=2**32 - 2)
+    assert result.seeds.tolist() == [2**32 - 2, 2**32 - 1]
+    with pytest.raises(ValueError, match=r"^seeds 4294967294\.\.4294967296 run past 2\*\*32 - 1$"):
+        sweep(networks=3, epochs=1, seed=2**32 - 2)
+
+
+def test_progress_is_told_every_network_and_every_epoch():
+    told = []
+    sweep(networks=3, epochs=2, progress=lambda *args: told.append(args))
+    assert told == [
+        ("drawing", 0, 3),
+        ("drawing", 1, 3),
+        ("drawing", 2, 3),
+        ("drawing", 3, 3),
+        ("training", 1, 2),
+        ("training", 2, 2),
+    ]
 
 
 def test_initial_weights_layout():

@@ -111,6 +111,7 @@ def test_article_job_learns_all_three_letters(article_job):
 def test_float32_training_stays_float32():
     result = ni.train(epochs=100, dtype="float32")
     assert result.w1.dtype == result.w2.dtype == np.float32
+    assert result.loss.dtype == np.float64  # the history is float64 whatever the weights
     reference = ni.train(epochs=100)
     # float32 rounding (~6e-8 per operation) over 300 steps
     _, drift, _ = errors(result.loss, reference.loss, elementwise=True)
@@ -127,6 +128,34 @@ def test_start_from_given_weights_and_data():
     # The order matters: reversed data trains differently from A, B, C.
     forward_order = ni.train(epochs=5, weights=(w1, w2))
     assert not np.array_equal(result.w1, forward_order.w1)
+
+
+def test_given_weights_are_where_training_starts():
+    # the weights seed 3 draws, given: the same run, bit for bit, as seed 3
+    given = ni.train(epochs=5, weights=ni.init_weights(3), seed=3)
+    drawn = ni.train(epochs=5, seed=3)
+    np.testing.assert_array_equal(given.w1, drawn.w1)
+    assert given.settings == drawn.settings
+
+
+def test_given_weights_and_data_take_the_dtype_asked_for():
+    w1, w2 = ni.init_weights(2)  # float64
+    x, y = ni.dataset()  # float64
+    result = ni.train(epochs=2, weights=(w1, w2), data=(x, y), dtype="float32", seed=2)
+    assert result.w1.dtype == result.w2.dtype == np.float32
+    assert result.settings["seed"] == 2 and result.settings["dtype"] == "float32"
+    alone = ni.train(epochs=2, dtype="float32", seed=2)  # the same steps, in float32 throughout
+    np.testing.assert_array_equal(result.w1, alone.w1)
+
+
+def test_weights_that_overflow_in_the_very_last_step_are_reported():
+    # One full-batch step. w1 = 1000 saturates the hidden layer (a1 = 1 exactly,
+    # so a1 (1 - a1) = 0 and w1 gets no gradient, staying finite); w2 = 1e308
+    # gives a2 = 1, a finite loss, and a w2 gradient of 2 per column, which
+    # alpha = 1.7e308 turns into an overflow: w2 alone becomes infinite.
+    weights = (np.full((30, 1), 1000.0), np.full((1, 3), 1e308))
+    with pytest.raises(ni.TrainingDiverged, match=r"^weights became infinite by epoch 0 "):
+        ni.train(epochs=1, batch_size=3, alpha=1.7e308, hidden=1, weights=weights)
 
 
 def test_a_diverging_run_stops_and_names_the_epoch():

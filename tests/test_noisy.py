@@ -78,6 +78,16 @@ def test_accuracy_in_blocks_is_the_same(monkeypatch):
     np.testing.assert_array_equal(noisy.accuracy(nets.w1, nets.w2, x, labels), whole)
 
 
+def test_a_broken_network_among_others_spoils_only_its_own_score():
+    trained = sweep(networks=2, epochs=3000, seed=1)
+    w1, w2 = trained.w1.copy(), trained.w2.copy()
+    w1[0, 0, 0] = np.nan  # network 0 broken, in the same block as network 1
+    x, labels = noisy.noisy_letters(0)
+    right = noisy.accuracy(w1, w2, x, labels)
+    assert right[0] == 0.0
+    assert right[1] == noisy.accuracy(trained.w1[1], trained.w2[1], x, labels) == 1.0
+
+
 @pytest.mark.parametrize("weight", [np.nan, np.inf, -np.inf, 1e308])
 def test_broken_weights_are_just_wrong(weight):
     # no warning (pytest turns them into errors), and NaN outputs count as wrong

@@ -615,16 +615,27 @@ def test_ctrl_c_during_train_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.numerics  # the weights file: np.savez
-def test_ctrl_c_while_saving_leaves_no_file(capsys, tmp_path, monkeypatch):
-    def interrupted_savez(file, **arrays):
-        file.write(b"PK\x03\x04 half an archive")
+def _write_half_then_ctrl_c(head):
+    """A writer that gets ``head`` out, then is interrupted."""
+
+    def writer(*args, **options):
+        file = next(a for a in args if hasattr(a, "write"))
+        file.write(head)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(np, "savez", interrupted_savez)
-    status, out, err = run(capsys, "train", "--epochs", "5", "--save", str(tmp_path / "w.npz"))
-    assert (status, out, err) == (130, "", "interrupted\n")
-    assert list(tmp_path.iterdir()) == []
+    return writer
+
+
+def _assert_interrupted_leaving_nothing(capsys, folder, *argv):
+    assert run(capsys, *argv) == (130, "", "interrupted\n")
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.numerics  # the weights file: np.savez
+def test_ctrl_c_while_saving_leaves_no_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(np, "savez", _write_half_then_ctrl_c(b"PK\x03\x04 half an archive"))
+    path = str(tmp_path / "w.npz")
+    _assert_interrupted_leaving_nothing(capsys, tmp_path, "train", "--epochs", "5", "--save", path)
 
 
 @pytest.mark.plot
@@ -632,11 +643,6 @@ def test_ctrl_c_while_drawing_leaves_no_file(capsys, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib", reason="pictures need matplotlib")
     from matplotlib.figure import Figure
 
-    def interrupted_savefig(self, file, **options):
-        file.write(b"\x89PNG half a picture")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(Figure, "savefig", interrupted_savefig)
-    status, out, err = run(capsys, "train", "--epochs", "5", "--plot", str(tmp_path / "l.png"))
-    assert (status, out, err) == (130, "", "interrupted\n")
-    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(Figure, "savefig", _write_half_then_ctrl_c(b"\x89PNG half a picture"))
+    path = str(tmp_path / "l.png")
+    _assert_interrupted_leaving_nothing(capsys, tmp_path, "train", "--epochs", "5", "--plot", path)

@@ -246,6 +246,7 @@ def _write(path, **arrays):
         (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((5, 2))), "w1 must be (30, h)"),
         (lambda p: _write(p, w1=np.zeros(150), w2=np.zeros((5, 3))), "w1 must be (30, h)"),
         (lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros(15)), "got (30, 5) and (15,)"),
+        (lambda p: _write(p, w1=np.zeros(30), w2=np.zeros((5, 3))), "got (30,) and (5, 3)"),
         (lambda p: _write(p, w1=np.zeros((30, 0)), w2=np.zeros((0, 3))), "got (30, 0) and (0, 3)"),
         (
             lambda p: _write(p, w1=np.zeros((30, 5)), w2=np.zeros((5, 3), np.float32)),
@@ -275,6 +276,7 @@ def _write(path, **arrays):
         "w2-cols",
         "w1-flat",
         "w2-flat",
+        "w1-flat-30",
         "no-hidden-unit",
         "mixed-dtypes",
         "nan",
@@ -435,7 +437,7 @@ def test_rates_are_shown_for_people(done, seconds, shown):
         (3599, "59 min 59 s"),
         (3600, "1 h 00 min"),
         (3661, "1 h 01 min"),
-        (7325, "2 h 02 min"),
+        (7140, "1 h 59 min"),
     ],
 )
 def test_time_left_is_shown_for_people(seconds, shown):

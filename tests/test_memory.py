@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 import numpy_impl as ni
-from numpy_impl import memory, noisy
+from numpy_impl import memory, network, noisy
+from numpy_impl import sweep as sweep_module
 from numpy_impl.sweep import sweep
 
 pytestmark = pytest.mark.numerics
@@ -102,8 +103,23 @@ def test_reading_a_weights_file(tmp_path):
 
 @pytest.fixture
 def one_gib(monkeypatch):
-    """A machine with 1 GiB available."""
+    """A machine with 1 GiB available, where allocating the run's big arrays is
+    an error: the functions that make them are replaced by tripwires."""
     monkeypatch.setattr(memory, "available", lambda: 2**30)
+    for module, name in [
+        (network, "init_weights"),  # train's starting weights
+        (network, "forward"),  # train's loop
+        (sweep_module, "initial_weights"),  # the sweep's K starting points
+        (noisy, "noisy_letters"),  # the noisy bitmaps
+    ]:
+        monkeypatch.setattr(module, name, _tripwire(name))
+
+
+def _tripwire(name):
+    def called(*args, **kwargs):
+        raise AssertionError(f"{name} was called before the memory check")
+
+    return called
 
 
 def refused(run):
@@ -135,9 +151,8 @@ def test_training_too_long_for_memory():
     assert "(the loss history alone: 5.09 TiB)" in message
 
 
-@pytest.mark.usefixtures("one_gib")
-def test_given_weights_are_counted_too():
-    w1, w2 = ni.init_weights(hidden=2)
+def test_given_weights_are_counted_too(one_gib):
+    w1, w2 = np.zeros((30, 2)), np.zeros((2, 3))
     message = refused(lambda: ni.train(epochs=10**9, weights=(w1, w2)))
     assert "this training (hidden 2, epochs 1000000000)" in message
 
@@ -153,7 +168,7 @@ def test_sweep_too_big_for_memory():
 
 @pytest.mark.usefixtures("one_gib")
 def test_noisy_letters_too_many_for_memory():
-    w1, w2 = ni.init_weights()
+    w1, w2 = np.zeros((30, 5)), np.zeros((5, 3))
     message = refused(lambda: noisy.evaluate(w1, w2, [1, 12, 2], per_letter=10**8))
     # C(30, 12) = 86493225 <= 1e8: every one of them, at the worst distance named
     assert message.startswith("evaluating on 86493225 noisy bitmaps per letter at distance 12")

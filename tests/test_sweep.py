@@ -267,5 +267,7 @@ def test_bad_settings(kwargs, message):
 
 def test_an_unknown_setting_is_named():
     # sweep takes train's settings by name: a misspelt one is refused, not ignored
-    with pytest.raises(TypeError, match="unexpected settings: epoch"):
+    with pytest.raises(TypeError, match=r"unexpected settings: epoch$"):
         sweep(networks=2, epoch=3)
+    with pytest.raises(TypeError, match=r"unexpected settings: epoch, rules$"):
+        sweep(networks=2, rules="mse", epoch=3)  # every one, in order

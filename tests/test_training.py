@@ -150,12 +150,20 @@ def test_given_weights_and_data_take_the_dtype_asked_for():
 
 def test_weights_that_overflow_in_the_very_last_step_are_reported():
     # One full-batch step. w1 = 1000 saturates the hidden layer (a1 = 1 exactly,
-    # so a1 (1 - a1) = 0 and w1 gets no gradient, staying finite); w2 = 1e308
-    # gives a2 = 1, a finite loss, and a w2 gradient of 2 per column, which
-    # alpha = 1.7e308 turns into an overflow: w2 alone becomes infinite.
-    weights = (np.full((30, 1), 1000.0), np.full((1, 3), 1e308))
+    # so a1 (1 - a1) = 0 and, d2 @ w2.T being finite, w1 gets a zero gradient
+    # and stays finite); w2 = 4e307 gives a2 = 1, a finite loss, and a w2
+    # gradient of 2 per column, which alpha = 1.7e308 turns into an overflow:
+    # w2 alone becomes infinite.
+    weights = (np.full((30, 1), 1000.0), np.full((1, 3), 4e307))
     with pytest.raises(ni.TrainingDiverged, match=r"^weights became infinite by epoch 0 "):
         ni.train(epochs=1, batch_size=3, alpha=1.7e308, hidden=1, weights=weights)
+    # (the same step by hand: w1 finite, w2 not)
+    w1, w2 = weights
+    x, y = ni.dataset()
+    fwd = ni.forward(x, w1, w2)
+    with np.errstate(over="ignore"):
+        w1, w2 = ni.sgd_step(w1, w2, ni.backprop(x, w2, fwd, fwd.a2 - y), 1.7e308)
+    assert np.isfinite(w1).all() and not np.isfinite(w2).any()
 
 
 def test_a_diverging_run_stops_and_names_the_epoch():

@@ -21,9 +21,9 @@ from numpy_impl.sweep import sweep
 
 pytestmark = pytest.mark.numerics
 
-#: An estimate must bound the measured peak, and stay within this factor of it:
-#: looser, and it would refuse runs that fit. (The measured ratios are 1.1-2.4;
-#: the sizes below make the fixed 1 MiB of scratch a small part of each.)
+#: An estimate must bound the measured peak, and stay within this factor of it
+#: (the fixed 1 MiB of scratch aside): looser, and it would refuse runs that fit.
+#: The measured ratios are 1.1-2.4.
 LOOSEST = 2.5
 
 
@@ -42,7 +42,8 @@ def peak_bytes(run):
 def assert_bounds(estimate, run):
     needed = sum(estimate.values())
     measured = peak_bytes(run)
-    assert measured <= needed <= LOOSEST * measured, (
+    # an upper bound; and within LOOSEST of the peak, the fixed scratch aside
+    assert measured <= needed and needed - memory.SCRATCH <= LOOSEST * measured, (
         f"estimate {memory.size(needed)} vs measured peak {memory.size(measured)}: {estimate}"
     )
 
@@ -57,18 +58,18 @@ def test_training_with_many_hidden_units(dtype):
 def test_training_for_many_epochs():
     # one sample and one hidden unit: the loss history is nearly all there is
     xs, ys = ni.dataset()
-    estimate = memory.for_training(50_000, 30, 1, 3, 1, 8)
-    run = lambda: ni.train(epochs=50_000, hidden=1, data=(xs[:1], ys[:1]))  # noqa: E731
+    estimate = memory.for_training(20_000, 30, 1, 3, 1, 8)
+    run = lambda: ni.train(epochs=20_000, hidden=1, data=(xs[:1], ys[:1]))  # noqa: E731
     assert_bounds(estimate, run)
 
 
 @pytest.mark.parametrize(("batch_size", "dtype"), [(1, "float64"), (3, "float64"), (3, "float32")])
 def test_sweep_of_many_networks(batch_size, dtype):
-    # (tracemalloc slows the drawing of each network's weights: 500 of 200 units)
+    # (tracemalloc slows the drawing of each network's weights: 200 of 500 units)
     itemsize = np.dtype(dtype).itemsize
-    estimate = memory.for_sweep(500, 3, 200, batch_size, itemsize, history=True)
+    estimate = memory.for_sweep(200, 3, 500, batch_size, itemsize, history=True)
     settings = {"batch_size": batch_size, "dtype": dtype, "history": True}
-    assert_bounds(estimate, lambda: sweep(networks=500, epochs=3, hidden=200, **settings))
+    assert_bounds(estimate, lambda: sweep(networks=200, epochs=3, hidden=500, **settings))
 
 
 def test_sweep_of_wide_networks():
@@ -229,21 +230,26 @@ def test_each_run_asks_about_itself(asked, tmp_path):
     ]
 
 
+def _long_run(epochs):
+    """A TrainResult of one hidden unit with ``epochs`` epochs of loss history."""
+    return ni.TrainResult(np.ones((30, 1)), np.ones((1, 3)), np.ones(epochs), {"epochs": epochs})
+
+
 def test_reading_a_file_counts_all_but_the_loss(asked, tmp_path):
     import zipfile
 
     path = tmp_path / "long.npz"
-    ni.save_weights(path, ni.train(epochs=20_000, hidden=2))
+    ni.save_weights(path, _long_run(20_000))
     ni.load_weights(path)
     with zipfile.ZipFile(path) as z:
         stored = sum(i.file_size for i in z.infolist() if i.filename != "loss.npy")
         assert z.getinfo("loss.npy").file_size > 20_000 * 8  # the largest array by far
-    assert asked[-1] == (f"reading {path}", {"its arrays": 2 * stored})  # after the training's
+    assert asked == [(f"reading {path}", {"its arrays": 2 * stored})]
 
 
 def test_the_loss_history_is_not_read(tmp_path):
     path = tmp_path / "long.npz"
-    ni.save_weights(path, ni.train(epochs=200_000, hidden=1, data=(np.ones((1, 30)), np.eye(1, 3))))
+    ni.save_weights(path, _long_run(200_000))
     # the file holds 1.6 MB of loss history; reading it holds far less
     assert peak_bytes(lambda: ni.load_weights(path)) < 200_000 * 8 / 4
 

@@ -182,7 +182,11 @@ def main(argv: List[str]) -> int:
     mutation_file = folder / "mutation.json"
     if mutation_file.exists():
         lines += mutation_section(json.loads(mutation_file.read_text()))
-    lines += ["", "Regenerate: `nox` then `nox -s report` (writes this file)."]
+    lines += [
+        "",
+        "Regenerate: `nox` (and `nox -s mutation` for the mutation score) then `nox -s report`"
+        " (writes this file).",
+    ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")
     print(

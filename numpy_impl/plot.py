@@ -7,7 +7,7 @@ without it.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -199,12 +199,15 @@ def save_sweep_png(
     _save(fig, path)
 
 
-def _save(fig: Any, path: os.PathLike[str] | str, **layout: Any) -> None:
-    """Write ``fig`` to ``path`` as a PNG, whole or not at all, and close it."""
-    if not layout:
+def _save(fig: Any, path: os.PathLike[str] | str, bbox_inches: Optional[str] = None) -> None:
+    """Write ``fig`` to ``path`` as a PNG, whole or not at all, and close it.
+
+    ``bbox_inches="tight"`` crops the picture to what is drawn; otherwise the
+    figure's layout is tightened first."""
+    if bbox_inches is None:
         fig.tight_layout()
     try:
         with write_atomically(path) as f:
-            fig.savefig(f, format="png", dpi=100, **layout)
+            fig.savefig(f, format="png", dpi=100, bbox_inches=bbox_inches)
     finally:
         pyplot().close(fig)

@@ -16,6 +16,8 @@ from typing import Callable, Tuple
 import numpy as np
 
 import numpy_impl as ni
+from reference.compare import assert_close
+from reference.tolerances import GRADIENT
 
 LossOfWeights = Callable[[np.ndarray, np.ndarray], complex]
 
@@ -69,3 +71,30 @@ def central_difference(
         return float(np.real(up - down)) / (2 * h)
 
     return _entrywise(partial, w1, w2)
+
+
+def check_complex_step(
+    x: np.ndarray,
+    y: np.ndarray,
+    w1: np.ndarray,
+    w2: np.ndarray,
+    rule: str,
+    floor: float,
+    where: str = "",
+) -> None:
+    """numpy_impl's gradients under ``rule`` against the complex step of the loss
+    the rule claims to differentiate, both layers, within :data:`GRADIENT`
+    (``floor``: the absolute floor of saturated units, see gradient_floor)."""
+    ours = ni.gradients(x, y, w1, w2, rule)
+    cs1, cs2 = complex_step(rule_loss(x, y, rule), w1, w2)
+    for name, ours_g, witness in (("dL/dw1", ours.w1, cs1), ("dL/dw2", ours.w2, cs2)):
+        assert_close(
+            f"gradient ({rule} rule)",
+            name,
+            ours_g,
+            witness,
+            GRADIENT,
+            floor=floor,
+            oracle="complex step",
+            where=where,
+        )

@@ -17,9 +17,12 @@ accuracy on letters with pixels flipped, :mod:`numpy_impl.plot` draws.
 from numpy_impl.checks import DTYPES, INITS, RULES
 from numpy_impl.data import LETTERS, bitmap, dataset, parse_bitmap, render, samples
 from numpy_impl.network import (
+    ARTICLE,
     ARTICLE_SETTINGS,
+    RULE_LOSS,
     Forward,
     Gradients,
+    Loss,
     Prediction,
     TrainingDiverged,
     TrainResult,
@@ -40,13 +43,16 @@ from numpy_impl.weights_file import SavedWeights, WeightsFileError, load_weights
 __version__ = "0.2.0"
 
 __all__ = [
+    "ARTICLE",
     "ARTICLE_SETTINGS",
     "DTYPES",
     "INITS",
     "LETTERS",
     "RULES",
+    "RULE_LOSS",
     "Forward",
     "Gradients",
+    "Loss",
     "Prediction",
     "SavedWeights",
     "TrainResult",

@@ -12,7 +12,7 @@ import math
 from typing import Any, Optional, Tuple
 
 import numpy as np
-from numpy.typing import DTypeLike, NDArray
+from numpy.typing import DTypeLike
 
 #: The update rules: the article's d2 = a2 - y, and the exact MSE gradient.
 RULES: Tuple[str, ...] = ("article", "mse")
@@ -78,16 +78,18 @@ def check_batch_size(batch_size: Any, samples: int) -> int:
     return value
 
 
-def check_shapes(xs: NDArray[Any], ys: NDArray[Any], w1: NDArray[Any], w2: NDArray[Any]) -> None:
-    """Data X (n, d), Y (n, k) and weights w1 (d, h), w2 (h, k) that fit together."""
+def check_shapes(
+    x: Tuple[int, ...], y: Tuple[int, ...], w1: Tuple[int, ...], w2: Tuple[int, ...]
+) -> None:
+    """Do the shapes of data X (n, d), Y (n, k) and weights w1 (d, h), w2 (h, k) fit together?"""
     if not (
-        xs.ndim == ys.ndim == 2
-        and len(xs) == len(ys)
-        and w1.ndim == w2.ndim == 2
-        and w1.shape[0] == xs.shape[1]
-        and w2.shape == (w1.shape[1], ys.shape[1])
+        len(x) == len(y) == 2
+        and x[0] == y[0]
+        and len(w1) == len(w2) == 2
+        and w1[0] == x[1]
+        and w2 == (w1[1], y[1])
     ):
         raise ValueError(
-            f"shapes do not fit: x {xs.shape}, y {ys.shape}, w1 {w1.shape}, w2 {w2.shape}"
+            f"shapes do not fit: x {x}, y {y}, w1 {w1}, w2 {w2}"
             " (need x (n, d), y (n, k), w1 (d, h), w2 (h, k))"
         )

@@ -10,65 +10,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 import numpy as np
 
 from numpy_impl import data, network, noisy
-from numpy_impl.checks import DTYPES, INITS, RULES
 from numpy_impl.network import ARTICLE_SETTINGS, TrainingDiverged, TrainResult
+from numpy_impl.options import (
+    INTERRUPTED,
+    OneLineParser,
+    UsageError,
+    check_output_path,
+    network_options,
+    settings_of,
+)
 from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.weights_file import WeightsFileError, load_weights, save_weights
 
 PRINT_EVERY = 1000  # the article prints the loss every 1000 epochs
-INTERRUPTED = 128 + 2  # the shell's status for a program ended by SIGINT (Ctrl-C)
-
-
-class UsageError(Exception):
-    """Bad input from the user: reported in one line, exit status 2."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but an error is one line (no usage block) and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def network_options() -> OneLineParser:
-    """The options that say which network and how it learns, shared (as an
-    argparse parent) by ``train``, ``sweep`` and scripts/diff_gradients.py.
-
-    Only their form is checked here; their values are checked by the library,
-    whose ValueError becomes one line and exit status 2.
-    """
-    a = ARTICLE_SETTINGS
-    options = OneLineParser(add_help=False)
-    options.add_argument("--seed", type=int, default=a["seed"], help="random seed (default 0)")
-    options.add_argument(
-        "--init",
-        choices=INITS,
-        default=a["init"],
-        help="article: the article's legacy draws; normal: default_rng",
-    )
-    options.add_argument(
-        "--rule",
-        choices=RULES,
-        default=a["rule"],
-        help="article: d2 = a2 - y (BCE gradient); mse: exact MSE gradient",
-    )
-    options.add_argument("--alpha", type=float, default=a["alpha"], help="learning rate (0.01)")
-    options.add_argument("--hidden", type=int, default=a["hidden"], help="hidden units (5)")
-    options.add_argument(
-        "--batch-size",
-        type=int,
-        default=a["batch_size"],
-        help="samples per SGD step, 1..3 (1: the article's per-sample loop; 3: full batch)",
-    )
-    options.add_argument("--dtype", choices=DTYPES, default=a["dtype"])
-    return options
 
 
 def _training_options() -> OneLineParser:
@@ -76,11 +36,6 @@ def _training_options() -> OneLineParser:
     options = OneLineParser(add_help=False, parents=[network_options()])
     options.add_argument("--epochs", type=int, default=ARTICLE_SETTINGS["epochs"], help="(15000)")
     return options
-
-
-def _training_settings(args: argparse.Namespace) -> Dict[str, Any]:
-    """The options of :func:`_training_options`, as keyword arguments of ``train``."""
-    return {name: getattr(args, name) for name in ARTICLE_SETTINGS}
 
 
 def _add_noise_options(cmd: argparse.ArgumentParser, default: Optional[Sequence[int]]) -> None:
@@ -108,22 +63,6 @@ def _add_noise_options(cmd: argparse.ArgumentParser, default: Optional[Sequence[
 def _letter_or_all(text: str) -> str:
     """ "all", or the letter in capitals (data.bitmap says whether it is one)."""
     return "all" if text.lower() == "all" else text.upper()
-
-
-def check_output_path(option: str, path: Optional[str], suffix: str) -> None:
-    """Check, before any work is done, that ``path`` (given as ``option``) can be
-    written: its suffix, its folder, and matplotlib for a .png."""
-    if path is None:
-        return
-    if not path.endswith(suffix):
-        raise UsageError(f"{option} must name a {suffix} file, got {path!r}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UsageError(f"{option}: no such folder: {folder}")
-    if suffix == ".png":
-        from numpy_impl.plot import pyplot
-
-        pyplot()  # raises PlottingUnavailable now rather than after training
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +123,7 @@ def _print_predictions(
 def _cmd_train(args: argparse.Namespace, out: TextIO) -> None:
     check_output_path("--save", args.save, ".npz")
     check_output_path("--plot", args.plot, ".png")
-    result: TrainResult = network.train(**_training_settings(args))
+    result: TrainResult = network.train(**settings_of(args))
     if args.save:
         save_weights(args.save, result)
     if args.plot:
@@ -266,15 +205,16 @@ def _noise_json(results: Dict[int, Any]) -> Dict[str, Any]:
 
 
 def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> None:
-    from numpy_impl.sweep import sweep, terminal_progress
+    from numpy_impl.progress import terminal_progress
+    from numpy_impl.sweep import STAGES, sweep
 
     check_output_path("--plot", args.plot, ".png")
     # the noise options are checked now, not after the training
     noisy.check_options(args.distances or [], args.per_letter, args.noise_seed)
     itemsize = np.dtype(args.dtype).itemsize
     noisy.check_memory(args.distances, args.per_letter, args.networks, args.hidden, itemsize)
-    progress = terminal_progress() if sys.stderr.isatty() else None
-    result = sweep(networks=args.networks, progress=progress, **_training_settings(args))
+    progress = terminal_progress(STAGES) if sys.stderr.isatty() else None
+    result = sweep(networks=args.networks, progress=progress, **settings_of(args))
     summary = result.summary()
     noise = None
     if args.distances:

@@ -16,26 +16,14 @@ gradients are then sums over the rows.
 
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from numpy_impl import memory
-from numpy_impl.checks import (
-    INITS,
-    RULES,
-    check_alpha,
-    check_batch_size,
-    check_choice,
-    check_dtype,
-    check_int,
-    check_seed,
-    check_shapes,
-)
+from numpy_impl import checks, settings
 from numpy_impl.data import LETTERS, N_CLASSES, N_PIXELS, dataset
 
 Array = NDArray[np.floating]
@@ -45,30 +33,24 @@ Array = NDArray[np.floating]
 
 
 def sigmoid(t: Any) -> Array:
-    """sigmoid(t) = 1 / (1 + exp(-t)), elementwise, any shape.
-
-    Computed in a form that never overflows:
+    """sigmoid(t) = 1 / (1 + exp(-t)), elementwise, any shape, computed as
 
         sigmoid(t) = exp(min(t, 0)) / (1 + exp(-|t|))
 
     For t >= 0 this is 1 / (1 + exp(-t)); for t < 0 it is exp(t) / (1 + exp(t)),
     the same fraction multiplied top and bottom by exp(t). Both exponents are
     <= 0, so exp never overflows: sigmoid(+inf) = 1 and sigmoid(-inf) = 0
-    exactly, NaN stays NaN, and a very negative t keeps its tiny (even
-    subnormal) value. Within 2 ulp of the exact value wherever that is a normal
-    float. A float array keeps its dtype (float32 stays float32); any other
-    real input (numbers, lists, integers) becomes float64.
+    exactly, NaN stays NaN, a very negative t keeps its tiny (even subnormal)
+    value. Within 2 ulp of the exact value wherever that is a normal float.
+    Float arrays keep their dtype; other real input becomes float64.
     """
     t = np.asarray(t)
     if t.dtype.kind == "c":
-        # Complex input serves the complex-step derivative check
-        # (reference/oracles.py): there the plain formula, which is analytic, is used.
-        plain: Array = 1 / (1 + np.exp(-t))
-        return plain
+        # for the complex-step derivative (reference/oracles.py): the plain, analytic formula
+        return 1 / (1 + np.exp(-t))
     if t.dtype.kind != "f":
         t = t.astype(np.float64)  # a number, a list, integers...: in float64
-    out: Array = np.exp(np.minimum(t, 0.0)) / (1.0 + np.exp(-np.abs(t)))
-    return out
+    return np.exp(np.minimum(t, 0.0)) / (1.0 + np.exp(-np.abs(t)))
 
 
 # --- 2. Initial weights -----------------------------------------------------
@@ -77,23 +59,21 @@ def sigmoid(t: Any) -> Array:
 def init_weights(
     seed: int = 0, init: str = "article", hidden: int = 5, dtype: DTypeLike = "float64"
 ) -> Tuple[Array, Array]:
-    """Draw the initial weights: w1 of shape (30, hidden), w2 of shape (hidden, 3).
-
-    Every weight is a standard normal draw.
+    """Draw the initial weights, standard normal: w1 (30, hidden), w2 (hidden, 3).
 
     * ``init="article"`` reproduces the article: after ``np.random.seed(seed)``
       its ``np.random.randn(30, 5)`` then ``np.random.randn(5, 3)`` give exactly
       ``RandomState(seed).standard_normal(150)`` reshaped row by row, then the
-      next 15 draws. A private ``RandomState`` gives the same numbers without
-      touching NumPy's global generator.
+      next 15 draws. A private ``RandomState`` draws them without touching
+      NumPy's global generator.
     * ``init="normal"`` uses NumPy's modern ``numpy.random.default_rng(seed)``.
 
-    The draws are made in float64 and then rounded to ``dtype``.
+    The draws are made in float64, then rounded to ``dtype``.
     """
-    seed = check_seed(seed)
-    init = check_choice("init", init, INITS)
-    hidden = check_int("hidden", hidden, low=1)
-    dt = check_dtype(dtype)
+    seed = checks.check_seed(seed)
+    init = checks.check_choice("init", init, checks.INITS)
+    hidden = checks.check_int("hidden", hidden, low=1)
+    dt = checks.check_dtype(dtype)
     if init == "article":
         legacy = np.random.RandomState(seed)
         w1 = legacy.standard_normal(N_PIXELS * hidden).reshape(N_PIXELS, hidden)
@@ -118,10 +98,9 @@ class Forward(NamedTuple):
 
 
 def forward(x: Array, w1: Array, w2: Array) -> Forward:
-    """Run the network on x of shape (n, 30).
+    """Run the network on x of shape (n, 30); all four are kept for the backward pass.
 
     z1 = x @ w1, a1 = sigmoid(z1): (n, h);  z2 = a1 @ w2, a2 = sigmoid(z2): (n, 3).
-    Returns all four, since the backward pass needs a1 and a2.
     """
     z1 = x @ w1
     a1 = sigmoid(z1)
@@ -136,35 +115,29 @@ def forward(x: Array, w1: Array, w2: Array) -> Forward:
 def mse_loss(a2: Array, y: Array) -> float:
     """The loss the article reports: L = sum((a2 - y)^2) / 3.
 
-    The article divides by 3, the number of samples in its data set, which
-    happens to equal the number of outputs: for one sample (a2, y of shape
-    (1, 3)) this is the mean squared error over its three outputs; for n rows,
-    the sum of the n per-sample losses.
+    The article divides by 3, its number of samples, which equals the number
+    of outputs: for one sample (a2, y of shape (1, 3)) this is the mean squared
+    error of its three outputs; for n rows, the sum of the n samples' losses.
     """
     d = (a2 - y).ravel()
-    loss: float = d.dot(d) / 3  # the sum of squares (and analytic, for the complex step)
-    return loss
+    return d.dot(d) / 3  # the sum of squares (and analytic, for the complex step)
 
 
 def bce_loss(z2: Array, y: Array) -> float:
-    """Summed binary cross-entropy of the sigmoid outputs, from the logits z2.
+    """Summed binary cross-entropy of the sigmoid outputs a2 = sigmoid(z2), from the logits z2:
 
-    L = -sum(y log a2 + (1 - y) log(1 - a2)) with a2 = sigmoid(z2). Since
-    -log sigmoid(z) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z),
+        L = -sum(y log a2 + (1 - y) log(1 - a2)) = sum(y softplus(-z2) + (1 - y) softplus(z2))
 
-        L = sum(y * softplus(-z2) + (1 - y) * softplus(z2)),
-
-    with softplus(z) = log(1 + exp(z)) = logaddexp(0, z): no log(0), no
-    overflow, and every term is >= 0, so nothing cancels.
+    as -log sigmoid(z) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z), where
+    softplus(z) = log(1 + exp(z)) = logaddexp(0, z): no log(0), no overflow,
+    every term >= 0, so nothing cancels.
     """
-    loss: float = np.sum(y * softplus(-z2) + (1 - y) * softplus(z2))
-    return loss
+    return np.sum(y * softplus(-z2) + (1 - y) * softplus(z2))
 
 
 def softplus(z: Array) -> Array:
     """softplus(z) = log(1 + exp(z)), without overflow (complex: the plain, analytic formula)."""
-    out: Array = np.log1p(np.exp(z)) if z.dtype.kind == "c" else np.logaddexp(0, z)
-    return out
+    return np.log1p(np.exp(z)) if z.dtype.kind == "c" else np.logaddexp(0, z)
 
 
 # --- 5. Backward pass -------------------------------------------------------
@@ -190,7 +163,20 @@ def output_delta(a2: Array, y: Array, rule: str = "article") -> Array:
         return a2 - y
     if rule == "mse":
         return (2 / 3) * (a2 - y) * a2 * (1.0 - a2)
-    raise ValueError(f"unknown rule {rule!r}: choose one of {', '.join(RULES)}")
+    raise ValueError(f"unknown rule {rule!r}: choose one of {', '.join(checks.RULES)}")
+
+
+class Loss(NamedTuple):
+    name: str  # "bce" or "mse"
+    of: Callable[[Forward, Array], float]  # its value for a forward pass: of(fwd, y)
+
+
+#: The loss each rule's output delta is the exact gradient of (proven by the
+#: tests). The article reports the MSE whichever rule trains.
+RULE_LOSS: Dict[str, Loss] = {
+    "article": Loss("bce", lambda fwd, y: bce_loss(fwd.z2, y)),
+    "mse": Loss("mse", lambda fwd, y: mse_loss(fwd.a2, y)),
+}
 
 
 def backprop(x: Array, w2: Array, fwd: Forward, d2: Array) -> Gradients:
@@ -229,12 +215,8 @@ class TrainingDiverged(ArithmeticError):
 
 @dataclass
 class TrainResult:
-    """What :func:`train` returns.
-
-    w1 (30, h) and w2 (h, 3): the final weights; loss (epochs,): the epoch
-    losses, each the mean of that epoch's per-sample losses, every one taken
-    before its sample's update; settings: everything needed to run it again.
-    """
+    """What :func:`train` returns: the final weights w1 (30, h), w2 (h, 3); loss (epochs,),
+    each epoch's mean per-sample loss (taken before each update); the settings, to run it again."""
 
     w1: Array
     w2: Array
@@ -242,131 +224,63 @@ class TrainResult:
     settings: Dict[str, Any] = field(default_factory=dict)
 
 
+#: The article's job: what train() runs when given no settings (seed 0 is the
+#: project's addition; the article seeds nothing).
+ARTICLE = settings.Settings(epochs=15000, alpha=0.01, hidden=5, rule="article",
+                            init="article", seed=0, dtype="float64", batch_size=1)  # fmt: skip
+ARTICLE_SETTINGS: Dict[str, Any] = ARTICLE.as_dict()
+
+
 def train(
-    *,
-    epochs: int = 15000,
-    alpha: float = 0.01,
-    hidden: int = 5,
-    rule: str = "article",
-    init: str = "article",
-    seed: int = 0,
-    dtype: DTypeLike = "float64",
-    batch_size: int = 1,
-    weights: Optional[Tuple[Array, Array]] = None,
-    data: Optional[Tuple[Array, Array]] = None,
-) -> TrainResult:
-    """Train by per-sample SGD, the article's way. The defaults are its job.
+    *, epochs: int = ARTICLE.epochs, alpha: float = ARTICLE.alpha, hidden: int = ARTICLE.hidden,
+    rule: str = ARTICLE.rule, init: str = ARTICLE.init, seed: int = ARTICLE.seed,
+    dtype: DTypeLike = ARTICLE.dtype, batch_size: int = ARTICLE.batch_size,
+    weights: Optional[Tuple[Array, Array]] = None, data: Optional[Tuple[Array, Array]] = None,
+) -> TrainResult:  # fmt: skip
+    """Train by per-sample SGD, the article's way. The defaults are its job (:data:`ARTICLE`).
 
     Every epoch visits the samples in a fixed order (A, B, C), no shuffling.
     For each sample: forward pass, its MSE loss (with the weights before the
     update), the output delta under ``rule``, backprop, one SGD step. The
     epoch's loss is the mean of its per-sample losses.
 
-    ``batch_size=b`` groups consecutive samples into mini-batches (A, B | C
-    for b = 2; A, B, C together for b = 3, full batch) and takes one step per
-    batch. A batch's gradient is the SUM of its samples' gradients (what
-    :func:`gradients` returns for several rows), so one epoch moves the weights
-    about as far whatever b is. b = 1 is the article's loop.
+    ``batch_size=b`` takes one step per b consecutive samples (A, B | C for
+    b = 2; full batch for b = 3), on the SUM of their gradients.
+    ``weights=(w1, w2)`` starts from given weights (``init``, ``seed`` and
+    ``hidden`` then only describe them); ``data=(X, Y)``, (n, 30) and (n, 3),
+    replaces the three letters.
 
-    ``weights=(w1, w2)`` starts from given weights instead of drawing them
-    (``init``, ``seed`` and ``hidden`` then only describe them);
-    ``data=(X, Y)``, of shapes (n, 30) and (n, 3), replaces the three letters.
-
-    Raises :class:`TrainingDiverged`, naming the first epoch whose loss is NaN
-    or infinite; ``ValueError`` for a bad setting, or (before anything is
-    allocated) for a run that cannot fit in the memory available.
+    Raises :class:`TrainingDiverged` naming the first epoch whose loss is NaN or infinite;
+    ``ValueError`` for a bad setting or a run too big for memory (:mod:`numpy_impl.settings`).
     """
-    w1, w2, batches, settings = _start(
-        epochs, alpha, hidden, rule, init, seed, dtype, batch_size, weights, data
-    )
-    epochs, alpha, rule = settings["epochs"], settings["alpha"], settings["rule"]  # checked
-    samples = sum(len(x) for x, _ in batches)
+    s = settings.training(
+        epochs=epochs, alpha=alpha, hidden=hidden, rule=rule, init=init, seed=seed, dtype=dtype,
+        batch_size=batch_size, weights=weights, data=data)  # fmt: skip
+    xs, ys = dataset(s.dtype) if data is None else (np.asarray(d, dtype=s.dtype) for d in data)
+    if weights is None:
+        w1, w2 = init_weights(s.seed, s.init, s.hidden, s.dtype)
+    else:  # copies: the caller's arrays stay as they are
+        w1, w2 = (np.array(w, dtype=s.dtype) for w in weights)
+    b = s.batch_size
+    batches = [(xs[i : i + b], ys[i : i + b]) for i in range(0, len(xs), b)]
     history = []  # the epoch losses
-    # A run that blows up (say alpha = 1e300) overflows inside NumPy: its
-    # warnings are silenced because the NaN loss it leads to ends the run below.
+    # a run that blows up (alpha = 1e300) overflows: silenced, as its NaN loss ends the run
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs):
+        for epoch in range(s.epochs):
             losses = []
             for x, y in batches:
                 fwd = forward(x, w1, w2)
                 losses.append(mse_loss(fwd.a2, y))  # with the weights before the step
-                d2 = output_delta(fwd.a2, y, rule)
+                d2 = output_delta(fwd.a2, y, s.rule)
                 grads = backprop(x, w2, fwd, d2)  # with w2 before the step, too
-                w1, w2 = sgd_step(w1, w2, grads, alpha)
-            history.append(sum(losses) / samples)  # the mean of the samples' losses
-            _stop_if_diverged(history[-1], epoch, alpha)
+                w1, w2 = sgd_step(w1, w2, grads, s.alpha)
+            loss = sum(losses) / len(xs)  # the mean of the samples' losses
+            if not math.isfinite(loss):
+                raise TrainingDiverged(f"loss became {loss} at epoch {epoch} (alpha={s.alpha:g})")
+            history.append(loss)
     if not (np.isfinite(w1).all() and np.isfinite(w2).all()):  # the very last step overflowed
-        raise TrainingDiverged(f"weights became infinite by epoch {epochs - 1} (alpha={alpha:g})")
-    return TrainResult(w1, w2, np.array(history, dtype=np.float64), settings)
-
-
-#: The article's job: the settings train() runs with when given none (seed 0
-#: is the project's addition; the article seeds nothing). Read from train's
-#: signature, so that they are stated in one place.
-ARTICLE_SETTINGS: Dict[str, Any] = {
-    name: p.default
-    for name, p in inspect.signature(train).parameters.items()
-    if p.default is not None
-}
-
-
-def _start(
-    epochs: int,
-    alpha: float,
-    hidden: int,
-    rule: str,
-    init: str,
-    seed: int,
-    dtype: DTypeLike,
-    batch_size: int,
-    weights: Optional[Tuple[Array, Array]],
-    data: Optional[Tuple[Array, Array]],
-) -> Tuple[Array, Array, List[Tuple[Array, Array]], Dict[str, Any]]:
-    """Check train's settings; return the starting weights, the batches in their
-    fixed order (rows (b, 30) and (b, 3)) and the settings as checked."""
-    epochs = check_int("epochs", epochs, low=1)
-    alpha = check_alpha(alpha)
-    rule = check_choice("rule", rule, RULES)
-    init = check_choice("init", init, INITS)
-    dt = check_dtype(dtype)
-    xs, ys = dataset(dt) if data is None else (np.asarray(d, dtype=dt) for d in data)
-    if weights is None:
-        hidden = check_int("hidden", hidden, low=1)
-        _require_memory(epochs, N_PIXELS, hidden, N_CLASSES, len(xs), dt)  # before the draws
-        w1, w2 = init_weights(seed, init, hidden, dt)
-    else:
-        w1, w2 = (np.array(w, dtype=dt) for w in weights)  # copies: the caller's stay as they are
-        seed = check_seed(seed)
-    check_shapes(xs, ys, w1, w2)
-    if weights is not None:
-        _require_memory(epochs, w1.shape[0], w1.shape[1], w2.shape[1], len(xs), dt)
-    b = check_batch_size(batch_size, len(xs))
-    batches = [(xs[i : i + b], ys[i : i + b]) for i in range(0, len(xs), b)]
-    settings = {
-        "epochs": epochs,
-        "alpha": alpha,
-        "hidden": w1.shape[1],
-        "rule": rule,
-        "init": init,
-        "seed": seed,
-        "dtype": dt.name,
-        "batch_size": b,
-    }
-    return w1, w2, batches, settings
-
-
-def _require_memory(
-    epochs: int, inputs: int, hidden: int, outputs: int, samples: int, dt: np.dtype[Any]
-) -> None:
-    """Raise NotEnoughMemory (a ValueError) if the run cannot fit in the memory available."""
-    needs = memory.for_training(epochs, inputs, hidden, outputs, samples, dt.itemsize)
-    memory.require(f"this training (hidden {hidden}, epochs {epochs})", needs)
-
-
-def _stop_if_diverged(loss: float, epoch: int, alpha: float) -> None:
-    """Raise TrainingDiverged if the loss of ``epoch`` is NaN or infinite."""
-    if not math.isfinite(loss):
-        raise TrainingDiverged(f"loss became {loss} at epoch {epoch} (alpha={alpha:g})")
+        raise TrainingDiverged(f"weights became infinite by epoch {epoch} (alpha={s.alpha:g})")
+    return TrainResult(w1, w2, np.array(history, dtype=np.float64), s.as_dict())
 
 
 # --- 7. Prediction ----------------------------------------------------------

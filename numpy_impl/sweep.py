@@ -22,35 +22,22 @@ the outputs written as ``np.einsum`` (the letters say which axes are summed).
 
 from __future__ import annotations
 
-import math
-import sys
-import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from numpy_impl import memory
-from numpy_impl.checks import (
-    INITS,
-    MAX_SEED,
-    RULES,
-    check_alpha,
-    check_batch_size,
-    check_choice,
-    check_dtype,
-    check_int,
-    check_seed,
-)
 from numpy_impl.data import N_CLASSES, N_PIXELS, dataset
 from numpy_impl.network import ARTICLE_SETTINGS, Array, init_weights, sigmoid
 from numpy_impl.noisy import accuracy, noisy_letters
+from numpy_impl.progress import Progress
+from numpy_impl.settings import sweeping
 
-#: A callback for a progress bar, told ``(stage, done, total)``: stage
-#: "drawing" (starting weights drawn, of K networks), then "training" (epochs
-#: done, of all epochs).
-Progress = Callable[[str, int, int], None]
+#: The stages a sweep tells its progress callback of, ``(stage, done, total)``,
+#: and what each counts: "drawing" (starting weights drawn, of K networks),
+#: then "training" (epochs done, of all epochs).
+STAGES = {"drawing": "starting weights", "training": "epochs"}
 
 
 @dataclass
@@ -145,41 +132,26 @@ def sweep(
     sample taken before its step, the epoch loss the mean of the three. A
     network whose loss becomes NaN or infinite is not stopped (the others go
     on); its final loss is reported as NaN and it counts as not learned.
-    ``history=True`` keeps every epoch's loss; ``progress`` (see
-    :data:`Progress`) is told of each network's starting weights as they are
+    ``history=True`` keeps every epoch's loss; ``progress`` (its
+    stages: :data:`STAGES`) is told of each network's starting weights as they are
     drawn, then of each epoch done.
 
     Raises ``ValueError`` for a bad setting, and
     :class:`numpy_impl.memory.NotEnoughMemory` (a ``ValueError``) before
     allocating anything when the run would not fit in the memory available.
     """
-    unknown = sorted(set(settings) - set(ARTICLE_SETTINGS))
-    if unknown:
-        raise TypeError(f"sweep() got unexpected settings: {', '.join(unknown)}")
-    given = {**ARTICLE_SETTINGS, **settings}
-    k_nets = check_int("networks", networks, low=1)
-    epochs = check_int("epochs", given["epochs"], low=1)
-    hidden = check_int("hidden", given["hidden"], low=1)
-    seed = check_seed(given["seed"])
-    if seed + k_nets - 1 > MAX_SEED:
-        raise ValueError(f"seeds {seed}..{seed + k_nets - 1} run past 2**32 - 1")
-    batch_size = check_batch_size(given["batch_size"], N_CLASSES)
-    alpha = check_alpha(given["alpha"])
-    rule = check_choice("rule", given["rule"], RULES)
-    init = check_choice("init", given["init"], INITS)
-    dt = check_dtype(given["dtype"])
-    needs = memory.for_sweep(k_nets, epochs, hidden, batch_size, dt.itemsize, history)
-    memory.require(f"this sweep ({k_nets} networks, hidden {hidden}, epochs {epochs})", needs)
+    k_nets, s = sweeping(networks, history, **{**ARTICLE_SETTINGS, **settings})
+    epochs, hidden, seed, rule, dt = s.epochs, s.hidden, s.seed, s.rule, np.dtype(s.dtype)
 
     if progress is not None:
         progress("drawing", 0, k_nets)  # at once: drawing K starting points takes a while
-    w1, w2 = initial_weights(k_nets, seed, init, hidden, dt, progress)
+    w1, w2 = initial_weights(k_nets, seed, s.init, hidden, dt, progress)
     xs, ys = dataset(dt)
     n = len(xs)
     labels = ys.argmax(axis=1)
-    b = batch_size
+    b = s.batch_size
     batches = [_Batch(xs[i : i + b], ys[i : i + b], labels[i : i + b]) for i in range(0, n, b)]
-    step_size = np.asarray(alpha, dtype=dt)
+    step_size = np.asarray(s.alpha, dtype=dt)
     one = np.asarray(1, dtype=dt)
     mse_factor = np.asarray(2 / 3, dtype=dt)
 
@@ -229,17 +201,7 @@ def sweep(
         first_correct=first_correct,
         learned=classifies_all(w1_nets, w2_nets),
         loss=losses,
-        settings={
-            "networks": k_nets,
-            "epochs": epochs,
-            "alpha": alpha,
-            "hidden": hidden,
-            "rule": rule,
-            "init": init,
-            "seed": seed,
-            "batch_size": batch_size,
-            "dtype": dt.name,
-        },
+        settings={"networks": k_nets, **s.as_dict()},
     )
 
 
@@ -269,51 +231,3 @@ def classifies_all(w1: NDArray[np.floating], w2: NDArray[np.floating]) -> NDArra
     xs, labels = noisy_letters(0)
     learned: NDArray[np.bool_] = accuracy(w1, w2, xs, labels) == 1.0
     return learned
-
-
-def terminal_progress(stream: Any = None, clock: Callable[[], float] = time.monotonic) -> Progress:
-    """A one-line progress bar on ``stream`` (stderr), redrawn in place at most
-    ten times a second: the stage, how far it is, its rate and the time left."""
-    return _Bar(stream if stream is not None else sys.stderr, clock)
-
-
-#: What each stage of a sweep counts.
-_NOUNS = {"drawing": "starting weights", "training": "epochs"}
-
-
-class _Bar:
-    """The terminal's progress bar (see :func:`terminal_progress`)."""
-
-    def __init__(self, out: Any, clock: Callable[[], float]) -> None:
-        self.out, self.clock = out, clock
-        self.stage, self.start, self.shown, self.width = "", 0.0, -1.0, 0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = self.clock()
-        if stage != self.stage:
-            self.stage, self.start = stage, now
-        elif now - self.shown < 0.1 and done != total:
-            return
-        self.shown = now
-        filled = math.floor(30 * done / total)
-        line = f"[{'#' * filled}{'.' * (30 - filled)}] {stage} {_NOUNS[stage]}: {done}/{total}"
-        elapsed = now - self.start
-        if done and elapsed > 0:
-            rate = done / elapsed
-            shown = f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
-            line += f", {shown}/s, {_duration((total - done) / rate)} left"
-        self.out.write("\r" + line.ljust(self.width))  # blanks over a longer last line
-        self.width = len(line)
-        if stage == "training" and done == total:
-            self.out.write("\n")
-        self.out.flush()
-
-
-def _duration(seconds: float) -> str:
-    """'42 s', '3 min 05 s', '2 h 07 min'."""
-    s = round(seconds)
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"

@@ -17,9 +17,10 @@ the test suite prints them at the end of the run and can write them as JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -45,6 +46,7 @@ def record(
     tensor: str,
     oracle: str,
     dtype: str,
+    *,
     tol: float,
     max_abs: float,
     max_rel: float,
@@ -131,7 +133,7 @@ def assert_close(
     max_abs, max_rel, index = errors(a, b, floor, elementwise)
     dt = dtype or (str(ours.dtype).replace("torch.", "") if hasattr(ours, "dtype") else "float64")
     if keep:
-        record(step, tensor, oracle, dt, rtol, max_abs, max_rel)
+        record(step, tensor, oracle, dt, tol=rtol, max_abs=max_abs, max_rel=max_rel)
     if not max_rel <= rtol:
         at = f" at index {index}: ours {a[index]!r} vs reference {b[index]!r}" if index else ""
         raise AssertionError(
@@ -139,3 +141,47 @@ def assert_close(
             f"max abs error {max_abs:.3e}, max rel error {max_rel:.3e} > {rtol:.0e}{at}"
         )
     return max_rel
+
+
+@dataclass(frozen=True)
+class Check:
+    """One kind of comparison, named once: its step, tolerance, witness and floor.
+
+    Called on a tensor, ``check("dL/dw1", ours, ref)``, it is
+    :func:`assert_close` with these settings; ``check.layers(ours, ref)``
+    compares both layers of two (w1, w2) pairs (``Gradients`` or tuples);
+    ``check.at(where=...)`` is the same check elsewhere.
+    """
+
+    step: str
+    rtol: float
+    oracle: str = "torch"
+    floor: float = 0.0
+    where: str = ""
+    dtype: Optional[str] = None
+    elementwise: bool = False
+    keep: bool = True
+
+    def __call__(self, tensor: str, ours: Any, ref: Any) -> float:
+        return assert_close(
+            self.step,
+            tensor,
+            ours,
+            ref,
+            self.rtol,
+            oracle=self.oracle,
+            floor=self.floor,
+            where=self.where,
+            dtype=self.dtype,
+            elementwise=self.elementwise,
+            keep=self.keep,
+        )
+
+    def layers(self, ours: Sequence[Any], ref: Sequence[Any], name: str = "dL/d{}") -> None:
+        """Both layers: ``ours[0]`` against ``ref[0]`` as w1, then ``ours[1]`` as w2."""
+        for layer, mine, theirs in zip(("w1", "w2"), ours, ref):
+            self(name.format(layer), mine, theirs)
+
+    def at(self, **changes: Any) -> Check:
+        """This check with some of its settings changed (``where``, ``floor``...)."""
+        return dataclasses.replace(self, **changes)

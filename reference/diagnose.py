@@ -431,7 +431,11 @@ def diagnose(function: Callable[..., Any], loss: str = "mse") -> Diagnosis:
                 fit = _fits(runs_for_layer, index, shape)
         shown = {c: s for c, (_, s) in fit.items()}
         off = max(_fit(p, g, index, correct, shape)[1] for p, g in runs)
-        layers.append(_layer(name, loss, match, shown, off, runs, index, correct, shape))
+        layers.append(
+            _layer(
+                name, loss, match, shown, off, runs=runs, index=index, correct=correct, shape=shape
+            )
+        )
     first_point, first_grads = runs[0]
     return Diagnosis(
         loss=loss,
@@ -491,6 +495,7 @@ def _layer(
     match: Optional[Candidate],
     shown: Dict[Candidate, float],
     off: float,
+    *,
     runs: List[Any],
     index: int,
     correct: Candidate,

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
-from reference.compare import assert_close
+from reference.compare import Check
 from reference.tolerances import GRADIENT, TRAJECTORY, gradient_floor
 
 PATH = Path(__file__).with_name("golden.npz")
@@ -49,34 +49,18 @@ def check_gradients(impl: Any, golden: Golden, rule: str, keep: bool = True) -> 
     against the golden autograd gradients of ``rule``'s loss (:data:`GRADIENT`)."""
     for name in case_names(golden):
         x, y, w1, w2 = (golden[f"case/{name}/{k}"] for k in ("x", "y", "w1", "w2"))
-        ours = impl.gradients(x, y, w1, w2, rule)
-        for w in ("w1", "w2"):
-            assert_close(
-                f"gradient ({rule} rule)",
-                f"dL/d{w}",
-                getattr(ours, w),
-                golden[f"case/{name}/{rule}/d{w}"],
-                GRADIENT,
-                floor=gradient_floor(w2),
-                oracle="fixtures",
-                where=name,
-                keep=keep,
-            )
+        check = Check(f"gradient ({rule} rule)", GRADIENT, "fixtures", gradient_floor(w2), name)
+        kept = [golden[f"case/{name}/{rule}/d{w}"] for w in ("w1", "w2")]
+        check.at(keep=keep).layers(impl.gradients(x, y, w1, w2, rule), kept)
 
 
 def check_training(impl: Any, golden: Golden, rule: str, seed: int, keep: bool = True) -> None:
     """``impl.train`` on the article's job, against the golden run: the whole loss
     history (entry by entry) and the final weights (:data:`TRAJECTORY`)."""
     ours = impl.train(seed=seed, rule=rule)
-    for tensor, key in (("loss history", "loss"), ("w1", "w1"), ("w2", "w2")):
-        assert_close(
-            f"training ({rule} rule)",
-            tensor,
-            getattr(ours, key),
-            golden[f"train/{rule}/{seed}/{key}"],
-            TRAJECTORY,
-            elementwise=key == "loss",
-            oracle="fixtures",
-            where=f"seed {seed}",
-            keep=keep,
-        )
+    run = f"train/{rule}/{seed}"
+    check = Check(
+        f"training ({rule} rule)", TRAJECTORY, "fixtures", where=f"seed {seed}", keep=keep
+    )
+    check.at(elementwise=True)("loss history", ours.loss, golden[f"{run}/loss"])
+    check.layers((ours.w1, ours.w2), (golden[f"{run}/w1"], golden[f"{run}/w2"]), name="{}")

@@ -8,15 +8,17 @@ differentiate:
     rule "article"  ->  summed binary cross-entropy of the outputs (bce_loss)
     rule "mse"      ->  the article's reported loss, sum((a2 - y)^2) / 3 (mse_loss)
 
-If numpy_impl's hand-written backprop matches these, the claim "rule R is the
-gradient of loss L" is proven for the inputs tested.
+Which loss a rule claims is read from numpy_impl's table (``numpy_impl.RULE_LOSS``,
+beside its output delta); the loss itself is computed here, with torch. If
+numpy_impl's hand-written backprop matches autograd of it, the claim "rule R is
+the gradient of loss L" is proven for the inputs tested.
 
 Tensors are float64 unless a dtype is given; float32 works too.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -96,13 +98,18 @@ def bce_loss(z2: Tensor, y: Tensor) -> Tensor:
     return -torch.sum(y * F.logsigmoid(z2) + (1 - y) * F.logsigmoid(-z2))
 
 
-def rule_loss(fwd: Forward, y: Tensor, rule: str) -> Tensor:
-    """The loss that ``rule`` claims to differentiate."""
-    if rule == "article":
-        return bce_loss(fwd.z2, y)
-    if rule == "mse":
-        return mse_loss(fwd.a2, y)
-    raise ValueError(f"unknown rule {rule!r}")
+#: The losses by name, as functions of the forward pass: torch's own computation.
+LOSSES: Dict[str, Callable[[Forward, Tensor], Tensor]] = {
+    "bce": lambda fwd, y: bce_loss(fwd.z2, y),
+    "mse": lambda fwd, y: mse_loss(fwd.a2, y),
+}
+
+
+def claimed_loss(fwd: Forward, y: Tensor, rule: str) -> Tensor:
+    """The loss that ``rule`` claims to be the gradient of (numpy_impl.RULE_LOSS), in torch."""
+    if rule not in numpy_impl.RULE_LOSS:
+        raise ValueError(f"unknown rule {rule!r}")
+    return LOSSES[numpy_impl.RULE_LOSS[rule].name](fwd, y)
 
 
 # --- 5. Backward pass: autograd only ----------------------------------------
@@ -121,7 +128,7 @@ def output_delta(z2: Tensor, y: Tensor, rule: str = "article") -> Tensor:
     """
     z2 = z2.detach().clone().requires_grad_(True)
     a2 = torch.sigmoid(z2)
-    loss = rule_loss(Forward(z2, a2, z2, a2), y, rule)  # only z2 and a2 are used
+    loss = claimed_loss(Forward(z2, a2, z2, a2), y, rule)  # only z2 and a2 are used
     (d2,) = torch.autograd.grad(loss, z2)
     return d2
 
@@ -130,7 +137,7 @@ def gradients(x: Tensor, y: Tensor, w1: Tensor, w2: Tensor, rule: str = "article
     """dL/dw1 and dL/dw2 of the rule's loss, by autograd."""
     w1 = w1.detach().clone().requires_grad_(True)
     w2 = w2.detach().clone().requires_grad_(True)
-    loss = rule_loss(forward(x, w1, w2), y, rule)
+    loss = claimed_loss(forward(x, w1, w2), y, rule)
     g1, g2 = torch.autograd.grad(loss, (w1, w2))
     return Gradients(g1, g2)
 
@@ -222,10 +229,12 @@ def train_many(
     w2 = torch.stack([as_tensor(s[1], dtype) for s in starts])
     if len(starts) == 1:  # one network: plain 2-D matrices (torch's batched matmul costs more)
         w1, w2 = w1[0], w2[0]
-    if not set(rules) <= {"article", "mse"}:
+    if not set(rules) <= set(numpy_impl.RULE_LOSS):
         raise ValueError(f"unknown rule in {rules!r}")
-    art = torch.tensor([k for k, r in enumerate(rules) if r == "article"], dtype=torch.long)
-    mse = torch.tensor([k for k, r in enumerate(rules) if r == "mse"], dtype=torch.long)
+    groups: Dict[str, List[int]] = {}  # each claimed loss -> the networks trained on it
+    for k, rule in enumerate(rules):
+        groups.setdefault(numpy_impl.RULE_LOSS[rule].name, []).append(k)
+    index = {name: torch.tensor(ks, dtype=torch.long) for name, ks in groups.items()}
     x_all, y_all = numpy_impl.dataset()
     b = batch_size
     pairs = [  # the batches, rows (b, 30) and (b, 3)
@@ -239,17 +248,15 @@ def train_many(
             w1.requires_grad_(True)
             w2.requires_grad_(True)
             fwd = forward(x, w1, w2)  # x (b, 30) broadcasts over the K networks
-            if not len(art):  # every network follows "mse": its MSE is the objective
+            with torch.no_grad():  # only recorded (saves autograd some work)
                 per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(-2, -1)) / LOSS_DIVISOR
-                objective = per_net_mse.sum()
-            else:
-                with torch.no_grad():  # only recorded (saves autograd some work)
-                    per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(-2, -1)) / LOSS_DIVISOR
-                if not len(mse):  # every network follows "article"
-                    objective = bce_loss(fwd.z2, y)
-                else:
-                    mse_part = ((fwd.a2[mse] - y) ** 2).sum() / LOSS_DIVISOR
-                    objective = mse_part + bce_loss(fwd.z2[art], y)
+            if len(index) == 1:  # every network claims the same loss
+                objective = LOSSES[next(iter(index))](fwd, y)
+            else:  # each group of networks its own loss (the rows of the stacked tensors)
+                objective = sum(
+                    (LOSSES[name](Forward(*(t[ks] for t in fwd)), y) for name, ks in index.items()),
+                    torch.zeros((), dtype=dtype),
+                )
             g1, g2 = torch.autograd.grad(objective, (w1, w2))
             recorded.append(per_net_mse.detach())
             with torch.no_grad():

@@ -6,8 +6,8 @@
     python scripts/diff_gradients.py --trajectory 15000 --plot drift.png
     python scripts/diff_gradients.py --json
 
-The diff itself is reference/diff.py (its docstring says what is compared and
-how); --help lists the options.
+The sums are reference/diff.py (its docstring says what is compared and how),
+the command line reference/diff_cli.py; --help lists the options.
 """
 
 import sys
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repository root
 
-from reference.diff import main
+from reference.diff_cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

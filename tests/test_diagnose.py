@@ -6,16 +6,15 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from reference import diagnose
 from reference.tolerances import GRADIENT
-from tests.test_diff_gradients import ROOT, SCRIPT, run
-
-STUDENTS = Path(__file__).parent / "students"
+from tests.helpers import DIFF_SCRIPT as SCRIPT
+from tests.helpers import ROOT, STUDENTS
+from tests.helpers import run_diff as run
 
 
 def expectation(path):

@@ -1,33 +1,25 @@
-"""scripts/diff_gradients.py (reference/diff.py): a correct gradient passes, an
-injected mistake fails (exit status 1, naming the layer), bad options are
-one-line errors (exit status 2).
+"""scripts/diff_gradients.py (reference/diff.py, reference/diff_cli.py): a
+correct gradient passes, an injected mistake fails (exit status 1, naming the
+layer), bad options are one-line errors (exit status 2).
 
-The diff is run in-process through reference.diff.main (fast); one test runs
-the script as a user would, in a subprocess. Trajectory mode needs torch:
+The diff is run in-process through reference.diff_cli.main (fast); one test
+runs the script as a user would, in a subprocess. Trajectory mode needs torch:
 tests/test_parity_diff.py.
 """
 
-import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import numpy_impl.network
 from reference import diff
 from reference.tolerances import GRADIENT, RATIO
+from tests.helpers import DIFF_SCRIPT as SCRIPT
+from tests.helpers import run_diff as run
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "diff_gradients.py"
 TORCH = diff.torch_version()  # the autograd column is there where torch is
-
-
-def run(*argv):
-    out = io.StringIO()
-    status = diff.main(list(argv), out=out)
-    return status, out.getvalue()
 
 
 @pytest.mark.parametrize(

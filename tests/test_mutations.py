@@ -44,19 +44,19 @@ MUTATIONS: Dict[str, Tuple[str, str]] = {
     "loss recorded after the update": (
         "losses.append(mse_loss(fwd.a2, y))",
         "losses.append(mse_loss(forward(x, *sgd_step(w1, w2,"
-        " backprop(x, w2, fwd, output_delta(fwd.a2, y, rule)), alpha)).a2, y))",
+        " backprop(x, w2, fwd, output_delta(fwd.a2, y, s.rule)), s.alpha)).a2, y))",
     ),
     "updated w2 used for d1": (
         "grads = backprop(x, w2, fwd, d2)",
-        "grads = backprop(x, w2 - alpha * fwd.a1.T @ d2, fwd, d2)",
+        "grads = backprop(x, w2 - s.alpha * fwd.a1.T @ d2, fwd, d2)",
     ),
     "sample order changed": (
         "for x, y in batches:",
         "for x, y in batches[::-1]:",
     ),
     "one epoch too few": (
-        "for epoch in range(epochs):",
-        "for epoch in range(epochs - 1):",
+        "for epoch in range(s.epochs):",
+        "for epoch in range(s.epochs - 1):",
     ),
     "sigmoid takes max instead of min": (
         "np.exp(np.minimum(t, 0.0))",
@@ -64,8 +64,8 @@ MUTATIONS: Dict[str, Tuple[str, str]] = {
     ),
     "loss divided by 2 instead of 3": ("d.dot(d) / 3", "d.dot(d) / 2"),
     "epoch loss is the last sample's, not the mean": (
-        "history.append(sum(losses) / samples)",
-        "history.append(losses[-1])",
+        "loss = sum(losses) / len(xs)",
+        "loss = losses[-1]",
     ),
     "gradient added instead of subtracted": (
         "return w1 - alpha * grads.w1",

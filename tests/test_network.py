@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import numpy_impl as ni
-from reference.compare import assert_close
+from reference.compare import Check
 from reference.tolerances import GRADIENT, ONE_ULP, REGROUPED, gradient_floor
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
@@ -161,18 +161,11 @@ def test_batch_gradient_is_the_sum_of_sample_gradients():
     x, y = ni.dataset()
     batch = ni.gradients(x, y, w1, w2, "mse")
     single = [ni.gradients(x[i : i + 1], y[i : i + 1], w1, w2, "mse") for i in range(3)]
-    for name in ("w1", "w2"):
-        rows = sum(getattr(g, name) for g in single)
-        floor = gradient_floor(w2, upstream=3)  # three rows' roundings
-        assert_close(
-            "batch gradient",
-            f"dL/d{name}",
-            getattr(batch, name),
-            rows,
-            GRADIENT,
-            floor=floor,
-            oracle="sum of rows",
-        )
+    rows = [sum(g[layer] for g in single) for layer in (0, 1)]
+    # the floor of three rows' roundings
+    Check("batch gradient", GRADIENT, "sum of rows", floor=gradient_floor(w2, upstream=3)).layers(
+        batch, rows
+    )
 
 
 def test_defaults_are_the_articles():

@@ -9,8 +9,8 @@ import pytest
 
 import numpy_impl as ni
 from reference.cases import letter_case, random_case
-from reference.compare import assert_close
-from reference.oracles import central_difference, check_complex_step, rule_loss
+from reference.compare import Check
+from reference.oracles import central_difference, check_complex_step, loss_function
 from reference.tolerances import CENTRAL, CENTRAL_FLOOR
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
@@ -25,7 +25,7 @@ def test_rule_matches_complex_step_of_its_loss(seed, rule):
     # (reference.tolerances.gradient_floor): the complex step is exact to a few ulp per
     # term, so only the O(1) subtractions inside the rule limit the agreement.
     case = random_case(seed, hidden=1 + seed % 8)
-    check_complex_step(case.x, case.y, case.w1, case.w2, rule, case.grad_floor, f"seed {seed}")
+    check_complex_step(*case, rule, floor=case.grad_floor, where=f"seed {seed}")
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -34,16 +34,6 @@ def test_rule_matches_central_differences_of_its_loss(seed, rule):
     # CENTRAL: loose enough for the method's truncation and rounding, and
     # still rejects any wrong factor or term (see reference/tolerances.py).
     case = letter_case(seed, seed % 3)
-    ours = ni.gradients(case.x, case.y, case.w1, case.w2, rule)
-    cd1, cd2 = central_difference(rule_loss(case.x, case.y, rule), case.w1, case.w2)
-    for name, ours_g, witness in (("dL/dw1", ours.w1, cd1), ("dL/dw2", ours.w2, cd2)):
-        assert_close(
-            f"gradient ({rule} rule)",
-            name,
-            ours_g,
-            witness,
-            CENTRAL,
-            floor=CENTRAL_FLOOR,
-            oracle="central diff",
-            where=f"seed {seed}",
-        )
+    witness = central_difference(loss_function(case.x, case.y, ni.RULE_LOSS[rule].name), *case[2:])
+    check = Check(f"gradient ({rule} rule)", CENTRAL, "central diff", floor=CENTRAL_FLOOR)
+    check.at(where=f"seed {seed}").layers(ni.gradients(*case, rule), witness)

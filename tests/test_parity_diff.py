@@ -6,7 +6,7 @@ import pytest
 import numpy_impl as ni
 import numpy_impl.network
 from reference.tolerances import TRAJECTORY
-from tests.test_diff_gradients import run
+from tests.helpers import run_diff as run
 
 
 @pytest.mark.parametrize("batch_size", ["1", "3"])

@@ -13,7 +13,7 @@ import torch
 import numpy_impl as ni
 from reference import network as ref
 from reference.cases import random_case
-from reference.compare import assert_close, errors, record
+from reference.compare import Check, errors, record
 from reference.tolerances import FLOAT32, FLOAT32_DRIFT, FLOAT32_FLOOR_SCALE, gradient_floor
 
 
@@ -30,31 +30,18 @@ def test_float32_single_steps(seed):
     theirs = ref.forward(tx, tw1, tw2)
     assert ours.a2.dtype == np.float32
     for name in ("z1", "a1", "z2", "a2"):
-        assert_close(
-            "forward", name, getattr(ours, name), getattr(theirs, name), FLOAT32, dtype="float32"
-        )
-    losses = (
-        ("mse", ni.mse_loss(ours.a2, y), ref.mse_loss(theirs.a2, ty)),
-        ("bce", ni.bce_loss(ours.z2, y), ref.bce_loss(theirs.z2, ty)),
-    )
-    for name, our_loss, their_loss in losses:
-        assert_close("loss", name, our_loss, their_loss, FLOAT32, dtype="float32")
+        Check("forward", FLOAT32, dtype="float32")(name, getattr(ours, name), getattr(theirs, name))
+    loss = Check("loss", FLOAT32, dtype="float32")
+    loss("mse", ni.mse_loss(ours.a2, y), ref.mse_loss(theirs.a2, ty))
+    loss("bce", ni.bce_loss(ours.z2, y), ref.bce_loss(theirs.z2, ty))
     floor = FLOAT32_FLOOR_SCALE * gradient_floor(w2)
     for rule in ("article", "mse"):
         g = ni.gradients(x, y, w1, w2, rule)
         assert g.w1.dtype == np.float32
-        t = ref.gradients(tx, ty, tw1, tw2, rule)
-        for name in ("w1", "w2"):
-            assert_close(
-                f"gradient ({rule} rule)",
-                f"dL/d{name}",
-                getattr(g, name),
-                getattr(t, name),
-                FLOAT32,
-                floor=floor,
-                dtype="float32",
-                oracle="torch autograd",
-            )
+        check = Check(
+            f"gradient ({rule} rule)", FLOAT32, "torch autograd", floor=floor, dtype="float32"
+        )
+        check.layers(g, ref.gradients(tx, ty, tw1, tw2, rule))
 
 
 @pytest.mark.slow
@@ -68,15 +55,18 @@ def test_float32_training_drift_from_float64_is_reported(rule):
     f32 = ni.train(rule=rule, dtype="float32")
     _, loss_drift, at = errors(f32.loss, f64.loss, elementwise=True)
     _, w_drift, _ = errors(f32.w1, f64.w1)
+    worst = float(np.abs(f32.loss - f64.loss).max())
+    note = f"worst at epoch {at[0]}; w1 drift {w_drift:.2e} relative"
+    step = f"float32 drift ({rule})"
     record(
-        f"float32 drift ({rule})",
+        step,
         "loss history",
         "float64 run",
         "float32",
-        FLOAT32_DRIFT,
-        float(np.abs(f32.loss - f64.loss).max()),
-        loss_drift,
-        note=f"worst at epoch {at[0]}; w1 drift {w_drift:.2e} relative",
+        tol=FLOAT32_DRIFT,
+        max_abs=worst,
+        max_rel=loss_drift,
+        note=note,
     )
     x, _ = ni.dataset()
     assert ni.predict(x, f32.w1, f32.w2).letters == ni.predict(x, f64.w1, f64.w2).letters

@@ -5,7 +5,7 @@ import pytest
 import numpy_impl as ni
 from reference import network as ref
 from reference.cases import letter_case, random_case
-from reference.compare import assert_close
+from reference.compare import Check
 from reference.tolerances import FORWARD, mse_floor
 
 
@@ -14,26 +14,11 @@ def check_forward_and_losses(case, where):
     ours = ni.forward(case.x, case.w1, case.w2)
     theirs = ref.forward(x, w1, w2)
     for name in ("z1", "a1", "z2", "a2"):
-        assert_close(
-            "forward", name, getattr(ours, name), getattr(theirs, name), FORWARD, where=where
-        )
-    assert_close(
-        "loss",
-        "mse",
-        ni.mse_loss(ours.a2, case.y),
-        ref.mse_loss(theirs.a2, y),
-        FORWARD,
-        floor=mse_floor(ours.a2, case.y),
-        where=where,
-    )
-    assert_close(
-        "loss",
-        "bce",
-        ni.bce_loss(ours.z2, case.y),
-        ref.bce_loss(theirs.z2, y),
-        FORWARD,
-        where=where,
-    )
+        Check("forward", FORWARD, where=where)(name, getattr(ours, name), getattr(theirs, name))
+    loss = Check("loss", FORWARD, where=where)
+    mse = loss.at(floor=mse_floor(ours.a2, case.y))
+    mse("mse", ni.mse_loss(ours.a2, case.y), ref.mse_loss(theirs.a2, y))
+    loss("bce", ni.bce_loss(ours.z2, case.y), ref.bce_loss(theirs.z2, y))
 
 
 @pytest.mark.parametrize("seed", range(24))

@@ -17,29 +17,22 @@ from hypothesis import strategies as st
 import numpy_impl as ni
 from reference import network as ref
 from reference.cases import letter_case, random_case
-from reference.compare import assert_close
+from reference.compare import Check
 from reference.tolerances import GRADIENT, delta_floor, gradient_floor
-from tests.test_properties import SETTINGS, networks
+from tests.helpers import SETTINGS, networks
 
 RULES = ["article", "mse"]
 
 
+def gradient_check(rule, **more):
+    """The comparison of the gradients of ``rule`` with autograd's, within GRADIENT."""
+    return Check(f"gradient ({rule} rule)", GRADIENT, "torch autograd", **more)
+
+
 def _check_rule(case, rule, where):
-    x, y, w1, w2 = (ref.as_tensor(a) for a in case)
-    ours = ni.gradients(case.x, case.y, case.w1, case.w2, rule)
-    theirs = ref.gradients(x, y, w1, w2, rule)
-    step = f"gradient ({rule} rule)"
-    for name in ("w1", "w2"):
-        assert_close(
-            step,
-            f"dL/d{name}",
-            getattr(ours, name),
-            getattr(theirs, name),
-            GRADIENT,
-            floor=case.grad_floor,
-            where=where,
-            oracle="torch autograd",
-        )
+    ours = ni.gradients(*case, rule)
+    theirs = ref.gradients(*(ref.as_tensor(a) for a in case), rule)
+    gradient_check(rule, floor=case.grad_floor, where=where).layers(ours, theirs)
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -71,15 +64,7 @@ def test_output_delta_is_autograds_dl_dz2(seed):
         ours = ni.output_delta(ni.sigmoid(z2), case.y, rule)
         theirs = ref.output_delta(ref.as_tensor(z2), ref.as_tensor(case.y), rule)
         # a2 - y: an O(1) subtraction, absolute error ~2e-16 (see gradient_floor)
-        assert_close(
-            f"gradient ({rule} rule)",
-            "dL/dz2",
-            ours,
-            theirs,
-            GRADIENT,
-            floor=delta_floor(),
-            oracle="torch autograd",
-        )
+        gradient_check(rule, floor=delta_floor())("dL/dz2", ours, theirs)
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -87,23 +72,13 @@ def test_backprop_is_autograds_vector_jacobian_product(seed):
     # Random upstream gradients v at z2, not only those of a loss: checks the
     # chain rule itself, x.T @ ((v @ w2.T) * a1 (1 - a1)) and a1.T @ v.
     case = random_case(seed)
-    rng = np.random.default_rng(1000 + seed)
-    v = rng.normal(0.0, 1.0, (1, 3))
-    fwd = ni.forward(case.x, case.w1, case.w2)
-    ours = ni.backprop(case.x, case.w2, fwd, v)
+    v = np.random.default_rng(1000 + seed).normal(0.0, 1.0, (1, 3))
+    ours = ni.backprop(case.x, case.w2, ni.forward(case.x, case.w1, case.w2), v)
     x, _, w1, w2 = (ref.as_tensor(a) for a in case)
     theirs = ref.backprop(x, w1, w2, ref.as_tensor(v))
     floor = gradient_floor(case.w2, upstream=float(np.abs(v).max()))
-    for name in ("w1", "w2"):
-        assert_close(
-            "backprop (VJP)",
-            f"v.dz2/d{name}",
-            getattr(ours, name),
-            getattr(theirs, name),
-            GRADIENT,
-            floor=floor,
-            oracle="torch autograd",
-        )
+    vjp = Check("backprop (VJP)", GRADIENT, "torch autograd", floor=floor)
+    vjp.layers(ours, theirs, name="v.dz2/d{}")
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -112,24 +87,7 @@ def test_batch_gradients_match_autograd_of_the_summed_loss(rule):
     x, y = ni.dataset()
     ours = ni.gradients(x, y, w1, w2, rule)
     theirs = ref.gradients(*(ref.as_tensor(a) for a in (x, y, w1, w2)), rule)
-    assert_close(
-        f"gradient ({rule} rule)",
-        "dL/dw1 (batch)",
-        ours.w1,
-        theirs.w1,
-        GRADIENT,
-        floor=gradient_floor(w2),
-        oracle="torch autograd",
-    )
-    assert_close(
-        f"gradient ({rule} rule)",
-        "dL/dw2 (batch)",
-        ours.w2,
-        theirs.w2,
-        GRADIENT,
-        floor=gradient_floor(w2),
-        oracle="torch autograd",
-    )
+    gradient_check(rule, floor=gradient_floor(w2)).layers(ours, theirs, name="dL/d{} (batch)")
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -141,7 +99,7 @@ def test_torch_gradcheck_on_the_reference_losses(rule):
     w1.requires_grad_(True)
     w2.requires_grad_(True)
     assert torch.autograd.gradcheck(
-        lambda a, b: ref.rule_loss(ref.forward(x, a, b), y, rule), (w1, w2), fast_mode=False
+        lambda a, b: ref.claimed_loss(ref.forward(x, a, b), y, rule), (w1, w2), fast_mode=False
     )
 
 
@@ -151,22 +109,4 @@ def test_gradient_matches_autograd(net, rule):
     x, y, w1, w2 = net
     ours = ni.gradients(x, y, w1, w2, rule)
     theirs = ref.gradients(*(ref.as_tensor(a) for a in net), rule)
-    floor = gradient_floor(w2) * len(x)
-    assert_close(
-        f"gradient ({rule} rule)",
-        "dL/dw1",
-        ours.w1,
-        theirs.w1,
-        GRADIENT,
-        floor=floor,
-        oracle="torch autograd",
-    )
-    assert_close(
-        f"gradient ({rule} rule)",
-        "dL/dw2",
-        ours.w2,
-        theirs.w2,
-        GRADIENT,
-        floor=floor,
-        oracle="torch autograd",
-    )
+    gradient_check(rule, floor=gradient_floor(w2) * len(x)).layers(ours, theirs)

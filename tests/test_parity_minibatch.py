@@ -12,7 +12,7 @@ import pytest
 
 import numpy_impl as ni
 from reference import network as ref
-from reference.compare import assert_close
+from reference.compare import Check
 from reference.tolerances import GRADIENT, TRAJECTORY, gradient_floor
 
 RULES = ("article", "mse")
@@ -32,37 +32,17 @@ def test_one_batch_step(seed, batch_size, rule):
         x, y = xs[start : start + batch_size], ys[start : start + batch_size]
         ours = ni.gradients(x, y, w1, w2, rule)
         theirs = ref.gradients(*(ref.as_tensor(a) for a in (x, y, w1, w2)), rule=rule)
-        for name in ("w1", "w2"):
-            assert_close(
-                f"batch gradient ({rule})",
-                f"dL/d{name}",
-                getattr(ours, name),
-                getattr(theirs, name),
-                GRADIENT,
-                floor=gradient_floor(w2, upstream=len(x)),
-                where=f"seed {seed}, rows {start}..{start + len(x) - 1}",
-                oracle="torch autograd",
-            )
+        where = f"seed {seed}, rows {start}..{start + len(x) - 1}"
+        check = Check(f"batch gradient ({rule})", GRADIENT, "torch autograd", where=where)
+        check.at(floor=gradient_floor(w2, upstream=len(x))).layers(ours, theirs)
     # one epoch: 2 steps (A, B | C) for batch size 2, a single step for 3
     ours_epoch = ni.train(epochs=1, rule=rule, batch_size=batch_size, weights=(w1, w2))
     (theirs_epoch,) = ref.train_many([(w1, w2)], [rule], epochs=1, batch_size=batch_size)
-    for name in ("w1", "w2"):
-        assert_close(
-            f"batch step ({rule})",
-            name,
-            getattr(ours_epoch, name),
-            getattr(theirs_epoch, name),
-            GRADIENT,
-            where=f"seed {seed}, batch size {batch_size}, one epoch",
-        )
-    assert_close(
-        f"batch step ({rule})",
-        "loss",
-        ours_epoch.loss,
-        theirs_epoch.loss,
-        GRADIENT,
-        where=f"seed {seed}",
+    epoch = Check(
+        f"batch step ({rule})", GRADIENT, where=f"seed {seed}, batch size {batch_size}, one epoch"
     )
+    epoch.layers((ours_epoch.w1, ours_epoch.w2), (theirs_epoch.w1, theirs_epoch.w2), name="{}")
+    epoch.at(where=f"seed {seed}")("loss", ours_epoch.loss, theirs_epoch.loss)
 
 
 @pytest.fixture(scope="module")
@@ -93,21 +73,8 @@ def test_whole_batch_training_matches_the_reference(batch_runs, batch_size, rule
             part = ni.train(epochs=EVERY, rule=rule, batch_size=batch_size, weights=weights)
             losses.append(part.loss)
             weights = (part.w1, part.w2)
-            for name, ours, ref_w in zip(("w1", "w2"), weights, theirs.checkpoints[done]):
-                assert_close(
-                    f"batch-{batch_size} training ({rule})",
-                    f"{name} (trajectory)",
-                    ours,
-                    ref_w,
-                    TRAJECTORY,
-                    where=f"seed {seed}, after {done} epochs",
-                )
-        assert_close(
-            f"batch-{batch_size} training ({rule})",
-            "loss history",
-            np.concatenate(losses),
-            theirs.loss,
-            TRAJECTORY,
-            elementwise=True,
-            where=f"seed {seed}",
-        )
+            check = Check(f"batch-{batch_size} training ({rule})", TRAJECTORY)
+            at = check.at(where=f"seed {seed}, after {done} epochs")
+            at.layers(weights, theirs.checkpoints[done], name="{} (trajectory)")
+        history = check.at(elementwise=True, where=f"seed {seed}")
+        history("loss history", np.concatenate(losses), theirs.loss)

@@ -16,7 +16,7 @@ from reference.cases import CHECKPOINT_EVERY as EVERY
 from reference.cases import TRAINING_EPOCHS as EPOCHS
 from reference.cases import TRAINING_RULES as RULES
 from reference.cases import TRAINING_SEEDS as SEEDS
-from reference.compare import assert_close, errors, record
+from reference.compare import Check, errors, record
 from reference.tolerances import TRAJECTORY
 
 pytestmark = pytest.mark.slow
@@ -73,31 +73,27 @@ def test_chunks_are_one_run():
 def test_whole_training_matches_the_reference(runs, seed, rule):
     (loss, kept), theirs = runs[(seed, rule)]
     step = f"training ({rule} rule)"
-    where = f"seed {seed}"
-    assert_close(step, "loss history", loss, theirs.loss, TRAJECTORY, elementwise=True, where=where)
+    check = Check(step, TRAJECTORY, where=f"seed {seed}")
+    check.at(elementwise=True)("loss history", loss, theirs.loss)
     worst, worst_epoch = 0.0, 0
     for done in sorted(kept):
-        for name, ours, ref_w in zip(("w1", "w2"), kept[done], theirs.checkpoints[done]):
-            _, rel, _ = errors(ours, ref_w)
-            if rel > worst:
-                worst, worst_epoch = rel, done
-            assert_close(
-                step,
-                f"{name} (trajectory)",
-                ours,
-                ref_w,
-                TRAJECTORY,
-                where=f"{where}, after {done} epochs",
-            )
+        check.at(where=f"seed {seed}, after {done} epochs").layers(
+            kept[done], theirs.checkpoints[done], name="{} (trajectory)"
+        )
+        rel = max(
+            errors(ours, ref_w)[1] for ours, ref_w in zip(kept[done], theirs.checkpoints[done])
+        )
+        worst, worst_epoch = max((worst, worst_epoch), (rel, done))
+    note = f"largest weight divergence over the trajectory: after {worst_epoch} epochs"
     record(
         step,
         "worst epoch",
         "torch",
         "float64",
-        TRAJECTORY,
-        worst,
-        worst,
-        note=f"largest weight divergence over the trajectory: after {worst_epoch} epochs",
+        tol=TRAJECTORY,
+        max_abs=worst,
+        max_rel=worst,
+        note=note,
     )
     w1, w2 = kept[EPOCHS]
     x, _ = ni.dataset()
@@ -106,7 +102,7 @@ def test_whole_training_matches_the_reference(runs, seed, rule):
         ref.as_tensor(x), ref.as_tensor(theirs.w1), ref.as_tensor(theirs.w2)
     )
     assert ours_pred.letters == their_letters
-    assert_close(step, "final outputs", ours_pred.outputs, their_a2, TRAJECTORY, where=where)
+    check("final outputs", ours_pred.outputs, their_a2)
 
 
 def test_the_article_job_learns_abc_in_both(runs):
@@ -125,13 +121,9 @@ def test_golden_runs_are_what_the_live_reference_computes(reference_runs):
     kept = golden.load()
     for rule, seed in golden.trainings(kept):
         live = reference_runs[(seed, rule)]
-        for tensor, key in (("loss history", "loss"), ("w1", "w1"), ("w2", "w2")):
-            assert_close(
-                "fixtures",
-                f"{tensor} ({rule})",
-                kept[f"train/{rule}/{seed}/{key}"],
-                getattr(live, key),
-                TRAJECTORY,
-                elementwise=key == "loss",
-                oracle="live torch",
-            )
+        check = Check("fixtures", TRAJECTORY, "live torch")
+        check.at(elementwise=True)(
+            f"loss history ({rule})", kept[f"train/{rule}/{seed}/loss"], live.loss
+        )
+        for key in ("w1", "w2"):
+            check(f"{key} ({rule})", kept[f"train/{rule}/{seed}/{key}"], getattr(live, key))

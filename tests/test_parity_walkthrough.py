@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from tests.test_walkthrough import FLAGS, ROOT, WALKTHROUGH
+from tests.helpers import DOCTEST_FLAGS as FLAGS
+from tests.helpers import ROOT, WALKTHROUGH
 
 
 def console_examples():

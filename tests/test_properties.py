@@ -7,29 +7,15 @@ to 20 (|z| up to ~60) and both rules.
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import numpy_impl as ni
 from reference.oracles import check_complex_step
 from reference.tolerances import ONE_ULP, gradient_floor
+from tests.helpers import SETTINGS, networks
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
-
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
-
-
-@st.composite
-def networks(draw):
-    """(x, y, w1, w2): n rows in [0, 1], one-hot labels, random weights."""
-    seed = draw(st.integers(0, 2**32 - 1))
-    hidden = draw(st.integers(1, 16))
-    rows = draw(st.integers(1, 4))
-    scale = draw(st.floats(0.01, 20.0))
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 1, (rows, 30))
-    y = np.eye(3)[rng.integers(0, 3, rows)]
-    return x, y, rng.normal(0, scale, (30, hidden)), rng.normal(0, scale, (hidden, 3))
 
 
 @SETTINGS
@@ -37,7 +23,7 @@ def networks(draw):
 def test_gradient_matches_complex_step(net, rule):
     x, y, w1, w2 = net
     floor = gradient_floor(w2) * len(x)  # a batch sums len(x) rows' rounding
-    check_complex_step(x, y, w1, w2, rule, floor)
+    check_complex_step(x, y, w1, w2, rule, floor=floor)
 
 
 @SETTINGS

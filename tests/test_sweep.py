@@ -11,7 +11,7 @@ import pytest
 
 import numpy_impl as ni
 from numpy_impl.sweep import classifies_all, initial_weights, sweep
-from reference.compare import assert_close
+from reference.compare import Check
 from reference.tolerances import FLOAT32, TRAJECTORY
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
@@ -42,22 +42,9 @@ def test_each_network_equals_training_it_alone(networks, seed, rule, batch_size,
     for k in range(networks):
         alone = _alone(seed + k, **settings)
         where = f"network {k} (seed {seed + k}), {rule}, batch {batch_size}, hidden {hidden}"
-        assert_close(
-            "sweep vs alone", "w1", result.w1[k], alone.w1, TRAJECTORY, where=where, oracle="train"
-        )
-        assert_close(
-            "sweep vs alone", "w2", result.w2[k], alone.w2, TRAJECTORY, where=where, oracle="train"
-        )
-        assert_close(
-            "sweep vs alone",
-            "loss history",
-            result.loss[:, k],
-            alone.loss,
-            TRAJECTORY,
-            elementwise=True,
-            where=where,
-            oracle="train",
-        )
+        check = Check("sweep vs alone", TRAJECTORY, "train", where=where)
+        check.layers((result.w1[k], result.w2[k]), (alone.w1, alone.w2), name="{}")
+        check.at(elementwise=True)("loss history", result.loss[:, k], alone.loss)
         assert result.final_loss[k] == result.loss[-1, k]
         letters = ni.predict(ni.dataset()[0], alone.w1, alone.w2).letters
         assert result.learned[k] == (letters == ["A", "B", "C"])
@@ -69,9 +56,7 @@ def test_float32_sweep_stays_float32_and_close_to_alone():
     alone = ni.train(epochs=300, dtype="float32", seed=6)
     # float32 rounds at 6e-8 and the sweep orders a few operations differently;
     # over 900 steps the gap measured is 6.5e-8: the float32 tolerance applies
-    assert_close(
-        "sweep vs alone", "w1", result.w1[1], alone.w1, FLOAT32, dtype="float32", oracle="train"
-    )
+    Check("sweep vs alone", FLOAT32, "train", dtype="float32")("w1", result.w1[1], alone.w1)
 
 
 def _first_correct_by_hand(seed, epochs, rule):

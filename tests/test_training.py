@@ -5,7 +5,7 @@ import pytest
 
 import numpy_impl as ni
 from reference.article_transcript import article_training
-from reference.compare import assert_close, errors
+from reference.compare import Check, errors
 from reference.tolerances import FLOAT32, REGROUPED, SHORT_RUN, TRANSCRIPT
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
@@ -20,40 +20,17 @@ def test_article_mode_matches_the_articles_algorithm(seed):
     # d2 @ w2.T instead of (w2 @ d2.T).T).
     w1, w2, history = article_training(seed)
     result = ni.train(seed=seed)
-    for name, ours, theirs in (("w1", result.w1, w1), ("w2", result.w2, w2)):
-        assert_close(
-            "article's loop",
-            name,
-            ours,
-            theirs,
-            TRANSCRIPT,
-            oracle="transcript",
-            where=f"seed {seed}",
-        )
-    assert_close(
-        "article's loop",
-        "loss history",
-        result.loss,
-        history,
-        TRANSCRIPT,
-        oracle="transcript",
-        where=f"seed {seed}",
-    )
+    check = Check("article's loop", TRANSCRIPT, "transcript", where=f"seed {seed}")
+    check.layers((result.w1, result.w2), (w1, w2), name="{}")
+    check("loss history", result.loss, history)
 
 
 def test_short_run_matches_step_for_step():
     w1, _, history = article_training(3, epochs=50)
     result = ni.train(seed=3, epochs=50)
-    assert_close(
-        "article's loop (50 epochs)",
-        "loss history",
-        result.loss,
-        history,
-        SHORT_RUN,
-        elementwise=True,
-        oracle="transcript",
-    )
-    assert_close("article's loop (50 epochs)", "w1", result.w1, w1, SHORT_RUN, oracle="transcript")
+    check = Check("article's loop (50 epochs)", SHORT_RUN, "transcript")
+    check.at(elementwise=True)("loss history", result.loss, history)
+    check("w1", result.w1, w1)
 
 
 @pytest.mark.parametrize("rule", ["article", "mse"])

@@ -7,15 +7,13 @@
 
 import doctest
 import io
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
+from tests.helpers import DOCTEST_FLAGS as FLAGS
+from tests.helpers import WALKTHROUGH
 
-ROOT = Path(__file__).resolve().parents[1]
-WALKTHROUGH = ROOT / "docs" / "walkthrough.md"
-FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
 
 
 def test_every_python_example_runs_and_prints_what_is_shown():

@@ -1,0 +1,42 @@
+"""What several test files share: paths, the hypothesis strategies, the diff
+run in-process. (Test files import from here, never from one another.)"""
+
+import doctest
+import io
+from pathlib import Path
+
+import numpy as np
+from hypothesis import settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDENTS = Path(__file__).parent / "students"
+DIFF_SCRIPT = ROOT / "scripts" / "diff_gradients.py"
+WALKTHROUGH = ROOT / "docs" / "walkthrough.md"
+DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+#: hypothesis, derandomized: every run (and CI) sees the same examples.
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
+
+
+@st.composite
+def networks(draw):
+    """(x, y, w1, w2): n rows in [0, 1], one-hot labels, random weights (hidden
+    1..16, 1..4 rows, weight scales 0.01..20: |z| up to ~60)."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    hidden = draw(st.integers(1, 16))
+    rows = draw(st.integers(1, 4))
+    scale = draw(st.floats(0.01, 20.0))
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, (rows, 30))
+    y = np.eye(3)[rng.integers(0, 3, rows)]
+    return x, y, rng.normal(0, scale, (30, hidden)), rng.normal(0, scale, (hidden, 3))
+
+
+def run_diff(*argv):
+    """scripts/diff_gradients.py in-process: (exit status, stdout)."""
+    from reference import diff_cli
+
+    out = io.StringIO()
+    status = diff_cli.main(list(argv), out=out)
+    return status, out.getvalue()

@@ -9,7 +9,11 @@
 * :mod:`reference.compare`: the error measure and the record of every comparison;
 * :mod:`reference.tolerances`: the one table of tolerances, each with its reason;
 * :mod:`reference.cases`: the shared inputs;
-* :mod:`reference.diff`: the diff behind ``scripts/diff_gradients.py``.
+* :mod:`reference.diff`, :mod:`reference.diff_cli`: the diff behind ``scripts/diff_gradients.py``;
+* :mod:`reference.catalogue`, :mod:`reference.diagnose` (with :mod:`reference.answers` and
+  :mod:`reference.trace`): the judge of a student's backprop, and its catalogue of mistakes;
+* :mod:`reference.runner`, :mod:`reference.child`: a submission run apart, in a child process;
+* :mod:`reference.grade`, :mod:`reference.grade_cli`: grading a class.
 
 ``import reference`` works without torch; ``from reference import network``
 (the mirror) needs it.

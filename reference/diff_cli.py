@@ -43,7 +43,7 @@ from numpy_impl.options import (
 from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.settings import checked
 from reference import diff
-from reference.diagnose import diagnose, load_function
+from reference.diagnose import diagnose_file
 from reference.diff import Comparison, StepReport, TrajectoryReport
 
 EXAMPLES = """examples:
@@ -293,7 +293,7 @@ def _plot(report: Any, path: str) -> None:
 def against(args: argparse.Namespace, out: TextIO) -> int:
     """--against: diagnose the user's function; 0 correct for the loss, 1 not.
     (A StudentError, a ValueError, is reported by main: one line, exit 2.)"""
-    found = diagnose(load_function(args.against), loss=args.loss or "mse")
+    found = diagnose_file(args.against, loss=args.loss or "mse")
     if args.plot:
         yours, correct = found.first
         plot.save_gradient_heatmaps(yours, correct, args.plot, names=("yours", "correct"))

@@ -13,16 +13,22 @@ see the same machine load; the figures are medians over the repeats:
   included);
 * the peak memory of ``python -m numpy_impl sweep --networks 10000`` (a
   child process; the sweep keeps no per-epoch arrays, so its memory does not
-  grow with the epochs, and a short run measures it).
+  grow with the epochs, and a short run measures it);
+* grading a class: ``scripts/grade.py`` on --submissions copies of the student
+  files of tests/students/ (those it can check), against one single-file
+  ``scripts/diff_gradients.py --against`` check run as a whole command, side
+  by side: the ratio of the two (target: at most 25 for 100 submissions).
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Dict, List
@@ -49,9 +55,10 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=15000)
     parser.add_argument("--networks", type=int, default=1000, help="networks in the sweep")
     parser.add_argument("--memory-networks", type=int, default=10000)
+    parser.add_argument("--submissions", type=int, default=100, help="submissions graded")
     args = parser.parse_args()
-    if min(args.repeats, args.epochs, args.networks, args.memory_networks) < 1:
-        parser.error("--repeats, --epochs and the network counts must be >= 1")
+    if min(args.repeats, args.epochs, args.networks, args.memory_networks, args.submissions) < 1:
+        parser.error("--repeats, --epochs and the network and submission counts must be >= 1")
 
     runs: Dict[str, Callable[[], object]] = {
         "article loop (transcript)": lambda: article_training(0, args.epochs),
@@ -103,8 +110,35 @@ def main() -> int:
         f"  peak memory of a sweep of {args.memory_networks} networks "
         f"(with the noisy-letter evaluation): {peak_kib / 1024:.0f} MiB"
     )
-
+    grading(args.submissions, args.repeats)
     return 0
+
+
+def grading(count: int, repeats: int) -> None:
+    """Grading ``count`` submissions vs one ``--against`` check, each a whole command."""
+    students = ROOT / "tests" / "students"
+    usable = [p for p in sorted(students.glob("*.py")) if "function backprop;" in p.read_text()]
+    folder = Path(tempfile.mkdtemp(prefix="bench-class-"))
+    try:
+        for i in range(count):
+            shutil.copy(usable[i % len(usable)], folder / f"student_{i:03d}.py")
+        one = [sys.executable, "scripts/diff_gradients.py", "--against", f"{usable[0]}:backprop"]
+        many = [sys.executable, "scripts/grade.py", str(folder)]
+        times: Dict[str, List[float]] = {"one": [], "many": []}
+        for repeat in range(repeats):
+            for name in ("one", "many") if repeat % 2 == 0 else ("many", "one"):
+                command = one if name == "one" else many
+                times[name].append(
+                    _seconds(lambda c=command: subprocess.run(c, cwd=ROOT, capture_output=True))
+                )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    single, whole = statistics.median(times["one"]), statistics.median(times["many"])
+    print(
+        f"  grading {count} submissions: {whole:.2f} s; one --against check: {single:.2f} s;"
+        f" ratio {whole / single:.1f} (target <= 25 for 100), {whole / count * 1e3:.0f} ms a"
+        f" submission against {single * 1e3:.0f} ms for one check alone"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Check your own backprop: every student implementation in tests/students/ gets
 exactly the diagnosis its docstring expects (reference/diagnose.py, through
-scripts/diff_gradients.py --against)."""
+scripts/diff_gradients.py --against), in text and in JSON alike."""
 
 import json
 import re
@@ -10,15 +10,20 @@ import sys
 import numpy as np
 import pytest
 
-from reference import diagnose
+import numpy_impl as ni
+from reference import catalogue, diagnose
+from reference.runner import Limits, Runner
 from reference.tolerances import GRADIENT
 from tests.helpers import DIFF_SCRIPT as SCRIPT
 from tests.helpers import ROOT, STUDENTS
 from tests.helpers import run_diff as run
 
+STUDENT_FILES = sorted(STUDENTS.glob("*.py"))
+
 
 def expectation(path):
-    """The file's ``expect:`` line, as a dict: function, loss, exit, w1, w2 or error."""
+    """The file's ``expect:`` line, as a dict: function, loss, exit, w1, w2,
+    origin and precision, or error."""
     line = re.search(r"^expect: (.*)$", path.read_text(), flags=re.M).group(1)
     fields = dict(part.strip().split(" ", 1) for part in line.split(";"))
     fields["exit"] = int(fields["exit"])
@@ -32,11 +37,11 @@ def mistakes(words):
     return None if words == "nothing" else words.split(" + ")
 
 
-@pytest.mark.parametrize("path", sorted(STUDENTS.glob("*.py")), ids=lambda p: p.stem)
-def test_each_student_gets_its_diagnosis(path, capsys):
+@pytest.mark.parametrize("path", STUDENT_FILES, ids=lambda p: p.stem)
+def test_each_student_gets_its_diagnosis_in_text_and_json(path, capsys):
     want = expectation(path)
-    argv = ["--against", f"{path}:{want['function']}", "--loss", want["loss"], "--json"]
-    status, out = run(*argv)
+    argv = ["--against", f"{path}:{want['function']}", "--loss", want["loss"]]
+    status, out = run(*argv, "--json")
     err = capsys.readouterr().err
     assert status == want["exit"], out + err
     if status == 2:
@@ -53,22 +58,38 @@ def test_each_student_gets_its_diagnosis(path, capsys):
             assert layer["match"] is not None, layer["words"]
             assert sorted(layer["mistakes"]) == sorted(expected), layer["words"]
             assert layer["correct"] == (expected == [])
+    assert found["origin"] == (None if want["origin"] == "none" else want["origin"])
+    assert found["precision"] == want.get("precision", "float64")
+    # the text says the same: each layer's words, the pointer, the verdict
+    text_status, text = run(*argv)
+    assert text_status == status
+    lines = text.splitlines()
+    for layer in found["layers"]:
+        assert layer["words"] in lines
+    assert (
+        (found["pointer"] in lines)
+        if found["pointer"]
+        else not any(line.startswith("look at") for line in lines)
+    )
+    assert lines[-1].startswith("ok: " if found["ok"] else "FAIL: ")
 
 
 def test_the_folder_covers_the_catalogue():
-    # one student per catalogued mistake, several correct ones for each loss
-    seen, correct = set(), {"mse": 0, "bce": 0}
-    for path in STUDENTS.glob("*.py"):
+    # a student for every entry, several correct ones for each loss, each new situation
+    seen, correct, origins = set(), {"mse": 0, "bce": 0}, set()
+    for path in STUDENT_FILES:
         want = expectation(path)
         for layer in ("w1", "w2"):
             seen.update(mistakes(want.get(layer, "nothing")) or [])
         if want["exit"] == 0:
             correct[want["loss"]] += 1
-    catalogue = set(diagnose.OUTPUT_DELTAS) | set(diagnose.HIDDEN_DELTAS) | {"sign flipped"}
-    catalogue -= {"mse", "correct"}  # the exact MSE and the correct hidden delta
-    assert catalogue <= seen, f"no student for {sorted(catalogue - seen)}"
-    assert len(catalogue) >= 8
+        origins.add(want.get("origin"))
+    names = {e.name for e in catalogue.CATALOGUE} - {"mse"}  # the exact MSE is the default loss
+    assert names <= seen, f"no student for {sorted(names - seen)}"
     assert correct["mse"] >= 3 and correct["bce"] >= 2
+    assert {"d2", "d1", "dw1", "dw2", "none"} <= origins
+    for required in ("tanh", "relu", "swap", "transpos", "accumulat"):
+        assert any(required in name for name in names), required
 
 
 def test_the_words_say_what_the_issue_asks():
@@ -78,7 +99,21 @@ def test_the_words_say_what_the_issue_asks():
     assert w1.startswith("dL/dw1: matches *hidden sigmoid derivative missing")
     assert "the correct gradient differs by" in w1
     assert w2.startswith("dL/dw2: correct for the MSE")
+    assert "look at the line that computes d1: hidden sigmoid derivative missing" in out
     assert out.rstrip().splitlines()[-1].startswith("FAIL: dL/dw1 not the gradient")
+
+
+def test_a_wrong_d2_is_the_cause_and_dw1_inherits_it():
+    status, out = run("--against", f"{STUDENTS / 'half_written_slope.py'}:backprop")
+    assert status == 1
+    w1, w2 = (line for line in out.splitlines() if line.startswith("dL/d"))
+    assert "inherits d2's mistake" in w1
+    assert "the error a2 - y is right, the slope is not" in w2
+    pointer = [line for line in out.splitlines() if line.startswith("look at")]
+    assert pointer == [
+        "look at the line that computes d2: the slope there is a2 alone, half of a2 (1 - a2),"
+        " not a2 (1 - a2)"
+    ]
 
 
 def test_nothing_matches_says_where_and_hints_a_constant_factor():
@@ -87,6 +122,20 @@ def test_nothing_matches_says_where_and_hints_a_constant_factor():
     assert "matches nothing in the catalogue" in out
     assert "the correct gradient times 0.1 everywhere" in out  # 0.01 used where alpha = 0.1
     assert "the differences are largest in hidden units" in out and "pixels" in out
+
+
+def test_float32_is_judged_at_float32s_tolerance():
+    status, out = run("--against", f"{STUDENTS / 'mse_float32.py'}:backprop")
+    assert status == 0, out
+    assert "to float32 rounding" in out
+    # the same answers judged at float64's tolerance would not pass: they are 1e-7 off
+    with Runner(Limits()) as runner:
+        answers = runner.run(
+            str(STUDENTS / "mse_float32.py"), "backprop", diagnose.inputs(), diagnose.ALPHA
+        )
+    s = diagnose.candidates_at(0, "w1", False)[2]
+    off = np.abs(answers.calls[0].arrays[0] - catalogue.correct(s, "mse")[2]).max()
+    assert GRADIENT * np.abs(catalogue.correct(s, "mse")[2]).max() < off
 
 
 def test_what_a_function_does_not_accept_is_noted():
@@ -102,21 +151,18 @@ def test_one_sample_at_a_time_is_judged_so_and_said():
     assert "does not return the sum of the rows' gradients" in out
 
 
-def test_a_step_in_place_does_not_touch_the_checks_inputs():
-    # mse_vectors_1d updates w1 and w2 in place: the check hands it copies
-    point = diagnose.points(5)[0]
-    before = point.w1.copy()
-    fn = diagnose.load_function(f"{STUDENTS / 'mse_vectors_1d.py'}:step")
-    diagnose.call(fn, "step", point)
-    np.testing.assert_array_equal(point.w1, before)
-
-
 def test_recovered_gradients_are_within_the_derived_slack():
     # the step shape loses accuracy in (w - new_w) / alpha; the slack allows it
-    point = diagnose.points(5)[0]
-    fn = diagnose.load_function(f"{STUDENTS / 'mse_step_article_style.py'}:back_prop")
-    g1, _ = diagnose.call(fn, "step", point)
-    exact, _ = diagnose.candidate_gradients(point, diagnose.Candidate("mse", "correct", 1))
+    with Runner(Limits()) as runner:
+        done = runner.run(
+            str(STUDENTS / "mse_step_article_style.py"), "back_prop", diagnose.inputs(), 0.1
+        )
+    assert diagnose.ALPHA == 0.1
+    point = diagnose.plan()[0][1]
+    new_w1 = done.calls[0].arrays[0]
+    g1 = (point.w1 - new_w1) / diagnose.ALPHA
+    s = diagnose.candidates_at(0, "w1", True)[2]
+    exact = catalogue.correct(s, "mse")[2]
     slack = diagnose.recovery_slack(point.w1, g1, diagnose.ALPHA)
     assert np.abs(g1 - exact).max() <= slack + GRADIENT * np.abs(exact).max()
     assert slack < 1e-13  # and it is small: mistakes differ by far more
@@ -143,7 +189,36 @@ def test_a_file_that_fails_to_load(tmp_path, capsys):
     status, _ = run("--against", f"{broken}:grads")
     err = capsys.readouterr().err
     assert status == 2
-    assert err.strip() == f"error: {broken} raised RuntimeError: no data file here while loading"
+    assert err.strip() == (
+        f"error: {broken} raised RuntimeError: no data file here while loading (line 2)"
+    )
+
+
+def test_a_file_that_exits_while_loading(tmp_path, capsys):
+    leaving = tmp_path / "leaving.py"
+    leaving.write_text('import sys\nsys.exit("please run me as a script")\n')
+    status, out = run("--against", f"{leaving}:backprop")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and out == ""
+    assert err == ["error: leaving.py exited while loading (please run me as a script)"]
+
+
+def test_a_patched_library_cannot_talk_the_judge_into_a_pass(tmp_path):
+    # the submission replaces numpy_impl's sigmoid and NumPy's exp before its function
+    # runs: in the child only; the judge's candidates are its own
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text(
+        "import numpy as np\nimport numpy_impl.network as net\n"
+        "net.sigmoid = lambda t: 0.5 + 0 * t\nnp.exp = lambda t: 1.0 + 0 * t\n\n"
+        "def backprop(x, y, w1, w2):\n"
+        "    fwd = net.forward(x, w1, w2)\n"
+        "    return tuple(net.backprop(x, w2, fwd, net.output_delta(fwd.a2, y, 'mse')))\n"
+    )
+    status, out = run("--against", f"{sneaky}:backprop")
+    assert status == 1, out
+    assert "ok: both layers" not in out and "correct for" not in out
+    assert ni.network.sigmoid(0.0) == 0.5 and np.exp(1.0) != 1.0  # ours, as they were
+    assert ni.network.sigmoid(np.array([40.0]))[0] == 1.0
 
 
 def test_as_a_user_runs_it_and_help_shows_an_example():

@@ -64,3 +64,8 @@ def test_nothing_imports_from_the_tests_or_the_scripts(path):
 def test_no_test_file_imports_from_another(path):
     others = {n for n in imported(path) if n.startswith("tests.test_")}
     assert not others, f"{path.name} imports {sorted(others)}: shared code goes in tests/helpers.py"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "reference").glob("*.py")), ids=lambda p: p.name)
+def test_no_witness_file_is_over_450_lines(path):
+    assert len(path.read_text().splitlines()) <= 450, path.name

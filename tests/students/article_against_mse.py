@@ -1,6 +1,6 @@
 """The article's rule, checked against the loss the article reports: the finding.
 
-expect: function grads; loss mse; exit 1; w1 bce; w2 bce
+expect: function grads; loss mse; exit 1; w1 bce; w2 bce; origin d2
 """
 
 import numpy as np

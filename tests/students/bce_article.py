@@ -1,6 +1,6 @@
 """The article's back_prop, as the article writes it: correct for the summed BCE.
 
-expect: function back_prop; loss bce; exit 0; w1 correct; w2 correct
+expect: function back_prop; loss bce; exit 0; w1 correct; w2 correct; origin none
 """
 
 import numpy as np

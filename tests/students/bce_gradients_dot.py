@@ -1,6 +1,6 @@
 """BCE gradients with np.dot, from the logits.
 
-expect: function grads; loss bce; exit 0; w1 correct; w2 correct
+expect: function grads; loss bce; exit 0; w1 correct; w2 correct; origin none
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The gradient of the summed squared error: the article's division by 3 forgotten.
 
-expect: function back_prop; loss mse; exit 1; w1 divisor 3 lost; w2 divisor 3 lost
+expect: function back_prop; loss mse; exit 1; w1 divisor 3 lost; w2 divisor 3 lost; origin d2
 """
 
 import numpy as np

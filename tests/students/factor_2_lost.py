@@ -1,6 +1,6 @@
 """The derivative of (a2 - y)^2 taken as (a2 - y): the factor 2 lost.
 
-expect: function grads; loss mse; exit 1; w1 factor 2 lost; w2 factor 2 lost
+expect: function grads; loss mse; exit 1; w1 factor 2 lost; w2 factor 2 lost; origin d2
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The textbook's 1/2 sum((a2 - y)^2) differentiated instead of the article's loss.
 
-expect: function grads; loss mse; exit 1; w1 2/3 dropped; w2 2/3 dropped
+expect: function grads; loss mse; exit 1; w1 2/3 dropped; w2 2/3 dropped; origin d2
 """
 
 import numpy as np

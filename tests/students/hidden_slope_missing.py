@@ -1,6 +1,6 @@
 """The error sent back through w2 but not through the hidden sigmoid.
 
-expect: function grads; loss mse; exit 1; w1 hidden slope missing; w2 correct
+expect: function grads; loss mse; exit 1; w1 hidden slope missing; w2 correct; origin d1
 """
 
 import numpy as np

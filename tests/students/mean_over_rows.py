@@ -1,6 +1,6 @@
 """A batch-mean habit: the gradient divided by the number of rows as well.
 
-expect: function grads; loss mse; exit 1; w1 mean over rows; w2 mean over rows
+expect: function grads; loss mse; exit 1; w1 mean over rows; w2 mean over rows; origin d2
 """
 
 import numpy as np

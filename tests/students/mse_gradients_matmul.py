@@ -1,6 +1,6 @@
 """Gradients with @, written from the chain rule; it works for batches of rows too.
 
-expect: function gradients; loss mse; exit 0; w1 correct; w2 correct
+expect: function gradients; loss mse; exit 0; w1 correct; w2 correct; origin none
 """
 
 import numpy as np

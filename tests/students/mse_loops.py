@@ -1,6 +1,6 @@
 """Loops over the units, as written before vectorising anything.
 
-expect: function backprop; loss mse; exit 0; w1 correct; w2 correct
+expect: function backprop; loss mse; exit 0; w1 correct; w2 correct; origin none
 """
 
 import math

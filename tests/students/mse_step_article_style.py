@@ -1,6 +1,6 @@
 """The article's code with the exact MSE gradient: new weights, np.multiply, .dot.
 
-expect: function back_prop; loss mse; exit 0; w1 correct; w2 correct
+expect: function back_prop; loss mse; exit 0; w1 correct; w2 correct; origin none
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """One sample as 1-D vectors and np.outer, updating the weights in place.
 
-expect: function step; loss mse; exit 0; w1 correct; w2 correct
+expect: function step; loss mse; exit 0; w1 correct; w2 correct; origin none
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The MSE's factor kept, the output sigmoid's derivative forgotten.
 
-expect: function grads; loss mse; exit 1; w1 output slope missing; w2 output slope missing
+expect: function grads; loss mse; exit 1; w1 output slope missing; w2 output slope missing; origin d2
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """A sigmoid_derivative(z) helper called on the activation a1, not on z1.
 
-expect: function grads; loss mse; exit 1; w1 hidden slope of sigmoid(a1); w2 correct
+expect: function grads; loss mse; exit 1; w1 hidden slope of sigmoid(a1); w2 correct; origin d1
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The same helper misused at the output: sigmoid'(a2) where a2 (1 - a2) belongs.
 
-expect: function grads; loss mse; exit 1; w1 output slope of sigmoid(a2); w2 output slope of sigmoid(a2)
+expect: function grads; loss mse; exit 1; w1 output slope of sigmoid(a2); w2 output slope of sigmoid(a2); origin d2
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The hidden derivative written z1 (1 - z1), with the pre-activation.
 
-expect: function grads; loss mse; exit 1; w1 hidden slope from z1; w2 correct
+expect: function grads; loss mse; exit 1; w1 hidden slope from z1; w2 correct; origin d1
 """
 
 import numpy as np

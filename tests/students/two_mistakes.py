@@ -1,6 +1,6 @@
 """Two mistakes at once: the factor 2 lost, and the hidden derivative forgotten.
 
-expect: function grads; loss mse; exit 1; w1 factor 2 lost + hidden slope missing; w2 factor 2 lost
+expect: function grads; loss mse; exit 1; w1 factor 2 lost + hidden slope missing; w2 factor 2 lost; origin d2
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
-"""dw2 built as d2.T @ a1: shape (3, 5) where w2 is (5, 3).
+"""dw2 built as d2.T @ a1: its values right, its shape (3, 5) where w2 is (5, 3).
 
-expect: function grads; loss mse; exit 2; error the function returned shape (3, 5) for dw2, expected (5, 3)
+expect: function grads; loss mse; exit 1; w1 correct; w2 dw2 transposed; origin dw2
 """
 
 import numpy as np

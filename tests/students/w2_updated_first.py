@@ -1,6 +1,6 @@
 """The output layer updated first, and the hidden error computed with the new w2.
 
-expect: function train_step; loss mse; exit 1; w1 w2 updated before d1; w2 correct
+expect: function train_step; loss mse; exit 1; w1 w2 updated before d1; w2 correct; origin d1
 """
 
 import numpy as np

@@ -1,0 +1,14 @@
+"""A constant of its own in d2: 1/2 where the article's loss needs 2/3 (not a catalogued mistake).
+
+expect: function backprop; loss mse; exit 1; w1 nothing; w2 nothing; origin d2
+"""
+
+import numpy as np
+
+
+def backprop(x, y, w1, w2):
+    a1 = 1 / (1 + np.exp(-x @ w1))
+    a2 = 1 / (1 + np.exp(-a1 @ w2))
+    d2 = 0.5 * (a2 - y) * a2 * (1 - a2)
+    d1 = (d2 @ w2.T) * a1 * (1 - a1)
+    return x.T @ d1, a1.T @ d2

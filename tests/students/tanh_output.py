@@ -1,0 +1,14 @@
+"""tanh's slope at the output: d2 = (2/3) (a2 - y) (1 - a2**2).
+
+expect: function backprop; loss mse; exit 1; w1 tanh slope at the output; w2 tanh slope at the output; origin d2
+"""
+
+import numpy as np
+
+
+def backprop(x, y, w1, w2):
+    a1 = 1 / (1 + np.exp(-x @ w1))
+    a2 = 1 / (1 + np.exp(-a1 @ w2))
+    d2 = 2 / 3 * (a2 - y) * (1 - a2**2)
+    d1 = (d2 @ w2.T) * a1 * (1 - a1)
+    return x.T @ d1, a1.T @ d2

@@ -4,7 +4,7 @@
 """The test matrix: every Python 3.9-3.13 x NumPy 1.22-2.5 pair with wheels.
 
     nox -l                                   # list the sessions
-    nox                                      # the default sessions: matrix, torch, once, lint
+    nox                                      # default: matrix, torch, once, notebooks, lint
     nox -s "tests-3.12(numpy='2.5')"         # one cell
     nox -t torch                             # only the live PyTorch parity tests
     nox -s report                            # gather the verification records into Markdown
@@ -24,6 +24,8 @@ What runs where (the markers are declared in pyproject.toml):
 * ``once``: everything else, whose outcome cannot depend on NumPy (the
   command line, the pictures, the diff script), and the slow checks (the
   article's loop for ten seeds, the mutation check), at the newest NumPy;
+* ``notebooks``: every notebook in docs/ run in a fresh Jupyter kernel (nbval),
+  and the exercises' checks (tests/test_notebooks.py);
 * ``lint``: ruff, mypy, CITATION.cff;
 * ``mutation`` (not by default, slow): mutmut's mutants of the network, the
   sweep, the noisy letters, the weights file and the data, against the suite
@@ -135,6 +137,22 @@ def once(session: nox.Session) -> None:
     Once, at the newest NumPy of Python 3.11, with matplotlib."""
     _install(session, TORCH_NUMPY[-1], "test,plot")
     _pytest(session, f"once-py{session.python}", "-m", "slow or not numerics", *SPREAD, "-q")
+
+
+@nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=True, tags=["notebooks"])
+def notebooks(session: nox.Session) -> None:
+    """Every notebook in docs/ top to bottom in a fresh Jupyter kernel (nbval: what each
+    cell prints compared with what the notebook shows), and the exercises' checks
+    with the cells left blank, solved, and with a mistake pasted in.
+
+    With torch (pip, as for the torch session), so the gradients are drawn beside autograd's."""
+    session.install(TORCH_REQUIREMENT)
+    constraint = Path(session.create_tmp()) / "numpy-pin.txt"
+    constraint.write_text(f"numpy=={TORCH_NUMPY[-1]}.*\n")
+    _install(session, TORCH_NUMPY[-1], "test,notebook-test", "-c", str(constraint))
+    env = {"JUPYTER_PLATFORM_DIRS": "1"}  # Jupyter's own paths, without its migration warning
+    default = ("--nbval", "docs", "tests/test_notebooks.py", "-q", "-p", "no:cacheprovider")
+    session.run("python", "-m", "pytest", *(session.posargs or default), env=env)
 
 
 @nox.session(python=TORCH_PYTHON, default=True, tags=["lint"])

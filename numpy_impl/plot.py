@@ -1,12 +1,15 @@
 """Pictures, drawn with matplotlib (the optional extra: pip install 'numpy-impl[plot]').
 
 matplotlib is imported inside each function, so the rest of the package works
-without it.
+without it. Each ``save_*`` function writes a PNG file; ``letters_figure``,
+``loss_figure`` and ``gradient_figure`` return the figure itself, which a
+Jupyter notebook draws inline.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Optional
 
 import numpy as np
@@ -24,7 +27,8 @@ def pyplot() -> Any:
     try:
         import matplotlib
 
-        matplotlib.use("Agg")  # draw to files; no screen is needed
+        if "ipykernel" not in sys.modules:  # in a notebook, its own backend draws inline
+            matplotlib.use("Agg")  # draw to files; no screen is needed
         import matplotlib.pyplot as plt
     except ImportError:
         raise PlottingUnavailable(
@@ -54,6 +58,11 @@ def save_bitmap_png(pixels: Any, path: os.PathLike[str] | str, title: str = "") 
 
 def save_letters_png(path: os.PathLike[str] | str) -> None:
     """The three training letters side by side, as the article draws them."""
+    _save(letters_figure(), path)
+
+
+def letters_figure() -> Any:
+    """The figure of :func:`save_letters_png`."""
     from numpy_impl.data import LETTERS, bitmap
 
     plt = pyplot()
@@ -64,11 +73,16 @@ def save_letters_png(path: os.PathLike[str] | str) -> None:
         ax.set_xticks(range(COLS))
         ax.set_yticks(range(ROWS))
     fig.suptitle("The training set: three 5 x 6 bitmaps (ink = 1, white)")
-    _save(fig, path)
+    return fig
 
 
 def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> None:
     """The per-epoch loss of a training run, on a log scale."""
+    _save(loss_figure(loss, title), path)
+
+
+def loss_figure(loss: Any, title: str = "") -> Any:
+    """The figure of :func:`save_loss_png`."""
     plt = pyplot()
     loss = np.asarray(loss, dtype=float)
     fig, ax = plt.subplots(figsize=(6.4, 4))
@@ -77,7 +91,7 @@ def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> N
     ax.set_ylabel("epoch loss (MSE, mean over A, B, C)")
     ax.set_title("Training loss" + (f"\n{title}" if title else ""), fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    _save(fig, path)
+    return fig
 
 
 def save_hidden_png(w1: Any, w2: Any, path: os.PathLike[str] | str) -> None:
@@ -116,6 +130,11 @@ def save_gradient_heatmaps(
     ``ours`` and ``reference`` are (g1, g2) pairs of shapes (30, h) and (h, 3).
     w1's gradient is drawn transposed, (h, 30), so the picture is wide, not tall.
     """
+    _save(gradient_figure(ours, reference, names), path)
+
+
+def gradient_figure(ours: Any, reference: Any, names: Any = ("ours", "reference")) -> Any:
+    """The figure of :func:`save_gradient_heatmaps`."""
     plt = pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 3, 3]})
     for row, (layer, g_ours, g_ref) in enumerate(zip(("w1", "w2"), ours, reference)):
@@ -143,7 +162,7 @@ def save_gradient_heatmaps(
                 ax.set_xlabel("output")
             fig.colorbar(image, ax=ax, format="%.1e")
     fig.suptitle("Weight gradients, side by side")
-    _save(fig, path)
+    return fig
 
 
 def save_drift_png(

@@ -211,10 +211,12 @@ def _load_and_call(
         record["parameters"] = sum(p.kind in kinds for p in params)
     except (TypeError, ValueError):
         record["parameters"] = -1
-    if record["parameters"] not in (4, 5):
+    if record["parameters"] not in (3, 4, 5):
         return
     for i, given in enumerate(inputs):
         args = [a.copy() for a in given] + ([alpha] if record["parameters"] == 5 else [])
+        if record["parameters"] == 3:  # a forward pass, f(x, w1, w2)
+            del args[1]
         call: Dict[str, Any] = {
             "kind": "pair", "types": [], "length": None, "error": "", "message": "", "line": None,
         }  # fmt: skip

@@ -11,12 +11,15 @@ import sys
 import pytest
 
 from tests.helpers import DOCTEST_FLAGS as FLAGS
-from tests.helpers import ROOT, WALKTHROUGH
+from tests.helpers import ROOT, WALKTHROUGHS
 
 
-def console_examples():
-    """(command, expected output) for each ``$`` line of the console blocks."""
-    text = WALKTHROUGH.read_text()
+def console_examples(page=None):
+    """(command, expected output) for each ``$`` line of the console blocks of
+    ``page`` (of every edition of the walkthrough when None)."""
+    if page is None:
+        return [example for page in WALKTHROUGHS for example in console_examples(page)]
+    text = page.read_text(encoding="utf-8")
     out = []
     for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
         for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
@@ -25,14 +28,17 @@ def console_examples():
     return out
 
 
-def test_the_console_blocks_were_found():
-    commands = [c for c, _ in console_examples()]
+@pytest.mark.parametrize("page", WALKTHROUGHS, ids=lambda p: p.name)
+def test_the_console_blocks_were_found(page):
+    commands = [c for c, _ in console_examples(page)]
     assert len(commands) == 4
     assert all(c.startswith("python scripts/diff_gradients.py") for c in commands)
     assert any("--against" in c for c in commands)  # and "Check your own backprop" is one
 
 
-@pytest.mark.parametrize(("command", "expected"), console_examples(), ids=lambda v: v[:60])
+@pytest.mark.parametrize(
+    ("command", "expected"), sorted(set(console_examples())), ids=lambda v: v[:60]
+)
 def test_every_console_example_prints_what_is_shown(command, expected):
     argv = shlex.split(command)
     assert argv[0] == "python"

@@ -1,4 +1,5 @@
-"""docs/walkthrough.md cannot drift from the code: every example in it runs here.
+"""docs/walkthrough.md (and its Chinese edition, and the exercises) cannot drift
+from the code: every example in them runs here.
 
 * ``>>>`` examples run as one doctest, in order, in one namespace; each shown
   output must match what the code prints (ELLIPSIS and whitespace-normalised).
@@ -11,15 +12,16 @@ import io
 import pytest
 
 from tests.helpers import DOCTEST_FLAGS as FLAGS
-from tests.helpers import WALKTHROUGH
+from tests.helpers import PAGES
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
 
 
-def test_every_python_example_runs_and_prints_what_is_shown():
-    text = WALKTHROUGH.read_text()
-    test = doctest.DocTestParser().get_doctest(text, {}, "walkthrough", str(WALKTHROUGH), 0)
-    assert len(test.examples) >= 20  # the page's examples were all found
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_python_example_runs_and_prints_what_is_shown(page):
+    text = page.read_text(encoding="utf-8")
+    test = doctest.DocTestParser().get_doctest(text, {}, page.stem, str(page), 0)
+    assert len(test.examples) >= (20 if page.stem.startswith("walkthrough") else 8)
     report = io.StringIO()
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     runner.run(test, out=report.write)

@@ -1,0 +1,47 @@
+"""The exercise notebooks' solutions, kept in the test suite (the notebooks as
+handed out hold none): what each ``exercise``-tagged cell is replaced by."""
+
+SOLUTIONS = {
+    "exercise.ipynb": {
+        "forward": """def forward(x, w1, w2):
+    a1 = sigmoid(x @ w1)
+    a2 = sigmoid(a1 @ w2)
+    return a1, a2""",
+        "backprop": """def backprop(x, y, w1, w2):
+    a1, a2 = forward(x, w1, w2)
+    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
+    d1 = (d2 @ w2.T) * a1 * (1 - a1)
+    return x.T @ d1, a1.T @ d2""",
+    },
+    "exercise.zh.ipynb": {
+        "forward": """def f_forward(x, w1, w2):
+    a1 = sigmoid(x.dot(w1))
+    a2 = sigmoid(a1.dot(w2))
+    return a1, a2""",
+        "backprop": """def back_prop(x, y, w1, w2, alpha):
+    a1, a2 = f_forward(x, w1, w2)
+    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
+    d1 = np.multiply(w2.dot(d2.T).T, np.multiply(a1, 1 - a1))
+    return w1 - alpha * x.T.dot(d1), w2 - alpha * a1.T.dot(d2)""",
+    },
+}
+
+#: A catalogued mistake pasted into the backward cell, and the name the check must give it.
+MISTAKES = {
+    "exercise.ipynb": (
+        "factor 2 lost",
+        """def backprop(x, y, w1, w2):
+    a1, a2 = forward(x, w1, w2)
+    d2 = (a2 - y) / 3 * a2 * (1 - a2)
+    d1 = (d2 @ w2.T) * a1 * (1 - a1)
+    return x.T @ d1, a1.T @ d2""",
+    ),
+    "exercise.zh.ipynb": (
+        "hidden sigmoid derivative missing",
+        """def back_prop(x, y, w1, w2, alpha):
+    a1, a2 = f_forward(x, w1, w2)
+    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
+    d1 = d2.dot(w2.T)
+    return w1 - alpha * x.T.dot(d1), w2 - alpha * a1.T.dot(d2)""",
+    ),
+}

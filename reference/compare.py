@@ -110,6 +110,12 @@ def errors(
     return max_abs, max_rel, tuple(int(i) for i in index)
 
 
+def ulps(ours: Any, exact: Any) -> np.ndarray:
+    """|ours - exact| in units of the spacing of floats at ``exact`` (ulp)."""
+    a, b = _as_array(ours), _as_array(exact)
+    return np.asarray(np.abs(a - b) / np.spacing(np.abs(b)))
+
+
 def assert_close(
     step: str,
     tensor: str,
@@ -135,7 +141,7 @@ def assert_close(
     if keep:
         record(step, tensor, oracle, dt, tol=rtol, max_abs=max_abs, max_rel=max_rel)
     if not max_rel <= rtol:
-        at = f" at index {index}: ours {a[index]!r} vs reference {b[index]!r}" if index else ""
+        at = f" at index {index}: ours {float(a[index])!r} vs reference {float(b[index])!r}" if index else ""
         raise AssertionError(
             f"{step}: {tensor} differs from {oracle}{' (' + where + ')' if where else ''}: "
             f"max abs error {max_abs:.3e}, max rel error {max_rel:.3e} > {rtol:.0e}{at}"

@@ -13,7 +13,7 @@ import pytest
 import numpy_impl as ni
 from reference import catalogue, diagnose
 from reference.runner import Limits, Runner
-from reference.tolerances import GRADIENT
+from reference.tolerances import FLOAT32, GRADIENT
 from tests.helpers import DIFF_SCRIPT as SCRIPT
 from tests.helpers import ROOT, STUDENTS
 from tests.helpers import run_diff as run
@@ -90,6 +90,45 @@ def test_the_folder_covers_the_catalogue():
     assert {"d2", "d1", "dw1", "dw2", "none"} <= origins
     for required in ("tanh", "relu", "swap", "transpos", "accumulat"):
         assert any(required in name for name in names), required
+
+
+def test_each_entry_is_named_by_a_student_who_makes_that_mistake_alone():
+    # the judge's own control: the file making one mistake is named by that entry,
+    # and by no other (test_each_student_gets_its_diagnosis asserts the names exactly)
+    alone = set()
+    for path in STUDENT_FILES:
+        want = expectation(path)
+        names = {m for layer in ("w1", "w2") for m in (mistakes(want.get(layer, "nothing")) or [])}
+        if len(names) == 1:
+            alone |= names
+    assert {e.name for e in catalogue.CATALOGUE} <= alone
+
+
+CORRECT_SCALED = """
+import numpy as np
+
+def backprop(x, y, w1, w2):
+    x, y, w1, w2 = (a.astype(np.{dtype}) for a in (x, y, w1, w2))
+    a1 = 1 / (1 + np.exp(-x @ w1))
+    a2 = 1 / (1 + np.exp(-a1 @ w2))
+    d2 = {two_thirds} * (a2 - y) * a2 * (1 - a2)
+    d1 = d2 @ w2.T * a1 * (1 - a1)
+    k = np.{dtype}(1 + {factor})
+    return k * (x.T @ d1), k * (a1.T @ d2)
+"""
+
+
+@pytest.mark.parametrize(("dtype", "tol"), [("float64", GRADIENT), ("float32", FLOAT32)])
+def test_a_correct_function_off_by_ten_times_the_tolerance_is_not_correct(tmp_path, dtype, tol):
+    two_thirds = "2 / 3" if dtype == "float64" else "np.float32(2 / 3)"
+    for times, judged_correct in ((10, False), (0.1, True)):
+        path = tmp_path / f"scaled_{dtype}_{times}.py"
+        path.write_text(
+            CORRECT_SCALED.format(dtype=dtype, two_thirds=two_thirds, factor=times * tol)
+        )
+        found = diagnose.diagnose_file(f"{path}:backprop")
+        assert found.precision == dtype
+        assert found.ok is judged_correct, [layer.words for layer in found.layers]
 
 
 def test_the_words_say_what_the_issue_asks():

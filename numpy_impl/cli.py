@@ -18,10 +18,11 @@ import numpy as np
 from numpy_impl import data, network, noisy
 from numpy_impl.network import ARTICLE_SETTINGS, TrainingDiverged, TrainResult
 from numpy_impl.options import (
-    INTERRUPTED,
     OneLineParser,
     UsageError,
     check_output_path,
+    error,
+    interrupted,
     network_options,
     settings_of,
 )
@@ -293,22 +294,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = build_parser().parse_args(argv)
         commands[args.command](args, sys.stdout)
     except (UsageError, WeightsFileError, PlottingUnavailable, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        return error(str(err))
     except OSError as err:  # e.g. a --png path in a folder that cannot be written
-        print(f"error: {err.filename}: {err.strerror}", file=sys.stderr)
-        return 2
+        return error(f"{err.filename}: {err.strerror}")
     except MemoryError as err:  # beyond the estimates (numpy_impl.memory): still one line
-        print(f"error: out of memory: {err}", file=sys.stderr)
-        return 2
+        return error(f"out of memory: {err}")
     except TrainingDiverged as err:
-        print(f"error: training diverged: {err}", file=sys.stderr)
-        return 1
+        return error(f"training diverged: {err}", status=1)
     except KeyboardInterrupt:
-        # "\r" + erase-line: on a terminal, over the progress bar, if one is drawn
-        clear = "\r\033[K" if sys.stderr.isatty() else ""
-        print(f"{clear}interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return interrupted()
     return 0
 
 

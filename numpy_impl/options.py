@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any, Dict, NoReturn, Optional
 
 from numpy_impl.checks import DTYPES, INITS, RULES
@@ -19,6 +20,19 @@ from numpy_impl.settings import NAMES
 
 #: The shell's exit status for a program ended by SIGINT (Ctrl-C).
 INTERRUPTED = 128 + 2
+
+
+def error(message: str, status: int = 2) -> int:
+    """Say what went wrong in one line on stderr; return the exit status (2: bad input)."""
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line (over the progress bar, on a terminal) and the shell's status 130."""
+    clear = "\r\033[K" if sys.stderr.isatty() else ""  # "\r" + erase-line
+    print(f"{clear}interrupted", file=sys.stderr)
+    return INTERRUPTED
 
 
 class UsageError(Exception):

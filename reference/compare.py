@@ -141,7 +141,11 @@ def assert_close(
     if keep:
         record(step, tensor, oracle, dt, tol=rtol, max_abs=max_abs, max_rel=max_rel)
     if not max_rel <= rtol:
-        at = f" at index {index}: ours {float(a[index])!r} vs reference {float(b[index])!r}" if index else ""
+        at = (
+            f" at index {index}: ours {float(a[index])!r} vs reference {float(b[index])!r}"
+            if index
+            else ""
+        )
         raise AssertionError(
             f"{step}: {tensor} differs from {oracle}{' (' + where + ')' if where else ''}: "
             f"max abs error {max_abs:.3e}, max rel error {max_rel:.3e} > {rtol:.0e}{at}"

@@ -37,6 +37,7 @@ from numpy_impl.options import (
     OneLineParser,
     UsageError,
     check_output_path,
+    error,
     network_options,
     settings_of,
 )
@@ -324,8 +325,7 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
         if args.plot:
             _plot(report, args.plot)
     except (UsageError, ValueError, PlottingUnavailable, ni.TrainingDiverged) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        return error(str(err))
     if isinstance(report, TrajectoryReport):
         if args.json:
             print(json.dumps(trajectory_json(report)), file=out)

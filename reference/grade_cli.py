@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
-from numpy_impl.options import INTERRUPTED, OneLineParser, UsageError
+from numpy_impl.options import OneLineParser, UsageError, error, interrupted
 from numpy_impl.progress import terminal_progress
 from reference.catalogue import LOSSES
 from reference.grade import STAGES, Summary, Verdict, grade, submissions, summarize
@@ -249,14 +249,10 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
         summary = summarize(verdicts)
         write_files(args, verdicts, summary)
     except (UsageError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        return error(str(err))
     except OSError as err:
-        print(f"error: {err.filename}: {err.strerror}", file=sys.stderr)
-        return 2
+        return error(f"{err.filename}: {err.strerror}")
     except KeyboardInterrupt:
-        clear = "\r\033[K" if sys.stderr.isatty() else ""
-        print(f"{clear}interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return interrupted()
     print_table(verdicts, summary, out)
     return 0 if summary.correct == summary.submissions else 1

@@ -62,9 +62,8 @@ def complex_step(
     loss: LossOfWeights, w1: np.ndarray, w2: np.ndarray, h: float = 1e-200
 ) -> Tuple[np.ndarray, np.ndarray]:
     """(dL/dw1, dL/dw2) by the complex step."""
-    return (
-        complex_step_of(lambda w: loss(w, w2), w1, h),
-        complex_step_of(lambda w: loss(w1, w), w2, h),
+    return complex_step_of(lambda w: loss(w, w2), w1, h), complex_step_of(
+        lambda w: loss(w1, w), w2, h
     )
 
 
@@ -72,10 +71,8 @@ def central_difference(
     loss: LossOfWeights, w1: np.ndarray, w2: np.ndarray, h: float = 1e-5
 ) -> Tuple[np.ndarray, np.ndarray]:
     """(dL/dw1, dL/dw2) by central differences."""
-    return (
-        central_difference_of(lambda w: loss(w, w2), w1, h),
-        central_difference_of(lambda w: loss(w1, w), w2, h),
-    )
+    one = central_difference_of
+    return one(lambda w: loss(w, w2), w1, h), one(lambda w: loss(w1, w), w2, h)
 
 
 def check_complex_step(

@@ -207,7 +207,7 @@ def check(run: Run, loss: str = "mse") -> Diagnosis:
     first_label = GROUPS[0][0]
     all_answers = [a for answers in found.values() for a in answers]
     pair_mistakes = ["gradients swapped"] if layout[0] else []
-    layers, quantities = [], []
+    layers = []
     for index, name in ((0, "w1"), (1, "w2")):
         own = pair_mistakes + ([f"d{name} transposed"] if layout[1 + index] else [])
         usable = [a for a in all_answers if a.call != 1]  # the repeat is for the next check
@@ -229,14 +229,17 @@ def check(run: Run, loss: str = "mse") -> Diagnosis:
         right = fit.chains.index(Chain(loss, None, 1))
         chain = fit.chains[match] if match is not None else None
         mistakes = own + (chain.mistakes(loss) if chain else [])
-        quantities += [_quantity(m, name) for m in mistakes]
         layers.append((name, chain, mistakes, fit, match, right, usable))
+    # dL/dw1 from another output delta than dL/dw2's: d1 sends back another d2
+    c1, c2 = layers[0][1], layers[1][1]
+    apart = c1 is not None and c2 is not None and c1.output != c2.output
+    quantities = [_quantity(m, name, apart) for name, _, mistakes, *_ in layers for m in mistakes]
     origin = next(
         (q for q in ORDER if q in quantities or (q == "dw1" and "pair" in quantities)), None
     )
     return _verdict(
         run, loss, step=step, f32=f32, tol=tol, layers=layers, origin=origin, notes=notes,
-        found=found,
+        found=found, apart=apart,
     )  # fmt: skip
 
 
@@ -249,14 +252,18 @@ def _depends(again: List[Answer], index: int, tol: float) -> bool:
     return float(np.abs(second - first).max()) > tol * scale
 
 
-def _quantity(mistake: str, layer: str) -> str:
+def _quantity(mistake: str, layer: str, apart: bool = False) -> str:
+    """The quantity a mistake changes in ``layer``'s chain (``apart``: dL/dw1's output
+    delta is not dL/dw2's, so in dL/dw1 it is d1 that sends back a wrong d2)."""
     changes = ENTRIES[mistake].changes
-    return f"d{layer}" if changes == "dw" else changes
+    if changes == "dw":
+        return f"d{layer}"
+    return "d1" if apart and layer == "w1" and changes == "d2" else changes
 
 
 def _verdict(
     run: Run, loss: str, *, step: bool, f32: bool, tol: float, layers: List[Any],
-    origin: Optional[str], notes: List[str], found: Dict[str, List[Answer]],
+    origin: Optional[str], notes: List[str], found: Dict[str, List[Answer]], apart: bool,
 ) -> Diagnosis:  # fmt: skip
     """The words for each layer, the origin, and the line to look at."""
     by_name = {name: rest for name, *rest in layers}
@@ -286,7 +293,16 @@ def _verdict(
         if chain is not None:
             named = " + ".join(
                 f"*{ENTRIES[m].words}*"
-                + (" (in d2, inherited)" if name == "w1" and _quantity(m, name) == "d2" else "")
+                + (
+                    " (in d2, inherited)"
+                    if name == "w1" and _quantity(m, name, apart) == "d2"
+                    else ""
+                )
+                + (
+                    " (sent back in d1, while dw2 has another d2)"
+                    if _quantity(m, name, apart) == "d1" and ENTRIES[m].changes == "d2"
+                    else ""
+                )
                 for m in mistakes
             )
             words = f"{label}: matches {named} (largest relative difference {fit.shown[match]:.0e}"
@@ -313,11 +329,15 @@ def _verdict(
         out.append(Layer(name, False, words, None, mistakes, float(fit.shown[right]), off, where))
     pointer = ""
     if origin is not None:
-        causes = [m for layer in out for m in layer.mistakes if _quantity(m, layer.name) in
-                  (origin, "pair")]  # fmt: skip
+        causes = [(m, layer.name) for layer in out for m in layer.mistakes
+                  if _quantity(m, layer.name, apart) in (origin, "pair")]  # fmt: skip
         if causes:
-            entry = ENTRIES[causes[0]]
-            pointer = f"look at {entry.line or LINES[_quantity(entry.name, 'w1')]}: {entry.words}"
+            entry = ENTRIES[causes[0][0]]
+            line = entry.line or LINES[_quantity(entry.name, causes[0][1], apart)]
+            if apart and origin == "d1" and entry.changes == "d2":
+                pointer = f"look at {line}: it sends back another d2 than dw2's ({entry.words})"
+            else:
+                pointer = f"look at {line}: {entry.words}"
         elif traced is not None:
             pointer = traced.pointer
     first = found[GROUPS[0][0]][0]

@@ -47,6 +47,13 @@ ERRORS: Dict[str, Callable[[State], Array]] = {
 }
 
 
+#: What a student may send back through w2 in place of d2, by name.
+BACK_ERRORS: Dict[str, Callable[[State], Array]] = {
+    "a2 - y": lambda s: s.a2 - s.y,
+    "(2/3) (a2 - y) a2 (1 - a2), the MSE's d2": lambda s: 2 / 3 * (s.a2 - s.y) * s.a2 * (1 - s.a2),
+}
+
+
 def _sigmoid(t: Array) -> Array:
     out: Array = 1 / (1 + np.exp(-t))
     return out
@@ -230,6 +237,17 @@ def _describe_d1(
             f"look at the line that computes d1: the slope there is {_named(name, '1')}, not"
             " a1 (1 - a1)",
         )
+    # the other way round: the slope right, the error sent back another one
+    slopes = [s.a1 * (1 - s.a1) for s in states]
+    for error, term in BACK_ERRORS.items():
+        k = constant(d1s, [term(s) @ s.w2.T * f for s, f in zip(states, slopes)], tol, slacks)
+        if k is not None:
+            shown = f"{k:.4g} x " if abs(k - 1) > 1e-9 else ""
+            return (
+                "d1 is wrong: the slope a1 (1 - a1) is right, the back-propagated error is not"
+                f" (it is {shown}({error}) @ w2.T, where dw2 has d2)",
+                f"look at the line that computes d1: it sends back {error}, not the d2 of dw2",
+            )
     return (
         "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope",
         "look at the line that computes d1: the error sent back through w2, or its slope",

@@ -242,6 +242,7 @@ def test_a_file_that_exits_while_loading(tmp_path, capsys):
     assert err == ["error: leaving.py exited while loading (please run me as a script)"]
 
 
+@pytest.mark.product_in_child
 def test_a_patched_library_cannot_talk_the_judge_into_a_pass(tmp_path):
     # the submission replaces numpy_impl's sigmoid and NumPy's exp before its function
     # runs: in the child only; the judge's candidates are its own

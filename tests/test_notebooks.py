@@ -87,6 +87,7 @@ def _checks(nb, printed):
 
 
 @pytest.mark.notebook
+@pytest.mark.product_in_child
 @pytest.mark.parametrize("name", EXERCISES)
 def test_left_blank_the_exercise_runs_to_the_end_and_says_not_written_yet(name):
     nb, printed = _run(name)
@@ -96,6 +97,7 @@ def test_left_blank_the_exercise_runs_to_the_end_and_says_not_written_yet(name):
 
 
 @pytest.mark.notebook
+@pytest.mark.product_in_child
 @pytest.mark.parametrize("name", EXERCISES)
 def test_with_the_solutions_every_check_says_correct(name):
     nb, printed = _run(name, SOLUTIONS[name]["forward"], SOLUTIONS[name]["backprop"])
@@ -106,6 +108,7 @@ def test_with_the_solutions_every_check_says_correct(name):
 
 
 @pytest.mark.notebook
+@pytest.mark.product_in_child
 @pytest.mark.parametrize("name", EXERCISES)
 def test_a_catalogued_mistake_is_named(name):
     mistake, code = MISTAKES[name]

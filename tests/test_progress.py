@@ -78,3 +78,26 @@ def test_time_left_is_shown_for_people(seconds, shown):
     bar("training", 0, 10**9)
     bar("training", 10**9 // (seconds + 1), 10**9)  # the rest, at this rate, takes `seconds`
     assert stream.getvalue().endswith(f", {shown} left")
+
+
+def test_a_bar_of_one_stage_ends_its_line_when_that_stage_is_done():
+    # the grader's bar: one stage, "grading", counting submissions
+    stream = io.StringIO()
+    readings = iter([0.0, 0.5, 1.0])
+    bar = terminal_progress({"grading": "submissions"}, stream, clock=lambda: next(readings))
+    bar("grading", 0, 2)
+    bar("grading", 1, 2)
+    assert "\n" not in stream.getvalue()
+    bar("grading", 2, 2)
+    frames = stream.getvalue().split("\r")[1:]
+    assert frames[0].startswith("[..............................] grading submissions: 0/2")
+    assert frames[-1].startswith("[##############################] grading submissions: 2/2")
+    assert stream.getvalue().endswith("\n") and stream.getvalue().count("\n") == 1
+
+
+def test_the_first_frame_is_drawn_whatever_the_clock_says():
+    # a clock that starts at 0: the first call is always drawn, at any reading
+    stream = io.StringIO()
+    bar = terminal_progress(STAGES, stream, clock=lambda: 0.0)
+    bar("drawing", 0, 10)
+    assert stream.getvalue().startswith("\r[")

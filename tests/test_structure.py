@@ -12,6 +12,8 @@ import pytest
 
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.source
+
 PACKAGES = ("numpy_impl", "reference")
 SOURCES = sorted(p for package in PACKAGES for p in (ROOT / package).glob("*.py"))
 TESTS = sorted((ROOT / "tests").glob("*.py"))

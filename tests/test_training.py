@@ -196,3 +196,11 @@ def test_batch_of_two_takes_a_b_then_c():
     np.testing.assert_allclose(result.w1, w1, rtol=REGROUPED, atol=0)
     np.testing.assert_allclose(result.w2, w2, rtol=REGROUPED, atol=0)
     assert result.settings["batch_size"] == 2
+
+
+def test_the_batch_size_is_checked_against_the_rows_of_the_data_given():
+    x, y = ni.dataset()
+    seven = (np.tile(x, (3, 1))[:7], np.tile(y, (3, 1))[:7])
+    assert ni.train(epochs=2, data=seven, batch_size=5).settings["batch_size"] == 5
+    with pytest.raises(ValueError, match=r"batch_size must be in 1\.\.2 \(the number of samples\)"):
+        ni.train(epochs=2, data=(x[:2], y[:2]), batch_size=3)

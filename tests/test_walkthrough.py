@@ -17,7 +17,12 @@ from tests.helpers import PAGES
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page",
+    [pytest.param(p, marks=[pytest.mark.product_in_child] if "exercise" in p.name else [])
+     for p in PAGES],
+    ids=lambda p: p.name,
+)  # fmt: skip
 def test_every_python_example_runs_and_prints_what_is_shown(page):
     text = page.read_text(encoding="utf-8")
     test = doctest.DocTestParser().get_doctest(text, {}, page.stem, str(page), 0)

@@ -28,13 +28,15 @@ KINDS = {
     "tests": "one per (Python, NumPy) pair: every check whose outcome can depend on NumPy"
     " (marker `numerics`): the steps against golden vectors and the complex-step and"
     " central-difference oracles, the golden 15000-epoch runs, the sweep against training"
-    " alone, the noisy letters, the weights file, the walkthrough's examples",
+    " alone, the noisy letters, the weights file, the walkthrough's and the exercises'"
+    " examples (both languages), the negative control of every tolerance",
     "torch": "the live PyTorch comparisons (tests/test_parity_*.py, marker `torch`), both rules,"
     " single steps and 15000-epoch trajectories, at the oldest and the newest NumPy of"
     " Python 3.11",
-    "once": "everything NumPy cannot change (command line, pictures, diff script) and the slow"
-    " checks (the article's loop for ten seeds, float32 drift, the mutation check), at the"
-    " newest NumPy of Python 3.11",
+    "once": "everything NumPy cannot change (command line, pictures, diff script, the judge of"
+    " students' backprops and the grader) and the slow checks (the article's loop for ten"
+    " seeds, float32 drift, the mutation check), at the newest NumPy of Python 3.11;"
+    " `nox -s notebooks` runs the notebooks in a fresh Jupyter kernel (it keeps no record)",
 }
 
 
@@ -70,9 +72,10 @@ def mutation_section(m: dict) -> List[str]:
         "",
         "## Mutation score (`nox -s mutation`)",
         "",
-        f"{m['tool']} made {m['mutants']} mutants of numpy_impl's network, sweep, noisy"
-        f" letters, weights file and data{minutes}; the suite (all but the slow and the torch"
-        f" tests) killed {m['killed']} and timed out {m['timeout']}; {m['survived']} survived,"
+        f"{m['tool']} made {m['mutants']} mutants of numpy_impl's network, settings, sweep,"
+        f" progress bar, noisy letters, weights file and data{minutes}; the suite (all but the"
+        f" slow and the torch tests, and those whose submissions import numpy_impl) killed"
+        f" {m['killed']} and timed out {m['timeout']}; {m['survived']} survived,"
         f" of which {m['equivalent']} are equivalent (reference/mutation_survivors.toml gives"
         f" each one's reason). Score: {m['killed'] + m['timeout']} of"
         f" {m['mutants'] - m['equivalent']} non-equivalent mutants killed ="

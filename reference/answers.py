@@ -18,7 +18,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Set, Tuple
 import numpy as np
 
 import numpy_impl as ni
-from reference.catalogue import Chain, State, gradients, state
+from reference.catalogue import ENTRIES, Chain, State, gradients, state
 from reference.runner import Run
 
 #: The learning rate passed to a step function: not the article's 0.01, so that
@@ -82,12 +82,27 @@ def inputs() -> List[Tuple[Array, Array, Array, Array]]:
 
 
 @cache
-def candidates_at(index: int, layer: str, step: bool) -> Tuple[List[Chain], Array, State]:
-    """Every chain's gradient at call ``index`` of the plan (computed once per grading)."""
+def state_at(index: int) -> State:
+    """The judge's forward pass at call ``index`` of the plan (computed once)."""
     p = plan()[index][1]
-    s = state(p.x, p.y, p.w1, p.w2, ALPHA)
-    found, stack = gradients(s, layer, step)
-    return found, stack, s
+    return state(p.x, p.y, p.w1, p.w2, ALPHA)
+
+
+class Candidates(NamedTuple):
+    """Every chain for one layer at one call, its gradient there (stacked:
+    (C, 30, h) or (C, h, 3)) and the largest entry of each."""
+
+    chains: List[Chain]
+    stack: Array
+    sizes: Array
+
+
+@cache
+def candidates_at(index: int, layer: str, step: bool) -> Candidates:
+    """Every chain's gradient at call ``index`` of the plan (computed once: the same
+    for every submission of a class)."""
+    found, stack = gradients(state_at(index), layer, step)
+    return Candidates(found, stack, np.abs(stack).max(axis=(1, 2)))
 
 
 def recovery_slack(w: Array, g: Array, alpha: float, eps: float = 2.220446049250313e-16) -> float:
@@ -217,9 +232,12 @@ def _shape_error(raw: Tuple[Array, Array], p: Point, what: Tuple[str, str]) -> s
 
 def _arrange(raw: Tuple[Array, Array], layout: Any, p: Point, what: Tuple[str, str]) -> Any:
     """The pair as (dw1, dw2) in w1's and w2's layouts, float64; StudentError if it is not."""
-    swapped, t1, t2 = layout
-    first, second = raw[::-1] if swapped else raw
-    arranged = (first.T if t1 else first, second.T if t2 else second)
+    swapped, t1, t2 = layout  # each mistake undone as the catalogue computes it (its own inverse)
+    first, second = ENTRIES["gradients swapped"].compute(*raw) if swapped else raw
+    arranged = (
+        ENTRIES["dw1 transposed"].compute(first) if t1 else first,
+        ENTRIES["dw2 transposed"].compute(second) if t2 else second,
+    )
     for name, array, like in zip(what, arranged, (p.w1, p.w2)):
         if array.shape != like.shape:
             raise StudentError(_shape_error(raw, p, what))

@@ -162,10 +162,15 @@ def gradients(s: State, layer: str, step: bool) -> Tuple[List[Chain], Array]:
     """Every chain for ``layer`` and its gradient there, stacked: (C, 30, h) or (C, h, 3)."""
     found = chains(layer, step)
     d2 = {name: ENTRIES[name].compute(s) for name in OUTPUTS}
-    if layer == "w2":
-        stack = [c.sign * (s.a1.T @ d2[c.output]) for c in found]
-    else:
-        stack = [c.sign * (s.x.T @ hidden_delta(s, d2[c.output], c.hidden)) for c in found]
+    flip = ENTRIES["sign flipped"].compute
+    stack = []
+    for c in found:
+        g = (
+            s.a1.T @ d2[c.output]
+            if layer == "w2"
+            else s.x.T @ hidden_delta(s, d2[c.output], c.hidden)
+        )
+        stack.append(g if c.sign > 0 else flip(g))
     return found, np.stack(stack)
 
 

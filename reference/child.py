@@ -129,7 +129,7 @@ def run_child(request: Dict[str, Any]) -> None:
     os.setsid()  # a process group of its own, which the judge can kill whole
     task, path, function, count = (request[k] for k in ("task", "path", "function", "count"))
     _limit(request["memory"])
-    with np.load(os.path.join(task, "inputs.npz"), allow_pickle=False) as saved:
+    with np.load(request["inputs"], allow_pickle=False) as saved:
         inputs = [tuple(saved[f"{i}_{k}"] for k in range(4)) for i in range(count)]
     out = open(os.path.join(task, "output.txt"), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     os.dup2(out.fileno(), 1)

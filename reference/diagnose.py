@@ -53,6 +53,7 @@ from reference.answers import (
     read_answers,
     recovery_slack,
     refuse,
+    state_at,
 )
 from reference.catalogue import ENTRIES, LOSSES, Chain, correct
 from reference.runner import Limits, Run, Runner
@@ -80,6 +81,7 @@ __all__ = [
     "plan",
     "points",
     "recovery_slack",
+    "state_at",
 ]
 
 
@@ -177,10 +179,11 @@ def _fit(answers: List[Answer], layer: int, step: bool, f32: bool) -> _Fit:
     rel = shown = None
     found: List[Chain] = []
     for ans in answers:
-        found, stack, s = candidates_at(ans.call, name, step)
+        found, stack, sizes = candidates_at(ans.call, name, step)
+        s = state_at(ans.call)
         floor = gradient_floor(s.w2, upstream=s.n) * (FLOAT32_FLOOR_SCALE if f32 else 1.0)
         diff = np.abs(stack - ans.g[layer]).max(axis=(1, 2))
-        scale = np.maximum(np.abs(stack).max(axis=(1, 2)), floor)
+        scale = np.maximum(sizes, floor)
         here = np.maximum(diff - ans.slack[layer], 0.0) / scale
         plain = diff / scale
         rel = here if rel is None else np.maximum(rel, here)
@@ -220,8 +223,9 @@ def check(run: Run, loss: str = "mse") -> Diagnosis:
         if match is None and any(len(plan()[a.call][1].x) > 1 for a in usable):
             single = [a for a in usable if len(plan()[a.call][1].x) == 1]
             alone = _fit(single, index, step, f32)
-            if _simplest(alone, loss, tol) is not None:
-                fit, match = alone, _simplest(alone, loss, tol)
+            alone_match = _simplest(alone, loss, tol)
+            if alone_match is not None:
+                fit, match = alone, alone_match
                 notes.append(
                     f"dL/d{name}: given several rows at once, the function does not return the"
                     " sum of the rows' gradients (it is judged one sample at a time)"
@@ -271,7 +275,7 @@ def _verdict(
     traced = None
     if unmatched:
         singles = [a for a in found[GROUPS[0][0]] if a.call != 1][:12]
-        states = [candidates_at(a.call, "w2", step)[2] for a in singles]
+        states = [state_at(a.call) for a in singles]
         right = {n: not (c is None or m) for n, (c, m, *_r) in by_name.items()}
         traced = trace(
             states, [a.g for a in singles], loss, tol, slacks=[a.slack for a in singles],
@@ -341,7 +345,7 @@ def _verdict(
         elif traced is not None:
             pointer = traced.pointer
     first = found[GROUPS[0][0]][0]
-    s = candidates_at(first.call, "w2", step)[2]
+    s = state_at(first.call)
     right_pair = correct(s, loss)[2:]
     return Diagnosis(
         loss=loss,
@@ -359,7 +363,7 @@ def _verdict(
 def _where(answer: Answer, layer: str, loss: str) -> Dict[str, List[int]]:
     """Where the differences from the correct gradient lie, at the first point:
     the hidden units (and, for dL/dw1, the pixels) with the largest ones."""
-    s = candidates_at(answer.call, layer, False)[2]
+    s = state_at(answer.call)
     index = 0 if layer == "w1" else 1
     diff = np.abs(answer.g[index] - correct(s, loss)[2 + index])
     if index == 0:  # (30, h): rows are pixels, columns hidden units
@@ -378,7 +382,7 @@ def _proportional(answers: List[Answer], layer: str, loss: str, tol: float) -> s
     index = 0 if layer == "w1" else 1
     ratios = []  # (k, how far k may be off at that point)
     for ans in answers:
-        s = candidates_at(ans.call, layer, False)[2]
+        s = state_at(ans.call)
         ref = correct(s, loss)[2 + index]
         g = ans.g[index]
         scale = float(ref.ravel() @ ref.ravel())

@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
+
+from reference.compare import errors
+from reference.runner import environment
 
 NOT_WRITTEN = "not written yet"
 #: The status lines in the notebooks' languages.
@@ -70,16 +74,12 @@ def _check(kind: str, function: Callable[..., Any], loss: str, language: str) ->
     with open(path, "w", encoding="utf-8") as f:
         f.write(source_of(function))
     command = [sys.executable, "-m", "reference.exercise", kind, f"{path}:{function.__name__}"]
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get(
-        "PYTHONPATH")]))}  # fmt: skip
     try:
         done = subprocess.run(
-            [*command, loss], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL
-        )
+            [*command, loss], capture_output=True, text=True, env=environment(),
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
     finally:
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
     if done.returncode != 0:
         raise RuntimeError(f"the judge failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -171,8 +171,8 @@ def judge_forward(spec: str) -> Dict[str, Any]:
 
 
 def _close(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
-    a = np.asarray(a, dtype=np.float64)
-    return bool(np.abs(a - b).max() <= tol * max(float(np.abs(b).max()), 1e-300))
+    """Within ``tol``, by the project's error measure (reference/compare.py)."""
+    return errors(a, b)[1] <= tol
 
 
 def _not_written(message: str) -> bool:

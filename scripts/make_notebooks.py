@@ -4,11 +4,13 @@
     python scripts/make_notebooks.py --check    # exit 1, naming it, if a notebook is stale
 
 Each page in PAGES becomes a notebook beside it (walkthrough.md ->
-walkthrough.ipynb). The prose becomes Markdown cells; each ``>>>`` example of
-a ``python`` block becomes a code cell (prompts removed), with the output the
-page shows stored as the cell's output, so that running the notebook under
-nbval compares what the code prints now with what the page says (an output
-with ``...`` in it is not compared: the cell is tagged ``nbval-ignore-output``).
+walkthrough.ipynb). The prose becomes Markdown cells; the ``>>>`` examples of
+a ``python`` block become code cells (prompts removed), one cell up to each
+example that shows an output, with the output the page shows stored as the
+cell's output (not the output of a run: what the page says the code prints),
+so that running the notebook under nbval compares what the code prints now
+with what the page says (an output with ``...`` in it is not compared: the
+cell is tagged ``nbval-ignore-output``).
 A block fenced as ```` ```python notebook ```` (code without prompts: the
 pictures) becomes a code cell whose output is not compared. Words after
 ``python`` in a fence are the cell's tags (``exercise``, ``exercise-backprop``).
@@ -54,11 +56,17 @@ def notebook(markdown: str, language: str) -> Dict[str, Any]:
             tags = [t for t in tags if t != "notebook"] + ["nbval-ignore-output"]
             cells.append(_code_cell(fence.group(2).rstrip("\n"), tags, []))
             continue
+        # the examples of a block, one cell up to each one that shows an output
+        sources: List[str] = []
         for example in doctest.DocTestParser().get_examples(fence.group(2)):
-            source = example.source.rstrip("\n")
+            sources.append(example.source.rstrip("\n"))
             wanted = example.want
-            ignore = ["nbval-ignore-output"] if "..." in wanted else []
-            cells.append(_code_cell(source, tags + ignore, _outputs(source, wanted)))
+            if wanted:
+                source, sources = "\n".join(sources), []
+                ignore = ["nbval-ignore-output"] if "..." in wanted else []
+                cells.append(_code_cell(source, tags + ignore, _outputs(source, wanted)))
+        if sources:
+            cells.append(_code_cell("\n".join(sources), tags, []))
     _markdown_cell(cells, "".join([*prose, markdown[at:]]))
     count = 0
     for i, cell in enumerate(cells):

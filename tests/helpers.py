@@ -36,6 +36,15 @@ def networks(draw):
     return x, y, rng.normal(0, scale, (30, hidden)), rng.normal(0, scale, (hidden, 3))
 
 
+def expectation(path):
+    """A student's or a submission's ``expect:`` line, as a dict of its fields
+    ("expect: status wrong; mistakes factor 2 lost" -> {"status": "wrong", ...})."""
+    import re
+
+    line = re.search(r"^expect: (.*)$", path.read_text(encoding="utf-8"), flags=re.M).group(1)
+    return dict(part.strip().split(" ", 1) for part in line.split(";"))
+
+
 def run_diff(*argv):
     """scripts/diff_gradients.py in-process: (exit status, stdout)."""
     from reference import diff_cli

@@ -8,8 +8,6 @@ test_every_tolerance_has_a_negative_control. (None of these comparisons enters
 the verification report.)
 """
 
-import math
-
 import mpmath
 import numpy as np
 import pytest
@@ -197,5 +195,4 @@ def test_the_check_fails_at_ten_times_its_tolerance(name):
 
 @pytest.mark.parametrize("name", sorted(TABLE))
 def test_the_check_passes_at_a_tenth_of_it(name):
-    CONTROLS[name](0.1)
-    assert math.isfinite(TABLE[name])
+    CONTROLS[name](0.1)  # each control asserts its comparison; here it must not fail

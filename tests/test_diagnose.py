@@ -3,7 +3,6 @@ exactly the diagnosis its docstring expects (reference/diagnose.py, through
 scripts/diff_gradients.py --against), in text and in JSON alike."""
 
 import json
-import re
 import subprocess
 import sys
 
@@ -14,6 +13,7 @@ import numpy_impl as ni
 from reference import catalogue, diagnose
 from reference.runner import Limits, Runner
 from reference.tolerances import FLOAT32, GRADIENT
+from tests import helpers
 from tests.helpers import DIFF_SCRIPT as SCRIPT
 from tests.helpers import ROOT, STUDENTS
 from tests.helpers import run_diff as run
@@ -22,10 +22,9 @@ STUDENT_FILES = sorted(STUDENTS.glob("*.py"))
 
 
 def expectation(path):
-    """The file's ``expect:`` line, as a dict: function, loss, exit, w1, w2,
-    origin and precision, or error."""
-    line = re.search(r"^expect: (.*)$", path.read_text(), flags=re.M).group(1)
-    fields = dict(part.strip().split(" ", 1) for part in line.split(";"))
+    """The file's ``expect:`` line: function, loss, exit (an int), w1, w2, origin
+    and precision, or error."""
+    fields = helpers.expectation(path)
     fields["exit"] = int(fields["exit"])
     return fields
 
@@ -172,7 +171,7 @@ def test_float32_is_judged_at_float32s_tolerance():
         answers = runner.run(
             str(STUDENTS / "mse_float32.py"), "backprop", diagnose.inputs(), diagnose.ALPHA
         )
-    s = diagnose.candidates_at(0, "w1", False)[2]
+    s = diagnose.state_at(0)
     off = np.abs(answers.calls[0].arrays[0] - catalogue.correct(s, "mse")[2]).max()
     assert GRADIENT * np.abs(catalogue.correct(s, "mse")[2]).max() < off
 
@@ -200,7 +199,7 @@ def test_recovered_gradients_are_within_the_derived_slack():
     point = diagnose.plan()[0][1]
     new_w1 = done.calls[0].arrays[0]
     g1 = (point.w1 - new_w1) / diagnose.ALPHA
-    s = diagnose.candidates_at(0, "w1", True)[2]
+    s = diagnose.state_at(0)
     exact = catalogue.correct(s, "mse")[2]
     slack = diagnose.recovery_slack(point.w1, g1, diagnose.ALPHA)
     assert np.abs(g1 - exact).max() <= slack + GRADIENT * np.abs(exact).max()

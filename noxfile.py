@@ -8,7 +8,7 @@
     nox -s "tests-3.12(numpy='2.5')"         # one cell
     nox -t torch                             # only the live PyTorch parity tests
     nox -s report                            # gather the verification records into Markdown
-    nox -s mutation                          # the mutation score (mutmut; 19 minutes on two cores)
+    nox -s mutation                          # the mutation score by part (mutmut; hours on two cores)
     python noxfile.py -s lint                # nox as a script (PEP 723 block above)
 
 What runs where (the markers are declared in pyproject.toml):
@@ -27,9 +27,12 @@ What runs where (the markers are declared in pyproject.toml):
 * ``notebooks``: every notebook in docs/ run in a fresh Jupyter kernel (nbval),
   and the exercises' checks (tests/test_notebooks.py);
 * ``lint``: ruff, mypy, CITATION.cff;
-* ``mutation`` (not by default, slow): mutmut's mutants of the network, the
-  sweep, the noisy letters, the weights file and the data, against the suite
-  (configured in pyproject.toml), and the score (scripts/mutation_score.py).
+* ``mutation`` (not by default, slow): mutmut's mutants of three parts, the
+  product (numpy_impl), the witnesses (the error measure, the tolerances, the
+  oracles, the transcript, the golden checks, the shared cases) and the judge
+  (the catalogue, the answers, the trace, the diagnosis, the grader and its
+  runner), against the suite (configured in pyproject.toml), and each part's
+  score (scripts/mutation_score.py).
 
 Each test session writes a JSON verification record into verification/
 (ignored by git); ``report`` gathers them into docs/verification.md.

@@ -366,14 +366,16 @@ def _where(answer: Answer, layer: str, loss: str) -> Dict[str, List[int]]:
     s = state_at(answer.call)
     index = 0 if layer == "w1" else 1
     diff = np.abs(answer.g[index] - correct(s, loss)[2 + index])
+    # ties (the lit pixels of a letter share one row of x.T @ d1) go to the lowest
+    # index: a stable sort, the same in every NumPy version
     if index == 0:  # (30, h): rows are pixels, columns hidden units
-        units = np.argsort(-diff.max(axis=0))[:3]
-        pixels = np.argsort(-diff.max(axis=1))[:5]
+        units = np.argsort(-diff.max(axis=0), kind="stable")[:3]
+        pixels = np.argsort(-diff.max(axis=1), kind="stable")[:5]
         return {
             "hidden units": sorted(int(u) for u in units),
             "pixels": sorted(int(p) for p in pixels),
         }
-    units = np.argsort(-diff.max(axis=1))[:3]  # (h, 3): rows are hidden units
+    units = np.argsort(-diff.max(axis=1), kind="stable")[:3]  # (h, 3): rows are hidden units
     return {"hidden units": sorted(int(u) for u in units)}
 
 

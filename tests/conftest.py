@@ -3,17 +3,23 @@ printed (and saved) after a run."""
 
 from __future__ import annotations
 
+import copy
 import fnmatch
+import hashlib
 import importlib.metadata
 import json
 import os
 import platform
-from typing import Any, Dict, List, Optional
+import sys
+import time
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pytest
 
+from reference import diagnose, grade
 from reference.compare import RECORDS, merge
+from reference.runner import Inputs, Limits, Run, Runner
 
 # torch is optional; looked up without importing it (an import costs seconds)
 try:
@@ -108,3 +114,115 @@ def article_job() -> Any:
     import numpy_impl as ni
 
     return ni.train()
+
+
+# --- Under nox -s mutation ---------------------------------------------------
+# mutmut names the mutant under test in MUTANT_UNDER_TEST ("stats" while it maps
+# tests to functions). A submission's child runs only reference/child.py and the
+# submission, neither mutated, so what it hands back is the same under every
+# mutant but those of the runner (RUNNER): it is recorded the first time (live) and
+# replayed after that, which makes the judge's mutants testable in the
+# session's time. Under a mutant of the runner every run is live, but in the
+# tests marked replayed_runs, which check the judge's verdicts (the runner's
+# own tests check it live). A child that imports numpy_impl (the
+# product_in_child tests) runs the unmutated copy: the mutant lives in the
+# judge's process alone.
+
+_RECORDED: Dict[Tuple[Any, ...], Run] = {}
+#: The runner, and the grader's loop that drives it (its timing, its children):
+#: their mutants run every child live.
+RUNNER = ("reference.runner.", "reference.child.", "reference.grade.x_grade__")
+
+
+def _key(path: str, function: str, inputs: Sequence[Inputs], alpha: float, limits: Limits) -> Any:
+    """What a child's run depends on: the file's bytes, the function, every
+    input, alpha and the limits."""
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read())
+    for call in inputs:
+        for a in call:
+            digest.update(f"{a.dtype.str}{a.shape}".encode() + np.ascontiguousarray(a).tobytes())
+    return (os.path.abspath(path), digest.hexdigest(), function, alpha, limits)
+
+
+class ReplayingRunner(Runner):
+    """A Runner that replays a run recorded with the same key; the fork server
+    is started only when a run is not recorded yet."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.live = limits, False
+        self.ended, self.running, self.replayed, self.keys = {}, {}, {}, {}
+
+    def start(self, path: str, function: str, inputs: Sequence[Inputs], alpha: float) -> int:
+        key = _key(path, function, inputs, alpha, self.limits)
+        if key in _RECORDED:
+            pid = -1 - len(self.replayed)
+            self.replayed[pid] = copy.deepcopy(_RECORDED[key])
+            self.ended[pid], self.running[pid] = 0, ("", time.monotonic())
+            return pid
+        if not self.live:
+            ended, running = self.ended, self.running
+            Runner.__init__(self, self.limits)
+            self.ended.update(ended), self.running.update(running)
+            self.live = True
+        pid = Runner.start(self, path, function, inputs, alpha)
+        self.keys[pid] = key
+        return pid
+
+    def finish(self, pid: int, path: str, function: str) -> Run:
+        if pid in self.replayed:
+            del self.running[pid], self.ended[pid]
+            return self.replayed[pid]
+        run = Runner.finish(self, pid, path, function)
+        _RECORDED[self.keys.pop(pid)] = copy.deepcopy(run)
+        return run
+
+    def close(self) -> None:
+        if self.live:
+            Runner.close(self)
+
+
+def _replay(patch: pytest.MonkeyPatch) -> None:
+    for module in (diagnose, grade):
+        patch.setattr(module, "Runner", ReplayingRunner)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _replayed_under_a_mutant() -> Any:
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant is not None:  # what the judge computed once, it computes again under this mutant
+        _clear_caches()
+    with pytest.MonkeyPatch.context() as patch:
+        if mutant is not None and not mutant.startswith(RUNNER):
+            _replay(patch)
+        yield
+
+
+@pytest.fixture(scope="module")
+def unmutated_children() -> Any:
+    """For a module-scoped fixture that starts processes of the product: they
+    run the unmutated copy (mutmut keeps the mutant's name in this process)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MUTANT_UNDER_TEST", raising=False)
+        yield
+
+
+def _clear_caches() -> None:
+    """Forget what the judge computed once (answers.plan, state_at, candidates_at)."""
+    for module in [m for name, m in sys.modules.items() if name.startswith("reference.")]:
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _under_a_mutant(request: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant is None:
+        return
+    if mutant == "stats":  # so that every test is seen to reach what the caches hold
+        _clear_caches()
+    if request.node.get_closest_marker("product_in_child"):
+        monkeypatch.delenv("MUTANT_UNDER_TEST")  # mutmut keeps its own copy in this process
+    if mutant.startswith(RUNNER) and request.node.get_closest_marker("replayed_runs"):
+        _replay(monkeypatch)

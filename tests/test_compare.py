@@ -79,6 +79,99 @@ def test_records_keep_the_largest_errors_and_count_the_checks():
     assert kept.note == "worst"
 
 
+@pytest.fixture
+def records(monkeypatch):
+    """The records of this test alone (its deliberate failures are not the suite's)."""
+    import reference.compare
+
+    monkeypatch.setattr(reference.compare, "RECORDS", {})
+    return reference.compare
+
+
+def test_by_default_a_comparison_is_normwise_without_a_floor_and_is_recorded(records):
+    # a relative error of 1e-3 of a tiny reference fails: no floor unless one is given
+    with pytest.raises(AssertionError, match=r"^s: t differs from torch: max abs"):
+        assert_close("s", "t", [1.001e-20], [1e-20], 1e-13)
+    assert_close("s", "t", [1.001e-20], [1e-20], 1e-13, floor=1.0)
+    # a history whose small entry is off by 1e-3 of itself passes normwise only
+    history, off = np.array([1.0, 1e-9]), np.array([1.0, 1.001e-9])
+    assert_close("s", "h", off, history, 1e-10)
+    with pytest.raises(AssertionError, match="at index"):
+        assert_close("s", "h", off, history, 1e-10, elementwise=True)
+    kept = records.RECORDS
+    assert kept[("s", "t", "torch", "float64")].checks == 2
+    assert kept[("s", "h", "torch", "float64")].checks == 2
+    assert kept[("s", "t", "torch", "float64")].note == ""
+
+
+def test_the_dtype_recorded_is_ours_unless_named(records):
+    assert_close("s", "t", np.array([1.0], dtype=np.float32), [1.0], 1e-6)
+    assert_close("s", "t", [1.0], [1.0], 1e-6)
+    assert_close("s", "t", np.array([1.0]), [1.0], 1e-6, dtype="float32 (as float64)")
+    assert {k[3] for k in records.RECORDS} == {"float32", "float64", "float32 (as float64)"}
+
+
+def test_check_hands_every_setting_to_the_comparison(records):
+    check = Check("s", 1e-10, "fixtures", where="seed 4", dtype="float32", elementwise=True)
+    check.layers(([1.0], [2.0]), ([1.0], [2.0]))
+    assert set(records.RECORDS) == {("s", f"dL/d{w}", "fixtures", "float32") for w in ("w1", "w2")}
+    with pytest.raises(AssertionError, match=r"^s: dL/dw1 differs from fixtures \(seed 4\)"):
+        check.layers(([1.0, 1.001e-9], [2.0]), ([1.0, 1e-9], [2.0]))
+    check.at(keep=False)("kept?", [1.0], [1.0])
+    assert ("s", "kept?", "fixtures", "float32") not in records.RECORDS
+
+
+class Tensorish:
+    """Shaped like a torch tensor as compare.py reads one: a dtype named
+    "torch.float32", and .detach().cpu().double().numpy()."""
+
+    dtype = "torch.float32"
+
+    def __init__(self, values):
+        self.values = np.asarray(values, dtype=np.float32)
+
+    def detach(self):
+        return self
+
+    cpu = double = detach
+
+    def numpy(self):
+        return self.values.astype(np.float64)
+
+
+def test_a_tensor_is_read_as_float64_and_recorded_as_its_dtype(records):
+    assert errors(Tensorish([0.5, 2.0]), [0.5, 2.0]) == (0.0, 0.0, (0,))
+    assert_close("s", "t", Tensorish([0.5]), [0.5], 1e-13)
+    assert set(records.RECORDS) == {("s", "t", "torch", "float32")}
+
+
+def test_booleans_and_integers_compare_as_numbers():
+    assert errors([True, False], [True, False])[:2] == (0.0, 0.0)
+    assert errors([3, 1], [3.0, 1.5])[:2] == (0.5, 0.5 / 3)
+
+
+def test_the_measure_is_normwise_by_default_and_warns_of_nothing():
+    history, off = np.array([1.0, 1e-9]), np.array([1.0, 1.001e-9])
+    assert errors(off, history)[1] < 1e-11
+    assert errors(off, history, elementwise=True)[1] == pytest.approx(1e-3)
+    # an entry against an exact 0 is an infinite relative error, silently
+    assert errors([1.0, 0.0], [0.0, 0.0], elementwise=True)[1] == math.inf
+
+
+def test_an_error_exactly_at_the_tolerance_passes():
+    assert assert_close("s", "t", [1.5], [1.0], 0.5, keep=False) == 0.5
+    with pytest.raises(AssertionError):
+        assert_close("s", "t", [1.5], [1.0], 0.4999, keep=False)
+
+
+def test_a_scalars_failure_names_no_index():
+    with pytest.raises(AssertionError) as failed:
+        assert_close("loss", "L", 2.0, 1.0, 1e-13, keep=False)
+    assert str(failed.value) == (
+        "loss: L differs from torch: max abs error 1.000e+00, max rel error 1.000e+00 > 1e-13"
+    )
+
+
 def test_ulps():
     assert ulps(1.0 + 2 * np.spacing(1.0), 1.0) == 2.0
     assert ulps([0.5], [0.5])[0] == 0.0

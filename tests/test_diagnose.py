@@ -3,6 +3,7 @@ exactly the diagnosis its docstring expects (reference/diagnose.py, through
 scripts/diff_gradients.py --against), in text and in JSON alike."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,30 @@ from tests.helpers import ROOT, STUDENTS
 from tests.helpers import run_diff as run
 
 STUDENT_FILES = sorted(STUDENTS.glob("*.py"))
+#: The words and the JSON each student gets, as reviewed: the judge's words are
+#: its product, so a change to them shows here, to be read and accepted
+#: (``python tests/test_diagnose.py --write-words`` rewrites the file).
+WORDS = STUDENTS / "words.json"
+#: A difference at rounding level (float32's included, below 1e-5): its digits
+#: differ by NumPy and BLAS.
+ROUNDING = re.compile(r"\b\d(?:\.\d+)?e-(?:0*[6-9]|[1-9]\d)\b")
+
+
+def as_reviewed(text, found):
+    """The text's lines and the JSON, their rounding-level numbers masked."""
+
+    def masked(value):
+        if isinstance(value, float):
+            return "<rounding>" if abs(value) < 1e-5 else float(f"{value:.2g}")
+        if isinstance(value, str):
+            return ROUNDING.sub("<rounding>", value)
+        if isinstance(value, dict):
+            return {k: masked(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [masked(v) for v in value]
+        return value
+
+    return {"text": masked(text.splitlines()), "json": masked(found)}
 
 
 def expectation(path):
@@ -36,6 +61,7 @@ def mistakes(words):
     return None if words == "nothing" else words.split(" + ")
 
 
+@pytest.mark.replayed_runs
 @pytest.mark.parametrize("path", STUDENT_FILES, ids=lambda p: p.stem)
 def test_each_student_gets_its_diagnosis_in_text_and_json(path, capsys):
     want = expectation(path)
@@ -71,6 +97,11 @@ def test_each_student_gets_its_diagnosis_in_text_and_json(path, capsys):
         else not any(line.startswith("look at") for line in lines)
     )
     assert lines[-1].startswith("ok: " if found["ok"] else "FAIL: ")
+    # and both are the words reviewed
+    reviewed = json.loads(WORDS.read_text())[path.stem]
+    got = as_reviewed(text, found)
+    for kind in ("text", "json"):
+        assert got[kind] == reviewed[kind], f"ours:\n{got[kind]}\nreviewed:\n{reviewed[kind]}"
 
 
 def test_the_folder_covers_the_catalogue():
@@ -152,6 +183,19 @@ def test_a_wrong_d2_is_the_cause_and_dw1_inherits_it():
         "look at the line that computes d2: the slope there is a2 alone, half of a2 (1 - a2),"
         " not a2 (1 - a2)"
     ]
+
+
+@pytest.mark.parametrize(("layer", "other"), [(1, 2), (2, 1)])
+def test_a_gradient_that_is_no_outer_product_is_where_it_goes_wrong(layer, other):
+    status, out = run("--against", f"{STUDENTS / f'weight_decay_w{layer}.py'}:backprop", "--json")
+    assert status == 1
+    found = json.loads(out)
+    product = {1: "x.T @ d1", 2: "a1.T @ d2"}[layer]
+    assert found["origin"] == f"dw{layer}"
+    assert found["pointer"] == f"look at the line that computes dw{layer}: it should be {product}"
+    words = {entry["layer"]: entry["words"] for entry in found["layers"]}
+    assert words[f"w{layer}"].endswith(f"; it is not {product} for any d{layer}")
+    assert words[f"w{other}"].startswith(f"dL/dw{other}: correct for the MSE")
 
 
 def test_nothing_matches_says_where_and_hints_a_constant_factor():
@@ -285,3 +329,14 @@ def test_plot(tmp_path):
     )
     assert status == 1
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-words"]:
+    words = {}
+    for path in STUDENT_FILES:
+        want = expectation(path)
+        argv = ["--against", f"{path}:{want['function']}", "--loss", want["loss"]]
+        status, out = run(*argv, "--json")
+        if status != 2:
+            words[path.stem] = as_reviewed(run(*argv)[1], json.loads(out))
+    WORDS.write_text(json.dumps(words, indent=1, ensure_ascii=False) + "\n")

@@ -10,14 +10,17 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from reference import catalogue, diagnose
-from reference.grade import submissions, summarize
+from reference.grade import Verdict, submissions, summarize
+from reference.grade import grade as grade_class
 from reference.grade_cli import memory_size
+from reference.runner import Limits
 from tests.helpers import ROOT, expectation
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
@@ -57,7 +60,7 @@ def grade(*argv, marker, **kw):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, unmutated_children):
     """The whole class graded once, as a teacher would: with --timeout 3."""
     out = tmp_path_factory.mktemp("grades")
     before = snapshot(CLASSROOM)
@@ -98,6 +101,74 @@ def test_each_submission_gets_its_verdict(graded, path):
         assert {layer["layer"] for layer in got["layers"]} == {"w1", "w2"}
     assert set(got) >= {"file", "function", "status", "reason", "loss", "layers", "output",
                         "seconds"}  # fmt: skip
+
+
+def test_in_process_the_class_gets_its_verdicts():
+    # The class graded in this process, as the grader's command line does it:
+    # one test, so that nox -s mutation sees every check below reach the judge.
+    calls = []
+    given = submissions([str(CLASSROOM)], "backprop")
+    verdicts = grade_class(given, "mse", Limits(3.0), 2, lambda *a: calls.append(a))
+    assert [(v.file, v.function, v.loss) for v in verdicts] == [(f, n, "mse") for f, n in given]
+    assert calls == [("grading", i, len(FILES)) for i in range(len(FILES) + 1)]
+    for path, got in zip(FILES, verdicts):
+        want = expectation(path)
+        assert (got.status, got.reason) == (want["status"], want.get("reason")), path.name
+        assert got.mistakes == (want["mistakes"].split(" + ") if "mistakes" in want else
+                                [] if got.diagnosis is None or got.status == "correct"
+                                else got.mistakes), path.name  # fmt: skip
+        assert (got.diagnosis is None) == (got.status == "unchecked"), path.name
+        assert bool(got.message) == (got.status == "unchecked"), path.name
+        assert 0 < got.seconds < 3 + 2 and got.output_length >= len(got.output), path.name
+    by_name = {Path(v.file).name: v for v in verdicts}
+    assert "SIGSEGV" in by_name["segfault.py"].message
+    assert "while loading" in by_name["exits_at_import.py"].message
+    assert by_name["asks_for_input.py"].output == "learning rate? "
+    printed = by_name["prints_megabytes.py"]
+    assert len(printed.output) == 2000 < printed.output_length
+    assert (by_name["syntax_error.py"].line, by_name["raises.py"].line) == (9, 10)
+    assert by_name["correct.py"].line is None and by_name["correct.py"].unmatched == []
+    # the summary counts them
+    summary = summarize(verdicts)
+    assert summary.submissions == len(FILES)
+    assert (summary.correct, summary.wrong, summary.unchecked) == tuple(
+        sum(v.status == s for v in verdicts) for s in ("correct", "wrong", "unchecked")
+    )
+    assert dict(summary.mistakes)["factor 2 lost"] == 1
+    assert dict(summary.reasons) == dict(Counter(v.reason for v in verdicts if v.reason))
+    assert summary.outside == sum(1 for v in verdicts if v.status == "wrong" and v.unmatched)
+
+
+def test_in_process_the_default_loss_is_the_mse():
+    (verdict,) = grade_class([(str(CLASSROOM / "correct.py"), "backprop")])
+    assert (verdict.status, verdict.loss) == ("correct", "mse")
+    (verdict,) = grade_class([(str(CLASSROOM / "article_step.py"), "backprop")], "bce")
+    assert (verdict.status, verdict.loss) == ("correct", "bce")
+
+
+def verdict(status, mistakes=(), unmatched=False, reason="raised"):
+    """A made-up verdict: its status, w1's mistakes, w2 outside the catalogue or
+    not, and (unchecked) its reason."""
+    chain = catalogue.chains("w1", False)[0]
+    layers = [
+        diagnose.Layer("w1", not mistakes, "", chain, list(mistakes), 0.0, 0.0),
+        diagnose.Layer("w2", True, "", None if unmatched else chain, [], 0.0, 0.0),
+    ]
+    found = diagnose.Diagnosis("mse", "", "float64", layers, None, "", [], [], ((), ()))
+    return Verdict("f.py", "backprop", "mse", status, reason=reason if status == "unchecked"
+                   else None, diagnosis=None if status == "unchecked" else found)  # fmt: skip
+
+
+def test_the_summary_orders_by_count_then_by_name():
+    verdicts = [verdict("wrong", ["b"]), verdict("wrong", ["c"]), verdict("wrong", ["c"]),
+                verdict("wrong", ["a"], unmatched=True), verdict("unchecked", reason="raised"),
+                verdict("unchecked", reason="timeout"), verdict("unchecked", reason="timeout"),
+                verdict("unchecked", reason="crashed"),
+                verdict("correct", unmatched=True)]  # fmt: skip
+    s = summarize(verdicts)
+    assert s.mistakes == [("c", 2), ("a", 1), ("b", 1)]
+    assert s.reasons == [("timeout", 2), ("crashed", 1), ("raised", 1)]
+    assert (s.correct, s.wrong, s.unchecked, s.outside) == (1, 4, 4, 1)
 
 
 def test_the_reasons_say_what_happened(graded):
@@ -207,11 +278,33 @@ def test_bad_invocations(argv, fragment):
     assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], done.stderr
 
 
-def test_paths_are_files_functions_and_folders():
+def test_paths_are_files_functions_and_folders(tmp_path):
     found = submissions([str(CLASSROOM / "correct.py"), f"{CLASSROOM / 'missing.py'}:back_prop"],
                         "backprop")  # fmt: skip
-    assert [f for _, f in found] == ["backprop", "back_prop"]
-    assert len(submissions([str(CLASSROOM)], "backprop")) == len(FILES)
+    assert found == [(str(CLASSROOM / "correct.py"), "backprop"),
+                     (str(CLASSROOM / "missing.py"), "back_prop")]  # fmt: skip
+    folder = [(str(p), "backprop") for p in FILES]
+    assert submissions([str(CLASSROOM)], "backprop") == folder
+    assert submissions([str(CLASSROOM / "correct.py"), str(CLASSROOM)], "f")[0][0] == folder[3][0]
+    assert len(submissions([str(CLASSROOM), str(CLASSROOM)], "f")) == 2 * len(FILES)
+    # a file whose own name holds a colon is a file; a spec's function follows the last colon
+    odd = tmp_path / "week:1.py"
+    odd.write_text("")
+    assert submissions([str(odd)], "backprop") == [(str(odd), "backprop")]
+    assert submissions([f"{odd}:step"], "backprop") == [(str(odd), "step")]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [(["nowhere"], "no such file or folder: nowhere"), (["pyproject.toml"], "not a .py file: "
+     "pyproject.toml"), (["docs/img"], "no .py files in docs/img"),
+     ([], "no submissions given")],
+)  # fmt: skip
+def test_paths_that_are_not_submissions(given, message, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(ValueError) as failed:
+        submissions(given, "backprop")
+    assert str(failed.value) == message
 
 
 def test_a_missing_function_named_right_is_graded(tmp_path):

@@ -1,0 +1,20 @@
+"""The hidden slope taken as exp(-z1) alone: the sigmoid's derivative without its denominator.
+
+expect: function backprop; loss mse; exit 1; w1 nothing; w2 correct; origin d1
+"""
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def backprop(x, y, w1, w2):
+    z1 = x @ w1
+    a1 = sigmoid(z1)
+    z2 = a1 @ w2
+    a2 = sigmoid(z2)
+    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
+    d1 = d2 @ w2.T * np.exp(-z1)
+    return x.T @ d1, a1.T @ d2

@@ -8,7 +8,7 @@
     nox -s "tests-3.12(numpy='2.5')"         # one cell
     nox -t torch                             # only the live PyTorch parity tests
     nox -s report                            # gather the verification records into Markdown
-    nox -s mutation                          # the mutation score by part (mutmut; hours on two cores)
+    nox -s mutation                          # the mutation score by part (mutmut; hours)
     python noxfile.py -s lint                # nox as a script (PEP 723 block above)
 
 What runs where (the markers are declared in pyproject.toml):

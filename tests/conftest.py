@@ -163,7 +163,8 @@ class ReplayingRunner(Runner):
         if not self.live:
             ended, running = self.ended, self.running
             Runner.__init__(self, self.limits)
-            self.ended.update(ended), self.running.update(running)
+            self.ended.update(ended)
+            self.running.update(running)
             self.live = True
         pid = Runner.start(self, path, function, inputs, alpha)
         self.keys[pid] = key

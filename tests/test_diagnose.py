@@ -54,6 +54,11 @@ def expectation(path):
     return fields
 
 
+def against(path, want):
+    """The diff script's arguments that judge the student file ``path``."""
+    return ["--against", f"{path}:{want['function']}", "--loss", want["loss"]]
+
+
 def mistakes(words):
     """'correct' -> [], 'nothing' -> None, 'a + b' -> ['a', 'b']."""
     if words == "correct":
@@ -65,7 +70,7 @@ def mistakes(words):
 @pytest.mark.parametrize("path", STUDENT_FILES, ids=lambda p: p.stem)
 def test_each_student_gets_its_diagnosis_in_text_and_json(path, capsys):
     want = expectation(path)
-    argv = ["--against", f"{path}:{want['function']}", "--loss", want["loss"]]
+    argv = against(path, want)
     status, out = run(*argv, "--json")
     err = capsys.readouterr().err
     assert status == want["exit"], out + err
@@ -335,7 +340,7 @@ if __name__ == "__main__" and sys.argv[1:] == ["--write-words"]:
     words = {}
     for path in STUDENT_FILES:
         want = expectation(path)
-        argv = ["--against", f"{path}:{want['function']}", "--loss", want["loss"]]
+        argv = against(path, want)
         status, out = run(*argv, "--json")
         if status != 2:
             words[path.stem] = as_reviewed(run(*argv)[1], json.loads(out))

@@ -114,9 +114,10 @@ def test_in_process_the_class_gets_its_verdicts():
     for path, got in zip(FILES, verdicts):
         want = expectation(path)
         assert (got.status, got.reason) == (want["status"], want.get("reason")), path.name
-        assert got.mistakes == (want["mistakes"].split(" + ") if "mistakes" in want else
-                                [] if got.diagnosis is None or got.status == "correct"
-                                else got.mistakes), path.name  # fmt: skip
+        if "mistakes" in want:
+            assert got.mistakes == want["mistakes"].split(" + "), path.name
+        elif got.status != "wrong":
+            assert got.mistakes == [], path.name
         assert (got.diagnosis is None) == (got.status == "unchecked"), path.name
         assert bool(got.message) == (got.status == "unchecked"), path.name
         assert 0 < got.seconds < 3 + 2 and got.output_length >= len(got.output), path.name

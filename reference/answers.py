@@ -146,13 +146,14 @@ def refuse(run: Run) -> None:
     if run.reason is not None:
         raise StudentError(words[run.reason], run.reason, run.line)
     if run.parameters not in (4, 5):
-        got = "cannot be read" if run.parameters == -1 else f"takes {run.parameters}"
-        raise StudentError(
-            f"the function's parameters {got}: expected f(x, y, w1, w2) -> (dw1, dw2) or "
-            "f(x, y, w1, w2, alpha) -> (new_w1, new_w2)"
+        given = (
+            "the function's parameters cannot be read"
             if run.parameters == -1
-            else f"the function takes {run.parameters} positional parameters: expected "
-            "f(x, y, w1, w2) -> (dw1, dw2) or f(x, y, w1, w2, alpha) -> (new_w1, new_w2)",
+            else f"the function takes {run.parameters} positional parameters"
+        )
+        raise StudentError(
+            f"{given}: expected f(x, y, w1, w2) -> (dw1, dw2) or "
+            "f(x, y, w1, w2, alpha) -> (new_w1, new_w2)",
             "missing",
         )
 

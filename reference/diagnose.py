@@ -58,7 +58,7 @@ from reference.answers import (
 from reference.catalogue import ENTRIES, LOSSES, Chain, correct
 from reference.runner import Limits, Run, Runner
 from reference.tolerances import FLOAT32, FLOAT32_FLOOR_SCALE, GRADIENT, gradient_floor
-from reference.trace import trace
+from reference.trace import apart, trace
 
 #: The order in which the quantities of the chain are computed: the first wrong one is the origin.
 ORDER = ("d2", "d1", "dw1", "dw2")
@@ -400,7 +400,7 @@ def _proportional(answers: List[Answer], layer: str, loss: str, tol: float) -> s
     first, allowed = ratios[0] if ratios else (0.0, 0.0)
     if ratios and all(abs(k - first) <= t + allowed for k, t in ratios):
         return (
-            f"but it is the correct gradient times {first:.6g} everywhere"
+            f"but it is the correct gradient times {apart(first, 1.0, 6)[0]} everywhere"
             " (a fixed factor, or a learning rate other than alpha?); "
         )
     return ""

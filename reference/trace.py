@@ -184,12 +184,12 @@ def _describe_d2(
     want, want_c = (next(iter(SLOPES)), 2 / 3) if loss == "mse" else ("1 (no slope at all)", 1.0)
     formula = "(a2 - y) a2 (1 - a2)" if loss == "mse" else "(a2 - y)"
     if found is not None and found[0] == want:
-        c = found[1]
+        given, should = apart(found[1], want_c)
         return (
-            f"d2 is wrong: it is {c:.4g} {formula}, the right form with another constant"
-            f" (it should be {want_c:.4g})",
+            f"d2 is wrong: it is {given} {formula}, the right form with another constant"
+            f" (it should be {should})",
             f"look at the line that computes d2: the constant in front of {formula} is"
-            f" {c:.4g}, not {want_c:.4g}",
+            f" {given}, not {should}",
         )
     if found is not None:
         name, c = found
@@ -225,10 +225,11 @@ def _describe_d1(
     acts = [(s.a1, s.z1) for s in states]
     found = slope_of(d1s, errors, acts, tol, slacks)
     if found is not None and found[0] == next(iter(SLOPES)):
+        factor = apart(found[1], 1.0)[0]
         return (
-            f"d1 is wrong: it is {found[1]:.4g} (d2 @ w2.T) a1 (1 - a1), the right form with"
+            f"d1 is wrong: it is {factor} (d2 @ w2.T) a1 (1 - a1), the right form with"
             " another constant (it should be 1)",
-            f"look at the line that computes d1: a factor {found[1]:.4g} that should not be there",
+            f"look at the line that computes d1: a factor {factor} that should not be there",
         )
     if found is not None:
         name, c = found
@@ -254,6 +255,16 @@ def _describe_d1(
         "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope",
         "look at the line that computes d1: the error sent back through w2, or its slope",
     )
+
+
+def apart(c: float, other: float, least: int = 4) -> Tuple[str, str]:
+    """``c`` and ``other`` to the fewest significant digits, at least ``least``,
+    that tell them apart: ('1.000000000001', '1') where four digits would show 1 and 1."""
+    for digits in range(least, 18):
+        shown = f"{c:.{digits}g}", f"{other:.{digits}g}"
+        if shown[0] != shown[1]:
+            break
+    return shown
 
 
 def _named(name: str, layer: str) -> str:

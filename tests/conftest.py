@@ -10,6 +10,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -191,12 +192,17 @@ def _replay(patch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _replayed_under_a_mutant() -> Any:
     mutant = os.environ.get("MUTANT_UNDER_TEST")
+    interrupt = signal.getsignal(signal.SIGINT)
     if mutant is not None:  # what the judge computed once, it computes again under this mutant
         _clear_caches()
+        # mutmut's fork server ignores SIGINT, and a child inherits an ignored signal:
+        # the Ctrl-C tests' children get it back as a terminal would deliver it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     with pytest.MonkeyPatch.context() as patch:
         if mutant is not None and not mutant.startswith(RUNNER):
             _replay(patch)
         yield
+    signal.signal(signal.SIGINT, interrupt)
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,24 @@ def expectation(path):
     return dict(part.strip().split(" ", 1) for part in line.split(";"))
 
 
+def run_of(student, step=False, dtype=np.float64, calls=None):
+    """What a child would report for a student written as a formula,
+    ``student(state, i) -> (dw1, dw2)`` at every call ``i`` of the judge's plan
+    (or the first ``calls``): the gradients, or the SGD step they make
+    (reference.answers.ALPHA), as ``dtype``."""
+    from reference import answers
+    from reference.runner import Call, Run
+
+    made = []
+    for i in range(len(answers.plan()) if calls is None else calls):
+        s = answers.state_at(i)
+        g1, g2 = student(s, i)
+        if step:
+            g1, g2 = s.w1 - answers.ALPHA * g1, s.w2 - answers.ALPHA * g2
+        made.append(Call("pair", (g1.astype(dtype), g2.astype(dtype)), ("ndarray", "ndarray")))
+    return Run("/class/ana.py", "grads", parameters=5 if step else 4, loaded=True, calls=made)
+
+
 def run_diff(*argv):
     """scripts/diff_gradients.py in-process: (exit status, stdout)."""
     from reference import diff_cli

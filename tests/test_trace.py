@@ -6,9 +6,10 @@ recovery, and from no gradient farther off; a constant factor likewise."""
 import numpy as np
 import pytest
 
-from reference import answers, catalogue
+from reference import answers, catalogue, diagnose
 from reference.tolerances import GRADIENT
 from reference.trace import constant, recover_d1, recover_d2
+from tests.helpers import run_of
 
 TOL = GRADIENT
 
@@ -91,3 +92,101 @@ def test_a_constant_factor_within_the_tolerance_and_the_slack():
     assert constant([3 * base + 0.5 * slack * e], [base], TOL, [slack]) == pytest.approx(3)
     assert constant([3 * base + 1.5 * slack * e], [base], TOL, [slack]) is None
     assert constant([base], [np.zeros_like(base)], TOL, [0.0]) is None
+
+
+# --- Each way the trace words a wrong d2 or d1, from a student written as a formula
+
+
+def slope(a):
+    return a * (1 - a)
+
+
+def made(s, d2, d1=None):
+    """(dw1, dw2) from the deltas a student computed (d1 by default the right one from d2)."""
+    d1 = catalogue.hidden_delta(s, d2, None) if d1 is None else d1
+    return s.x.T @ d1, s.a1.T @ d2
+
+
+def mse_d2(s):
+    return catalogue.correct(s, "mse")[0]
+
+
+INHERITS = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
+D2_FORM = "the error a2 - y is right, the slope is not"
+D2_TERM = "the slope a2 (1 - a2) is right, the error term is not"
+NOT_D2 = "nor the error a2 - y times a simple slope"
+
+TRACED = {
+    "d2 with z2's slope": ("mse", lambda s: made(s, 2 / 3 * (s.a2 - s.y) * slope(s.z2)), "d2",
+        f"{D2_FORM} (d2 = 0.6667 (a2 - y) x z2 (1 - z2))", INHERITS,
+        "look at the line that computes d2: the slope there is z2 (1 - z2), not a2 (1 - a2)"),
+    "the BCE's d2 with tanh's slope": ("bce", lambda s: made(s, (s.a2 - s.y) * (1 - s.a2**2)),
+        "d2", f"{D2_FORM} (d2 = 1 (a2 - y) x 1 - a2^2)", INHERITS,
+        "look at the line that computes d2: the slope there is 1 - a2^2, tanh's, not 1 (no slope"
+        " at all)"),
+    "d2 from a squared error": ("mse", lambda s: made(s, 2 / 3 * (s.a2 - s.y) ** 2 * slope(s.a2)),
+        "d2", f"{D2_TERM} (d2 = 0.6667 x (a2 - y)^2 x a2 (1 - a2))", INHERITS,
+        "look at the line that computes d2: its error term is (a2 - y)^2, not a2 - y"),
+    "d2 from a2 alone": ("mse", lambda s: made(s, -s.a2 * slope(s.a2)), "d2",
+        f"{D2_TERM} (d2 = -1 x a2 alone x a2 (1 - a2))", INHERITS,
+        "look at the line that computes d2: its error term is a2 alone, not a2 - y"),
+    "d2 from y alone": ("mse", lambda s: made(s, 3 * s.y * slope(s.a2)), "d2",
+        f"{D2_TERM} (d2 = 3 x y alone x a2 (1 - a2))", INHERITS,
+        "look at the line that computes d2: its error term is y alone, not a2 - y"),
+    "d2 from a2 + y": ("mse", lambda s: made(s, 0.5 * (s.a2 + s.y) * slope(s.a2)), "d2",
+        f"{D2_TERM} (d2 = 0.5 x a2 + y x a2 (1 - a2))", INHERITS,
+        "look at the line that computes d2: its error term is a2 + y, not a2 - y"),
+    "d2 cubed": ("mse", lambda s: made(s, (s.a2 - s.y) ** 3), "d2",
+        f"it is not (a2 - y) a2 (1 - a2) times a constant, {NOT_D2}", INHERITS,
+        "look at the line that computes d2"),
+    "the BCE's d2 cubed": ("bce", lambda s: made(s, (s.a2 - s.y) ** 3), "d2",
+        f"it is not (a2 - y) times a constant, {NOT_D2}", INHERITS,
+        "look at the line that computes d2"),
+    "d1 with a1 for its slope": ("mse", lambda s: made(s, mse_d2(s), mse_d2(s) @ s.w2.T * s.a1),
+        "d1", None,
+        "the back-propagated error d2 @ w2.T is right, the slope is not (it is a1 alone)",
+        "look at the line that computes d1: the slope there is a1 alone, half of a1 (1 - a1), not"
+        " a1 (1 - a1)"),
+    "d1 with 2 a1 for its slope": ("mse",
+        lambda s: made(s, mse_d2(s), 2 * mse_d2(s) @ s.w2.T * s.a1), "d1", None,
+        "the back-propagated error d2 @ w2.T is right, the slope is not (it is 2 x a1 alone)",
+        "look at the line that computes d1: the slope there is a1 alone, half of a1 (1 - a1), not"
+        " a1 (1 - a1)"),
+    "d1 from three times a2 - y": ("mse",
+        lambda s: made(s, mse_d2(s), 3 * (s.a2 - s.y) @ s.w2.T * slope(s.a1)), "d1", None,
+        "the slope a1 (1 - a1) is right, the back-propagated error is not (it is 3 x (a2 - y) @"
+        " w2.T, where dw2 has d2)",
+        "look at the line that computes d1: it sends back a2 - y, not the d2 of dw2"),
+    "d1 from the MSE's d2 against the BCE": ("bce",
+        lambda s: made(s, s.a2 - s.y, 5 * mse_d2(s) @ s.w2.T * slope(s.a1)), "d1", None,
+        "the slope a1 (1 - a1) is right, the back-propagated error is not (it is 5 x ((2/3)"
+        " (a2 - y) a2 (1 - a2), the MSE's d2) @ w2.T, where dw2 has d2)",
+        "look at the line that computes d1: it sends back (2/3) (a2 - y) a2 (1 - a2), the MSE's"
+        " d2, not the d2 of dw2"),
+    "d1 squared": ("mse", lambda s: made(s, mse_d2(s), (mse_d2(s) @ s.w2.T) ** 2 * slope(s.a1)),
+        "d1", None,
+        "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope",
+        "look at the line that computes d1: the error sent back through w2, or its slope"),
+    "d2 and d1 each off by a constant": ("mse",
+        lambda s: made(s, 5 * mse_d2(s), 7 * catalogue.hidden_delta(s, 5 * mse_d2(s), None)),
+        "d2", "d2 is wrong: it is 3.333 (a2 - y) a2 (1 - a2), the right form with another"
+        " constant (it should be 0.6667)",
+        "d1 is wrong: it is 7 (d2 @ w2.T) a1 (1 - a1), the right form with another constant (it"
+        " should be 1), as well as inheriting d2's mistake",
+        "look at the line that computes d2: the constant in front of (a2 - y) a2 (1 - a2) is"
+        " 3.333, not 0.6667"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TRACED)
+def test_the_trace_says_how_each_delta_goes_wrong(name):
+    loss, student, origin, w2, w1, pointer = TRACED[name]
+    found = diagnose.check(run_of(lambda s, i: student(s)), loss)
+    words = {layer.name: layer.words for layer in found.layers}
+    assert all(layer.match is None for layer in found.layers if not layer.correct)
+    assert (found.origin, found.pointer) == (origin, pointer)
+    if w2 is None:
+        assert found.layers[1].correct
+    else:
+        assert words["w2"].endswith(w2), words["w2"]
+    assert words["w1"].endswith(w1), words["w1"]

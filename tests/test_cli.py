@@ -524,9 +524,12 @@ def test_ctrl_c_during_train_leaves_no_file(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2)
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=60)
+    try:
+        time.sleep(2)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()  # one that ignored Ctrl-C is not left training for minutes
     assert child.returncode == 130
     assert (out, err) == ("", "interrupted\n")
     assert list(tmp_path.iterdir()) == []

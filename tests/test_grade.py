@@ -252,8 +252,11 @@ def test_ctrl_c_ends_the_grader_and_every_child(tmp_path):
     deadline = time.monotonic() + 30
     while len(marked(marker)) < 4 and time.monotonic() < deadline:  # grader, server, 2 children
         time.sleep(0.05)
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=30)
+    try:
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()  # a grader that ignored Ctrl-C is not left running (its server follows)
     assert child.returncode == 130 and err.strip() == "interrupted" and out == ""
     time.sleep(0.2)
     assert marked(marker) == []

@@ -228,7 +228,11 @@ def _shape_error(raw: Tuple[Array, Array], p: Point, what: Tuple[str, str]) -> s
                 f"the function returned shape {array.shape} for {name}, expected {like.shape}"
                 f" (at {p.label})"
             )
-    return f"the function returned shapes {raw[0].shape} and {raw[1].shape}"  # pragma: no cover
+    # each has its weights' shape, laid out otherwise than the first answer was
+    return (
+        f"the function returned shapes {raw[0].shape} and {raw[1].shape} (at {p.label}), laid out"
+        " otherwise than at the first point"
+    )
 
 
 def _arrange(raw: Tuple[Array, Array], layout: Any, p: Point, what: Tuple[str, str]) -> Any:

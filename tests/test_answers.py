@@ -230,6 +230,14 @@ def test_shapes_that_are_not_the_weights_are_named():
     err = refused(broken_at(3, pair(right(3)[0].T, right(3)[1])))
     assert str(err) == f"{said} (5, 30) for dw1, expected (30, 5) (at C, seed 0, hidden 5)"
     assert err.reason == "bad-output"
+    # swapped at the first call, in order at a later one: each shape is a weight's, the layout not
+    calls = every_call(lambda i: pair(*right(i)[::-1]))
+    calls[5] = pair(*right(5))
+    err = refused(calls)
+    assert str(err) == (
+        "the function returned shapes (30, 5) and (5, 3) (at B, seed 1, hidden 5), laid out"
+        " otherwise than at the first point"
+    )
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])

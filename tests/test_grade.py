@@ -17,10 +17,11 @@ import numpy as np
 import pytest
 
 from reference import catalogue, diagnose
+from reference import grade as grade_module
 from reference.grade import Verdict, submissions, summarize
 from reference.grade import grade as grade_class
 from reference.grade_cli import memory_size
-from reference.runner import Limits
+from reference.runner import Limits, Runner
 from tests.helpers import ROOT, expectation
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
@@ -327,3 +328,44 @@ def test_memory_sizes():
 def test_an_empty_summary_is_all_zero():
     s = summarize([])
     assert (s.submissions, s.correct, s.wrong, s.unchecked, s.mistakes) == (0, 0, 0, 0, [])
+
+
+class Watched(Runner):
+    """The grader's runner, watched: the most children it had at once, and the
+    order in which it was asked to finish them."""
+
+    made = []
+
+    def __init__(self, limits):
+        super().__init__(limits)
+        self.most, self.finished = 0, []
+        Watched.made.append(self)
+
+    def start(self, path, function, inputs, alpha):
+        pid = super().start(path, function, inputs, alpha)
+        self.most = max(self.most, len(self.running))
+        return pid
+
+    def finish(self, pid, path, function):
+        self.finished.append(Path(path).stem)
+        return super().finish(pid, path, function)
+
+
+def test_jobs_at_a_time_each_judged_as_it_ends(tmp_path, monkeypatch):
+    slow = tmp_path / "slow.py"
+    slow.write_text("import time\ntime.sleep(4)\n")  # ends with no function after 4 s
+    quick = [tmp_path / f"quick{i}.py" for i in range(3)]
+    for path in quick:
+        path.write_text((CLASSROOM / "correct.py").read_text())
+    monkeypatch.setattr(grade_module, "Runner", Watched)
+    Watched.made.clear()
+    given = [(str(p), "backprop") for p in (slow, *quick)]
+    verdicts = grade_class(given, "mse", Limits(30.0), 2)
+    assert [v.status for v in verdicts] == ["unchecked", "correct", "correct", "correct"]
+    (watched,) = Watched.made
+    # two at a time; the quick ones judged as they end, beside the slow one, which ends last
+    assert watched.most == 2
+    assert watched.finished == ["quick0", "quick1", "quick2", "slow"]
+    # one at a time by default, in the order given
+    grade_class(given[1:])
+    assert Watched.made[1].most == 1 and Watched.made[1].finished == ["quick0", "quick1", "quick2"]

@@ -8,7 +8,7 @@ import pytest
 
 from reference import answers, catalogue, diagnose
 from reference.tolerances import GRADIENT
-from reference.trace import constant, recover_d1, recover_d2
+from reference.trace import constant, recover_d1, recover_d2, trace
 from tests.helpers import run_of
 
 TOL = GRADIENT
@@ -190,3 +190,18 @@ def test_the_trace_says_how_each_delta_goes_wrong(name):
     else:
         assert words["w2"].endswith(w2), words["w2"]
     assert words["w1"].endswith(w1), words["w1"]
+
+
+def test_a_back_propagated_error_sent_as_it_is_shows_no_factor():
+    # the judge matches this one with the catalogue (the BCE's d2 sent back); the trace
+    # itself, asked directly, words it without a factor 1
+    states = [answers.state_at(i) for i in (0, 2, 3, 4)]
+    given = [made(s, mse_d2(s), (s.a2 - s.y) @ s.w2.T * slope(s.a1)) for s in states]
+    found = trace(states, given, "mse", TOL, slacks=[(0.0, 0.0)] * 4, w1_right=False,
+                  w2_right=True)  # fmt: skip
+    assert (found.origin, found.w2) == ("d1", "")
+    assert found.w1 == (
+        "d1 is wrong: the slope a1 (1 - a1) is right, the back-propagated error is not (it is"
+        " (a2 - y) @ w2.T, where dw2 has d2)"
+    )
+    assert found.pointer == "look at the line that computes d1: it sends back a2 - y, not the d2 of dw2"

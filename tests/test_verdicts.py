@@ -317,4 +317,6 @@ def test_numbers_are_shown_apart_with_the_fewest_digits():
     assert apart(0.1, 1.0, 6) == ("0.1", "1")
     assert apart(1 + 1e-12, 1.0) == ("1.000000000001", "1")
     assert apart(1 + 1e-12, 1.0, 14) == ("1.000000000001", "1")
-    assert apart(2 / 3, 2 / 3) == ("0.66666666666666663", "0.66666666666666663")
+    # 17 digits tell any two doubles apart; equal ones are shown to all 17
+    assert apart(0.1, 0.1) == ("0.10000000000000001", "0.10000000000000001")
+    assert apart(0.1, 0.1 + 2**-56) == ("0.10000000000000001", "0.10000000000000002")

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -334,7 +335,7 @@ class Watched(Runner):
     """The grader's runner, watched: the most children it had at once, and the
     order in which it was asked to finish them."""
 
-    made = []
+    made: ClassVar[list] = []
 
     def __init__(self, limits):
         super().__init__(limits)

@@ -204,4 +204,6 @@ def test_a_back_propagated_error_sent_as_it_is_shows_no_factor():
         "d1 is wrong: the slope a1 (1 - a1) is right, the back-propagated error is not (it is"
         " (a2 - y) @ w2.T, where dw2 has d2)"
     )
-    assert found.pointer == "look at the line that computes d1: it sends back a2 - y, not the d2 of dw2"
+    assert found.pointer == (
+        "look at the line that computes d1: it sends back a2 - y, not the d2 of dw2"
+    )

@@ -252,6 +252,8 @@ def test_the_loss_history_is_not_read(tmp_path):
     ni.save_weights(path, _long_run(200_000))
     small = tmp_path / "small.npz"
     ni.save_weights(small, _long_run(10))
+    saved = ni.load_weights(path)  # what is read: the weights and the settings
+    assert (saved.w1.shape, saved.w2.shape, saved.settings["epochs"]) == ((30, 1), (1, 3), 200_000)
     # the file holds 1.6 MB of loss history; reading it holds far less. Measured in
     # a fresh interpreter (after one read of a small file, for NumPy's first-use
     # allocations), so that nothing else this test process does is counted.

@@ -320,3 +320,23 @@ def test_numbers_are_shown_apart_with_the_fewest_digits():
     # 17 digits tell any two doubles apart; equal ones are shown to all 17
     assert apart(0.1, 0.1) == ("0.10000000000000001", "0.10000000000000001")
     assert apart(0.1, 0.1 + 2**-56) == ("0.10000000000000001", "0.10000000000000002")
+
+
+@pytest.mark.parametrize("wrong_at", range(len(plan())))
+def test_a_student_wrong_at_one_point_alone_is_not_correct(wrong_at):
+    # every single sample counts, the repeated first one included: no false "correct";
+    # a batch of rows is optional (the article's SGD takes one sample at a time): wrong
+    # there, the function is judged one sample at a time, and told so
+    def student(s, i):
+        g1, g2 = right(s)
+        return (g1, 1.5 * g2) if i == wrong_at else (g1, g2)
+
+    found = judged(student)
+    assert found.layers[0].correct, found.text()
+    if plan()[wrong_at][0] == "several rows at once":
+        assert found.ok and found.notes == [
+            "dL/dw2: given several rows at once, the function does not return the sum of the"
+            " rows' gradients (it is judged one sample at a time)"
+        ]
+    else:
+        assert not found.ok and not found.layers[1].correct, found.text()

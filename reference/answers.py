@@ -264,7 +264,4 @@ def _recover(index: int, arranged: Any, p: Point, step: bool) -> Answer:
 def in_float32(a: Array) -> bool:
     """Every value exactly a float32, not all of them whole numbers: computed in
     float32 and returned as float64 (a float64 computation almost never is)."""
-    wide = np.asarray(a, dtype=np.float64)
-    return bool(np.array_equal(wide.astype(np.float32), wide)) and not np.array_equal(
-        np.round(wide), wide
-    )
+    return bool(np.array_equal(a.astype(np.float32), a)) and not np.array_equal(np.round(a), a)

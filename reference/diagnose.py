@@ -55,7 +55,7 @@ from reference.answers import (
     refuse,
     state_at,
 )
-from reference.catalogue import ENTRIES, LOSSES, Chain, correct
+from reference.catalogue import ENTRIES, LOSSES, Chain, chains, correct
 from reference.runner import Limits, Run, Runner
 from reference.tolerances import FLOAT32, FLOAT32_FLOOR_SCALE, GRADIENT, gradient_floor
 from reference.trace import apart, trace
@@ -176,20 +176,16 @@ class _Fit(NamedTuple):
 def _fit(answers: List[Answer], layer: int, step: bool, f32: bool) -> _Fit:
     """How far the student's layer is from every chain, at every answer: the largest."""
     name = ("w1", "w2")[layer]
-    rel = shown = None
-    found: List[Chain] = []
+    per_answer = []  # (rel, shown) at each answer, for every chain
     for ans in answers:
-        found, stack, sizes = candidates_at(ans.call, name, step)
+        _, stack, sizes = candidates_at(ans.call, name, step)
         s = state_at(ans.call)
         floor = gradient_floor(s.w2, upstream=s.n) * (FLOAT32_FLOOR_SCALE if f32 else 1.0)
         diff = np.abs(stack - ans.g[layer]).max(axis=(1, 2))
         scale = np.maximum(sizes, floor)
-        here = np.maximum(diff - ans.slack[layer], 0.0) / scale
-        plain = diff / scale
-        rel = here if rel is None else np.maximum(rel, here)
-        shown = plain if shown is None else np.maximum(shown, plain)
-    assert rel is not None and shown is not None
-    return _Fit(found, rel, shown)
+        per_answer.append((np.maximum(diff - ans.slack[layer], 0.0) / scale, diff / scale))
+    rel, shown = np.max(per_answer, axis=0)
+    return _Fit(chains(name, step), rel, shown)
 
 
 def _simplest(fit: _Fit, loss: str, tol: float) -> Optional[int]:
@@ -248,15 +244,13 @@ def check(run: Run, loss: str = "mse") -> Diagnosis:
 
 
 def _depends(again: List[Answer], index: int, tol: float) -> bool:
-    """Did the same inputs, given twice, give two different answers?"""
-    if len(again) < 2:
-        return False
+    """Did the same inputs, given twice (the first two calls), give two different answers?"""
     first, second = again[0].g[index], again[1].g[index]
     scale = max(float(np.abs(first).max()), 1e-300)
     return float(np.abs(second - first).max()) > tol * scale
 
 
-def _quantity(mistake: str, layer: str, apart: bool = False) -> str:
+def _quantity(mistake: str, layer: str, apart: bool) -> str:
     """The quantity a mistake changes in ``layer``'s chain (``apart``: dL/dw1's output
     delta is not dL/dw2's, so in dL/dw1 it is d1 that sends back a wrong d2)."""
     changes = ENTRIES[mistake].changes
@@ -274,7 +268,7 @@ def _verdict(
     unmatched = [name for name, (chain, *_rest) in by_name.items() if chain is None]
     traced = None
     if unmatched:
-        singles = [a for a in found[GROUPS[0][0]] if a.call != 1][:12]
+        singles = [a for a in found[GROUPS[0][0]] if a.call != 1]  # one sample each
         states = [state_at(a.call) for a in singles]
         right = {n: not (c is None or m) for n, (c, m, *_r) in by_name.items()}
         traced = trace(
@@ -329,7 +323,7 @@ def _verdict(
         assert traced is not None
         told = traced.w1 if name == "w1" else traced.w2
         if told:
-            words += f"; {told.replace(f'{label}: ', '')}"
+            words += f"; {told}"
         out.append(Layer(name, False, words, None, mistakes, float(fit.shown[right]), off, where))
     pointer = ""
     if origin is not None:
@@ -385,20 +379,17 @@ def _proportional(answers: List[Answer], layer: str, loss: str, tol: float) -> s
     ratios = []  # (k, how far k may be off at that point)
     for ans in answers:
         s = state_at(ans.call)
-        ref = correct(s, loss)[2 + index]
+        ref = correct(s, loss)[2 + index]  # never 0 at the plan's points (tests/test_answers.py)
         g = ans.g[index]
-        scale = float(ref.ravel() @ ref.ravel())
-        if scale == 0:
-            continue
-        k = float(g.ravel() @ ref.ravel()) / scale
+        k = float(g.ravel() @ ref.ravel()) / float(ref.ravel() @ ref.ravel())
         floor = abs(k) * gradient_floor(s.w2, upstream=s.n)
         size = float(np.abs(ref).max())
         bound = max(abs(k) * size, floor)
         if max(float(np.abs(g - k * ref).max()) - ans.slack[index], 0.0) > tol * bound:
             return ""
         ratios.append((k, (tol * bound + ans.slack[index]) / size))
-    first, allowed = ratios[0] if ratios else (0.0, 0.0)
-    if ratios and all(abs(k - first) <= t + allowed for k, t in ratios):
+    first, allowed = ratios[0]
+    if all(abs(k - first) <= t + allowed for k, t in ratios):
         return (
             f"but it is the correct gradient times {apart(first, 1.0, 6)[0]} everywhere"
             " (a fixed factor, or a learning rate other than alpha?); "
@@ -407,10 +398,11 @@ def _proportional(answers: List[Answer], layer: str, loss: str, tol: float) -> s
 
 
 def _summary_of(found: Dict[str, List[Answer]]) -> List[str]:
-    answers = [a for group in found.values() for a in group if a.call != 1]
+    answers = [a for group in found.values() for a in group]
     hidden = sorted({plan()[a.call][1].w1.shape[1] for a in answers})
-    rows = any(len(plan()[a.call][1].x) > 1 for a in answers)
-    out = [f"{len(answers)} points", f"hidden sizes {', '.join(map(str, hidden))}"]
+    rows = any(together for label, _, together in GROUPS if label in found)
+    points = len(answers) - 1  # the first point is run twice
+    out = [f"{points} points", f"hidden sizes {', '.join(map(str, hidden))}"]
     out.append("letters A, B, C one at a time" + (" and as a batch of rows" if rows else ""))
     out.append("article starts for seeds 0..2 and a saturated one")
     out.append("the first point twice")

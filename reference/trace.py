@@ -154,7 +154,7 @@ def trace(
         return Trace(origin, w1_words, w2_words, pointer)
     if any(d is None for d in d1s):
         w1_words = "it is not x.T @ d1 for any d1"
-        if origin is None:
+        if origin in (None, "dw2"):  # dw1 is before dw2 in the judge's order (diagnose.ORDER)
             origin, pointer = "dw1", "look at the line that computes dw1: it should be x.T @ d1"
         return Trace(origin, w1_words, w2_words, pointer)
     # the student's own d2 (recovered) when it can be; else the right one

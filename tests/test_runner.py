@@ -171,3 +171,32 @@ def test_the_childs_environment_finds_the_project_first(monkeypatch):
     assert env["OMP_NUM_THREADS"] == "1" and env["HOME"] == os.environ["HOME"]
     monkeypatch.delenv("PYTHONPATH")
     assert runner_module.environment()["PYTHONPATH"] == root
+
+
+def test_run_ends_a_function_that_never_returns_at_its_limit(tmp_path):
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    while True:\n        pass\n")
+    with Runner(Limits(timeout=1.0)) as r:
+        run = r.run(path, "f", INPUTS, 0.1)
+    assert (run.reason, run.loaded) == ("timeout", True) and 1.0 <= run.seconds < 4.0
+
+
+def test_wait_is_for_the_children_named(tmp_path):
+    # another child's end is no reason to stop waiting for these
+    slow = submission(tmp_path, "time.sleep(1.5)\n", "slow.py")
+    quick = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n", "quick.py")
+    with Runner(Limits(timeout=10.0)) as r:
+        other = r.start(quick, "f", INPUTS, 0.1)
+        named = r.start(slow, "f", INPUTS, 0.1)
+        r.wait([named])
+        assert named in r.ended and other in r.ended
+
+
+def test_each_childs_folder_is_removed_when_it_is_finished(tmp_path, runner):
+    path = submission(tmp_path, "open('left.txt', 'w').write('x')\n\ndef f(x, y, w1, w2):\n"
+                      "    return w1, w2\n")  # fmt: skip
+    before = set(os.listdir(runner.folder))
+    runner.run(path, "f", INPUTS, 0.1)
+    assert set(os.listdir(runner.folder)) <= before | {
+        n for n in os.listdir(runner.folder) if n.startswith("inputs-")
+    }
+    assert not os.path.exists(tmp_path / "left.txt")  # written in the child's own folder

@@ -139,6 +139,7 @@ def test_a_factor_that_changes_from_point_to_point_is_no_constant():
 
     w2 = judged(student).layers[1]
     assert w2.match is None and "everywhere" not in w2.words
+    assert f"differs by {w2.off_correct:.2g}, the differences are largest in" in w2.words
 
 
 @pytest.mark.parametrize(("drift", "hinted"), [(0.5, True), (1.5, True), (3.0, False)])
@@ -267,6 +268,9 @@ def test_an_answer_that_remembers_earlier_calls():
         assert layer.mistakes == ["accumulates across calls"]
         assert layer.words.endswith("(largest relative difference 0e+00, at its first call)")
     assert found.pointer == f"look at {acc.line}: {acc.words}"
+    # what is shown beside the right gradient is the first answer, before any other call
+    s = answers.state_at(0)
+    assert all(np.array_equal(a, b) for a, b in zip(found.first[0], right(s)))
     # the first call alone is judged: a wrong first answer is still wrong
     found = judged(lambda s, i: tuple(g * (1 + i) / 2 for g in right(s)))
     assert found.layers[1].mistakes == ["accumulates across calls", "factor 2 lost"]
@@ -340,3 +344,75 @@ def test_a_student_wrong_at_one_point_alone_is_not_correct(wrong_at):
         ]
     else:
         assert not found.ok and not found.layers[1].correct, found.text()
+    if plan()[wrong_at][0] == "hidden size 5" and wrong_at > 1:
+        # one sample of the first group, which the trace reads: d2 is no constant multiple
+        assert found.pointer == "look at the line that computes d2", found.text()
+
+
+@pytest.mark.parametrize(("off", "depends"), [(3.0, True), (0.3, False)])
+def test_an_answer_that_changes_when_called_again(off, depends):
+    # the repeat of the first point off by ``off`` times the tolerance of the answer's size
+    # (dw2 there is below 1: an absolute threshold would be a looser one)
+    assert np.abs(right(answers.state_at(0))[1]).max() < 0.3
+
+    def student(s, i):
+        g1, g2 = right(s)
+        if i == 1:
+            g2 = g2.copy()
+            g2[0, 0] += off * GRADIENT * np.abs(g2).max()
+        return g1, g2
+
+    w1, w2 = judged(student).layers
+    assert w1.correct and ("accumulates across calls" in w2.mistakes) is depends
+    assert w2.correct is not depends
+
+
+def test_another_d2_in_dw1_does_not_take_the_pointer_from_a_wrong_d2():
+    half = catalogue.ENTRIES["factor 2 lost"]
+    found = judged(lambda s, i: (right(s, "bce")[0], s.a1.T @ half.compute(s)))
+    assert [layer.mistakes for layer in found.layers] == [["bce"], ["factor 2 lost"]]
+    assert found.origin == "d2"
+    assert found.pointer == f"look at the line that computes d2: {half.words}"
+
+
+def test_a_right_dw2_laid_out_wrong_leaves_the_origin_to_d1():
+    def student(s, i):
+        d2 = catalogue.correct(s, "mse")[0]
+        return s.x.T @ (5 * catalogue.hidden_delta(s, d2, None)), (s.a1.T @ d2).T
+
+    found = judged(student)
+    assert found.layers[1].mistakes == ["dw2 transposed"] and found.layers[0].match is None
+    assert found.origin == "d1"
+    assert found.pointer == "look at the line that computes d1: a factor 5 that should not be there"
+
+
+def test_two_gradients_that_are_no_outer_products_point_at_dw1_first():
+    def student(s, i):
+        g1, g2 = right(s)
+        return g1 + 0.01 * s.w1, g2 + 0.01 * s.w2  # weight decay on both
+
+    found = judged(student)
+    w1, w2 = (layer.words for layer in found.layers)
+    assert w1.endswith("; it is not x.T @ d1 for any d1")
+    assert w2.endswith("; it is not a1.T @ d2 for any d2")
+    assert found.origin == "dw1"
+    assert found.pointer == "look at the line that computes dw1: it should be x.T @ d1"
+
+
+def test_the_floor_of_a_batch_of_rows_is_n_times_one_samples():
+    # at the saturated batch the gradient is below its floor, 0.01 (1 + max|w2|) n: a
+    # difference of 2e-13 there is within the tolerance of 5 times the floor for n = 3 rows
+    # (3.4e-13), and would not be for one sample's floor (1.1e-13)
+    (at,) = [i for i, (label, p) in enumerate(plan()) if label == "several rows at once"
+             and "saturated" in p.label]  # fmt: skip
+    s = answers.state_at(at)
+    assert np.abs(right(s)[1]).max() < 0.01 * (1 + np.abs(s.w2).max()) < 0.3
+
+    def student(s, i):
+        g1, g2 = right(s)
+        g2 = 5.0 * g2
+        if i == at:
+            g2[0, 0] += 2e-13
+        return g1, g2
+
+    assert HINT.format("5") in judged(student).layers[1].words

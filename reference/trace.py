@@ -151,7 +151,7 @@ def trace(
             origin = "d2"
             w2_words, pointer = _describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
     if w1_right:
-        return Trace(origin, w1_words, w2_words, pointer)
+        return Trace(origin, "", w2_words, pointer)
     if any(d is None for d in d1s):
         w1_words = "it is not x.T @ d1 for any d1"
         if origin in (None, "dw2"):  # dw1 is before dw2 in the judge's order (diagnose.ORDER)

@@ -207,3 +207,49 @@ def test_a_back_propagated_error_sent_as_it_is_shows_no_factor():
     assert found.pointer == (
         "look at the line that computes d1: it sends back a2 - y, not the d2 of dw2"
     )
+
+
+def off_by(d, size, s):
+    """``d`` with an error of largest entry ``size`` at its first point, orthogonal to
+    the right d2's form there ((a2 - y) a2 (1 - a2)), so no constant absorbs it."""
+    b = ((s.a2 - s.y) * slope(s.a2))[0]
+    v = np.array([1.0, -2.0, 0.5])
+    v = v - (v @ b) / (b @ b) * b
+    return d + size * v / np.abs(v).max()
+
+
+@pytest.mark.parametrize(("off", "found"), [(0.5, True), (2.0, False)])
+def test_a_recovered_d2_carries_dw2s_slack_through_the_recovery(off, found):
+    # d2 = a1 @ dw2 / |a1|^2 is off by at most sqrt(h) e2 / |a1| where dw2 is off by e2
+    # entry by entry; |a1|^2 = 3.3 here, so a bound off by a factor |a1|^2, or by h, shows
+    states = [answers.state_at(i) for i in (0, 2, 3)]
+    e2 = 1e-6  # far above the tolerance's share (1e-13 of d2's size)
+    bound = e2 * np.sqrt(5) / np.linalg.norm(states[0].a1)
+    assert np.linalg.norm(states[0].a1) ** 2 > 3
+    given = [made(s, 5 * mse_d2(s)) for s in states]
+    given[0] = made(states[0], off_by(5 * mse_d2(states[0]), off * bound, states[0]))
+    traced = trace(states, given, "mse", TOL, slacks=[(0.0, e2)] * 3, w1_right=True,
+                   w2_right=False)  # fmt: skip
+    constant_form = "d2 is wrong: it is 3.333 (a2 - y) a2 (1 - a2), the right form with another"
+    assert traced.w2.startswith(constant_form) is found, traced.w2
+
+
+@pytest.mark.parametrize(("off", "inherits"), [(0.5, True), (2.0, False)])
+def test_a_d1_from_a_recovered_d2_is_allowed_its_error_through_w2(off, inherits):
+    # d1 = (d2 @ w2.T) a1 (1 - a1) carries d2's error e times at most max|w2| (3 outputs'
+    # worth, a slope of at most 1/4): 0.75 max|w2| e; max|w2| = 1.9 here
+    states = [answers.state_at(i) for i in (0, 2, 3)]
+    e2 = 1e-6
+    e2_of_d2 = e2 * np.sqrt(5) / np.linalg.norm(states[0].a1)
+    allowed = 0.75 * np.abs(states[0].w2).max() * e2_of_d2
+    assert 1.5 < np.abs(states[0].w2).max() < 2.2
+    given = []
+    for k, s in enumerate(states):
+        d2 = 5 * mse_d2(s)
+        d1 = catalogue.hidden_delta(s, d2, None)
+        if k == 0:
+            d1 = d1 + off * allowed * np.eye(1, d1.shape[1])
+        given.append(made(s, d2, d1))
+    traced = trace(states, given, "mse", TOL, slacks=[(0.0, e2)] * 3, w1_right=False,
+                   w2_right=False)  # fmt: skip
+    assert traced.w1.startswith("inherits d2's mistake") is inherits, traced.w1

@@ -247,7 +247,7 @@ def test_reading_a_file_counts_all_but_the_loss(asked, tmp_path):
     assert asked == [(f"reading {path}", {"its arrays": 2 * stored})]
 
 
-def test_the_loss_history_is_not_read(tmp_path):
+def test_the_loss_history_is_left_unread(tmp_path):
     path = tmp_path / "long.npz"
     ni.save_weights(path, _long_run(200_000))
     small = tmp_path / "small.npz"

@@ -193,11 +193,13 @@ def _replay(patch: pytest.MonkeyPatch) -> None:
 def _replayed_under_a_mutant() -> Any:
     mutant = os.environ.get("MUTANT_UNDER_TEST")
     interrupt = signal.getsignal(signal.SIGINT)
+    if interrupt == signal.SIG_IGN:
+        # a run started where SIGINT is ignored (mutmut's fork server, a shell's `cmd &`)
+        # hands that on to every child: the Ctrl-C tests' children get it back as a
+        # terminal would deliver it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if mutant is not None:  # what the judge computed once, it computes again under this mutant
         _clear_caches()
-        # mutmut's fork server ignores SIGINT, and a child inherits an ignored signal:
-        # the Ctrl-C tests' children get it back as a terminal would deliver it
-        signal.signal(signal.SIGINT, signal.default_int_handler)
     with pytest.MonkeyPatch.context() as patch:
         if mutant is not None and not mutant.startswith(RUNNER):
             _replay(patch)

@@ -517,19 +517,19 @@ def test_ctrl_c_during_train_leaves_no_file(tmp_path):
     import time
 
     # 10 million epochs: minutes of training, interrupted after 2 s
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "numpy_impl", "train", "--epochs", "10000000", "--save", "w.npz"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        time.sleep(2)
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
-    finally:
-        child.kill()  # one that ignored Ctrl-C is not left training for minutes
+    ) as child:
+        try:
+            time.sleep(2)
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=60)
+        finally:
+            child.kill()  # one that ignored Ctrl-C is not left training for minutes
     assert child.returncode == 130
     assert (out, err) == ("", "interrupted\n")
     assert list(tmp_path.iterdir()) == []

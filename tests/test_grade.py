@@ -247,18 +247,18 @@ def test_ctrl_c_ends_the_grader_and_every_child(tmp_path):
     marker = uuid.uuid4().hex
     env = {**os.environ, "NUMPY_IMPL_GRADING_TEST": marker}
     slow = [str(CLASSROOM / "loops_forever.py"), str(CLASSROOM / "loops_at_import.py")]
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, str(SCRIPT), *slow, "--timeout", "60"], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while len(marked(marker)) < 4 and time.monotonic() < deadline:  # grader, server, 2 children
-        time.sleep(0.05)
-    try:
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-    finally:
-        child.kill()  # a grader that ignored Ctrl-C is not left running (its server follows)
+    ) as child:  # fmt: skip
+        deadline = time.monotonic() + 30
+        while len(marked(marker)) < 4 and time.monotonic() < deadline:  # grader, server, 2 children
+            time.sleep(0.05)
+        try:
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=30)
+        finally:
+            child.kill()  # a grader that ignored Ctrl-C is not left running (its server follows)
     assert child.returncode == 130 and err.strip() == "interrupted" and out == ""
     time.sleep(0.2)
     assert marked(marker) == []

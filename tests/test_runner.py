@@ -6,6 +6,7 @@ time limit), the inputs written once for a class, and nothing left behind."""
 import os
 import signal
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -200,3 +201,62 @@ def test_each_childs_folder_is_removed_when_it_is_finished(tmp_path, runner):
         n for n in os.listdir(runner.folder) if n.startswith("inputs-")
     }
     assert not os.path.exists(tmp_path / "left.txt")  # written in the child's own folder
+
+
+def test_the_child_runs_with_one_blas_thread_and_finds_the_project(tmp_path, runner):
+    # one BLAS thread a child (a class graded side by side), the repository on PYTHONPATH
+    root = os.path.dirname(os.path.dirname(os.path.abspath(runner_module.__file__)))
+    body = (
+        "def f(x, y, w1, w2):\n"
+        "    names = ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')\n"
+        "    ones = [os.environ.get(n) == '1' for n in names]\n"
+        f"    first = os.environ['PYTHONPATH'].split(os.pathsep)[0] == {root!r}\n"
+        "    return np.array(ones, dtype=float), np.array([first], dtype=float)\n"
+    )
+    run = runner.run(submission(tmp_path, body), "f", INPUTS[:1], 0.1)
+    assert run.calls[0].arrays[0].tolist() == [1.0, 1.0, 1.0]
+    assert run.calls[0].arrays[1].tolist() == [1.0]
+
+
+def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
+    # every folder it makes is inside one, named for what it is, removed on close,
+    # even with children still running
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    os.mkdir(tmp_path / "tmp")
+    path = submission(tmp_path, "time.sleep(60)\n")
+    with Runner(Limits(timeout=60.0)) as r:
+        (name,) = os.listdir(tmp_path / "tmp")
+        assert name.startswith("numpy-impl-grading-")
+        r.start(path, "f", INPUTS, 0.1)
+    assert os.listdir(tmp_path / "tmp") == []
+
+
+def test_a_server_that_ended_is_said_in_one_line(tmp_path):
+    path = submission(tmp_path, "time.sleep(5)\n")
+    with Runner(Limits(timeout=10.0)) as r:
+        pid = r.start(path, "f", INPUTS, 0.1)
+        r.server.kill()
+        with pytest.raises(RuntimeError) as ended:
+            r.wait([pid])
+    assert str(ended.value) == "the grader's fork server ended unexpectedly"
+
+
+def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):
+    # 3 MiB printed: the file keeps 1 MiB, the count is all of it; bytes that are
+    # not UTF-8 are shown replaced, not a reason to fail
+    body = "sys.stdout.buffer.write(b'\\xff\\xfe ok\\n')\nprint('x' * (3 * 2**20))\n\n"
+    body += "def f(x, y, w1, w2):\n    return w1, w2\n"
+    run = runner.run(submission(tmp_path, body), "f", INPUTS[:1], 0.1)
+    assert run.reason is None
+    assert run.output.startswith("\ufffd\ufffd ok\nxxx") and len(run.output) == OUTPUT_SHOWN
+    assert run.output_length == 3 * 2**20 + 1  # the characters printed (the bytes went round)
+
+
+@pytest.mark.parametrize(
+    "spoil", ["open('../record.json', 'w').write('{')", "os.mkdir('../record.json')"]
+)
+def test_a_record_the_submission_spoiled_is_no_record(tmp_path, runner, spoil):
+    # where the child's record would go, something else: the run is judged by its end
+    body = f"{spoil}\nos._exit(3)\n"
+    run = runner.run(submission(tmp_path, body), "f", INPUTS[:1], 0.1)
+    assert (run.reason, run.detail) == ("exited", "status 3")

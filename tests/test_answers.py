@@ -137,6 +137,10 @@ def test_the_plan_is_each_group_in_order_with_the_first_point_twice():
     assert labels == [g for g, _, _ in GROUPS for _ in range(sizes.get(g, 4))]
     assert plan()[0] == plan()[1]
     assert [p.w1.shape[1] for _, p in plan()[:13]] == [5] * 13
+    assert [p.label for _, p in plan()[10:13]] == [
+        f"{letter}, seed 3, weights x 8 (saturated), hidden 5" for letter in "ABC"
+    ]
+    assert plan()[-1][1].label == "A, B, C as rows, seed 3, weights x 8 (saturated)"
     assert {len(p.x) for label, p in plan() if label == "several rows at once"} == {3}
     assert len(answers.inputs()) == len(plan()) == 41
 

@@ -416,3 +416,29 @@ def test_the_floor_of_a_batch_of_rows_is_n_times_one_samples():
         return g1, g2
 
     assert HINT.format("5") in judged(student).layers[1].words
+
+
+def test_a_step_right_one_sample_at_a_time_is_matched_with_its_step_only_mistake():
+    # w2 updated before d1 (a mistake only a step can make), and the rows of a batch not
+    # summed: judged one sample at a time, with the step's own catalogue
+    early = catalogue.ENTRIES["w2 updated before d1"]
+
+    def student(s, i):
+        one = catalogue.state(s.x[:1], s.y[:1], s.w1, s.w2, s.alpha)
+        d2 = catalogue.correct(one, "mse")[0]
+        return one.x.T @ early.compute(one, d2), one.a1.T @ d2
+
+    found = judged(student, step=True)
+    assert found.layers[0].mistakes == ["w2 updated before d1"] and found.layers[1].correct
+    assert found.notes == [
+        f"dL/d{w}: given several rows at once, the function does not return the sum of the"
+        " rows' gradients (it is judged one sample at a time)"
+        for w in ("w1", "w2")
+    ]
+
+
+def test_an_accumulating_answer_off_by_a_factor_at_its_first_call():
+    found = judged(lambda s, i: tuple(5 * g * (1 + i) for g in right(s)))
+    w2 = found.layers[1]
+    assert w2.mistakes == ["accumulates across calls"] and w2.match is None
+    assert HINT.format("5") in w2.words

@@ -354,7 +354,7 @@ class Watched(Runner):
 
 def test_jobs_at_a_time_each_judged_as_it_ends(tmp_path, monkeypatch):
     slow = tmp_path / "slow.py"
-    slow.write_text("import time\ntime.sleep(4)\n")  # ends with no function after 4 s
+    slow.write_text("import time\ntime.sleep(6)\n")  # ends with no function after 6 s
     quick = [tmp_path / f"quick{i}.py" for i in range(3)]
     for path in quick:
         path.write_text((CLASSROOM / "correct.py").read_text())

@@ -201,7 +201,7 @@ def test_each_childs_folder_is_removed_when_it_is_finished(tmp_path, runner):
     assert not os.path.exists(tmp_path / "left.txt")  # written in the child's own folder
 
 
-def test_the_child_runs_with_one_blas_thread_and_finds_the_project(tmp_path, runner):
+def test_a_child_has_one_blas_thread_and_the_project_on_its_path(tmp_path):
     # one BLAS thread a child (a class graded side by side), the repository on PYTHONPATH
     root = os.path.dirname(os.path.dirname(os.path.abspath(runner_module.__file__)))
     body = (
@@ -211,7 +211,8 @@ def test_the_child_runs_with_one_blas_thread_and_finds_the_project(tmp_path, run
         f"    first = os.environ['PYTHONPATH'].split(os.pathsep)[0] == {root!r}\n"
         "    return np.array(ones, dtype=float), np.array([first], dtype=float)\n"
     )
-    run = runner.run(submission(tmp_path, body), "f", INPUTS[:1], 0.1)
+    with Runner(Limits()) as r:  # a runner of its own: its making is part of what is checked
+        run = r.run(submission(tmp_path, body), "f", INPUTS[:1], 0.1)
     assert run.calls[0].arrays[0].tolist() == [1.0, 1.0, 1.0]
     assert run.calls[0].arrays[1].tolist() == [1.0]
 

@@ -79,7 +79,11 @@ PART_WORDS = {
 
 def mutation_section(m: dict) -> List[str]:
     """The mutation score by part (``nox -s mutation``, scripts/mutation_score.py)."""
-    minutes = f" in {m['seconds'] / 60:.0f} minutes" if m.get("seconds") else ""
+    minutes = (
+        f" in {m['seconds'] / 60:.0f} minutes"
+        if m.get("seconds")
+        else ", in a run made in parts (`nox -s mutation -- --resume`), which has no one time"
+    )
     lines = [
         "",
         "## Mutation score (`nox -s mutation`)",

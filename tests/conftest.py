@@ -190,21 +190,25 @@ def _replay(patch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _replayed_under_a_mutant() -> Any:
-    mutant = os.environ.get("MUTANT_UNDER_TEST")
+def _ctrl_c_as_a_terminal_sends_it() -> Any:
+    """A run started where SIGINT is ignored (mutmut's fork server, a shell's `cmd &`)
+    hands that on to every child: the Ctrl-C tests' children get it back."""
     interrupt = signal.getsignal(signal.SIGINT)
     if interrupt == signal.SIG_IGN:
-        # a run started where SIGINT is ignored (mutmut's fork server, a shell's `cmd &`)
-        # hands that on to every child: the Ctrl-C tests' children get it back as a
-        # terminal would deliver it
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, interrupt)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _replayed_under_a_mutant() -> Any:
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
     if mutant is not None:  # what the judge computed once, it computes again under this mutant
         _clear_caches()
     with pytest.MonkeyPatch.context() as patch:
         if mutant is not None and not mutant.startswith(RUNNER):
             _replay(patch)
         yield
-    signal.signal(signal.SIGINT, interrupt)
 
 
 @pytest.fixture(scope="module")

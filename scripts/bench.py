@@ -15,7 +15,7 @@ see the same machine load; the figures are medians over the repeats:
   child process; the sweep keeps no per-epoch arrays, so its memory does not
   grow with the epochs, and a short run measures it);
 * grading a class: ``scripts/grade.py`` on --submissions copies of the student
-  files of tests/students/ (those it can check), against one single-file
+  files of tests/judge/students/ (those it can check), against one single-file
   ``scripts/diff_gradients.py --against`` check run as a whole command, side
   by side: the ratio of the two (target: at most 25 for 100 submissions).
 """
@@ -40,7 +40,7 @@ import numpy as np
 
 import numpy_impl
 from numpy_impl.sweep import sweep
-from reference.article_transcript import article_training
+from reference.witnesses.article_transcript import article_training
 
 
 def _seconds(run: Callable[[], object]) -> float:
@@ -116,7 +116,7 @@ def main() -> int:
 
 def grading(count: int, repeats: int) -> None:
     """Grading ``count`` submissions vs one ``--against`` check, each a whole command."""
-    students = ROOT / "tests" / "students"
+    students = ROOT / "tests" / "judge" / "students"
     usable = [p for p in sorted(students.glob("*.py")) if "function backprop;" in p.read_text()]
     folder = Path(tempfile.mkdtemp(prefix="bench-class-"))
     try:

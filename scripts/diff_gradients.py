@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repository root
 
-from reference.diff_cli import main
+from reference.diff.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repository root
 
-from reference.grade_cli import main
+from reference.grading.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repository root
 
 from numpy_impl.cli import main as numpy_impl_main
-from reference.diff_cli import main as diff
+from reference.diff.cli import main as diff
 
 IMG = ROOT / "docs" / "img"
 DIFF = "python scripts/diff_gradients.py"

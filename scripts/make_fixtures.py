@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))  # the repository root
 import torch
 
 import numpy_impl as ni
-from reference import golden
-from reference import network as ref
-from reference.cases import letter_case, random_case
+from reference.witnesses import golden
+from reference.witnesses import torch_mirror as ref
+from reference.witnesses.cases import letter_case, random_case
 
 PATH = golden.PATH
 GRADIENT_CASES = {f"random{s}": (lambda s=s: random_case(s)) for s in range(8)}

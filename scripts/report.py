@@ -19,7 +19,7 @@ from typing import Dict, List, Tuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repository root
 
-from reference.tolerances import GRADIENT, TABLE
+from reference.witnesses.tolerances import GRADIENT, TABLE
 
 Key = Tuple[str, str, str]  # step, oracle, dtype
 

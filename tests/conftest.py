@@ -18,9 +18,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pytest
 
-from reference import diagnose, grade
-from reference.compare import RECORDS, merge
-from reference.runner import Inputs, Limits, Run, Runner
+from reference.judge import diagnose
+from reference.grading import classroom as grade
+from reference.witnesses.compare import RECORDS, merge
+from reference.sandbox.runner import Inputs, Limits, Run, Runner
 
 # torch is optional; looked up without importing it (an import costs seconds)
 try:
@@ -33,7 +34,7 @@ except importlib.metadata.PackageNotFoundError:  # pragma: no cover - depends on
 # not collected (the summary says so); with it, each of their tests carries
 # the "torch" marker, which nox's torch sessions select.
 PARITY = "test_parity_*.py"
-collect_ignore_glob = [PARITY] if TORCH is None else []
+collect_ignore_glob = [f"*/{PARITY}"] if TORCH is None else []  # in every room's folder
 
 
 def pytest_collection_modifyitems(items: List[Any]) -> None:
@@ -132,7 +133,7 @@ def article_job() -> Any:
 _RECORDED: Dict[Tuple[Any, ...], Run] = {}
 #: The runner, and the grader's loop that drives it (its timing, its children):
 #: their mutants run every child live.
-RUNNER = ("reference.runner.", "reference.child.", "reference.grade.x_grade__")
+RUNNER = ("reference.sandbox.runner.", "reference.sandbox.child.", "reference.grading.classroom.x_grade__")
 
 
 def _key(path: str, function: str, inputs: Sequence[Inputs], alpha: float, limits: Limits) -> Any:

@@ -10,7 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENTS = Path(__file__).parent / "students"
+STUDENTS = Path(__file__).parent / "judge" / "students"
 DIFF_SCRIPT = ROOT / "scripts" / "diff_gradients.py"
 WALKTHROUGH = ROOT / "docs" / "walkthrough.md"
 #: The walkthrough in each of its languages, and the exercises: every page with examples.
@@ -49,9 +49,9 @@ def run_of(student, step=False, dtype=np.float64, calls=None):
     """What a child would report for a student written as a formula,
     ``student(state, i) -> (dw1, dw2)`` at every call ``i`` of the judge's plan
     (or the first ``calls``): the gradients, or the SGD step they make
-    (reference.answers.ALPHA), as ``dtype``."""
-    from reference import answers
-    from reference.runner import Call, Run
+    (reference.judge.answers.ALPHA), as ``dtype``."""
+    from reference.judge import answers
+    from reference.sandbox.runner import Call, Run
 
     made = []
     for i in range(len(answers.plan()) if calls is None else calls):
@@ -65,7 +65,7 @@ def run_of(student, step=False, dtype=np.float64, calls=None):
 
 def run_diff(*argv):
     """scripts/diff_gradients.py in-process: (exit status, stdout)."""
-    from reference import diff_cli
+    from reference.diff import cli as diff_cli
 
     out = io.StringIO()
     status = diff_cli.main(list(argv), out=out)

@@ -1,0 +1,160 @@
+"""Grade a whole class: every submission run apart, timed, and judged in words.
+
+The sums behind ``scripts/grade.py``; its command line (options, the table,
+JSON, CSV and feedback files) is :mod:`reference.grading.cli`.
+
+Each submission runs in a child process of its own (:mod:`reference.sandbox.runner`),
+under the same limits, several at a time; each is judged here as it ends
+(:func:`reference.judge.diagnose.check`), by candidates this process computes and
+the submissions never touch. Every submission gets a :class:`Verdict`:
+``correct``, ``wrong`` or ``unchecked`` (with the reason: timeout, exited,
+crashed, raised, memory, syntax, missing, bad-output), and the class a
+:class:`Summary`: how many are correct, and the most common mistakes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from numpy_impl.progress import Progress
+from reference.judge.diagnose import ALPHA, Diagnosis, StudentError, check, inputs
+from reference.sandbox.runner import Limits, Run, Runner
+
+#: The stages a grading tells its progress callback of, and what each counts.
+STAGES = {"grading": "submissions"}
+
+
+@dataclass
+class Verdict:
+    """One submission's grade: its status, why it could not be checked (if so),
+    the diagnosis (if it could), what it printed, and how long it took."""
+
+    file: str
+    function: str
+    loss: str
+    status: str  # "correct", "wrong" or "unchecked"
+    reason: Optional[str] = None  # why unchecked
+    message: str = ""  # the reason in one line, for the student
+    line: Optional[int] = None  # the line of the student's file it points to
+    diagnosis: Optional[Diagnosis] = None
+    output: str = ""  # what it printed, cut to a readable length
+    output_length: int = 0
+    seconds: float = 0.0
+
+    @property
+    def mistakes(self) -> List[str]:
+        """The catalogue's names of its mistakes, each once."""
+        if self.diagnosis is None:
+            return []
+        names = [m for layer in self.diagnosis.layers for m in layer.mistakes]
+        return list(dict.fromkeys(names))
+
+    @property
+    def unmatched(self) -> List[str]:
+        """The layers no entry of the catalogue matches."""
+        if self.diagnosis is None:
+            return []
+        return [f"w{i + 1}" for i, layer in enumerate(self.diagnosis.layers) if layer.match is None]
+
+
+@dataclass
+class Summary:
+    """The class at a glance."""
+
+    submissions: int
+    correct: int
+    wrong: int
+    unchecked: int
+    mistakes: List[Tuple[str, int]] = field(default_factory=list)  # most common first
+    reasons: List[Tuple[str, int]] = field(default_factory=list)  # of the unchecked ones
+    outside: int = 0  # wrong with a layer outside the catalogue
+
+
+def submissions(paths: Sequence[str], function: str) -> List[Tuple[str, str]]:
+    """(file, function) for every submission: a file, ``file.py:function``, or a
+    folder (its ``*.py`` files, in order). ``ValueError`` (one line) for a path
+    that is not there, or a folder without ``.py`` files."""
+    found: List[Tuple[str, str]] = []
+    for given in paths:
+        path, name = given, function
+        if not os.path.exists(given) and ":" in given:
+            path, _, name = given.rpartition(":")
+        if os.path.isdir(path):
+            files = sorted(str(p) for p in Path(path).glob("*.py"))
+            if not files:
+                raise ValueError(f"no .py files in {path}")
+            found += [(f, name) for f in files]
+        elif os.path.isfile(path):
+            if not path.endswith(".py"):
+                raise ValueError(f"not a .py file: {path}")
+            found.append((path, name))
+        else:
+            raise ValueError(f"no such file or folder: {path}")
+    if not found:
+        raise ValueError("no submissions given")
+    return found
+
+
+def judge(run: Run, loss: str) -> Verdict:
+    """The verdict on one run: its diagnosis, or why it has none."""
+    verdict = Verdict(
+        run.path, run.function, loss, "unchecked", output=run.output,
+        output_length=run.output_length, seconds=run.seconds,
+    )  # fmt: skip
+    try:
+        found = check(run, loss)
+    except StudentError as err:
+        verdict.reason, verdict.message, verdict.line = err.reason, str(err), err.line
+        return verdict
+    verdict.diagnosis = found
+    verdict.status = "correct" if found.ok else "wrong"
+    return verdict
+
+
+def grade(
+    given: Sequence[Tuple[str, str]], loss: str = "mse", limits: Optional[Limits] = None,
+    jobs: int = 1, progress: Optional[Progress] = None,
+) -> List[Verdict]:  # fmt: skip
+    """Grade every (file, function), ``jobs`` at a time, under ``limits`` (by default
+    10 s and 2 GiB each); the verdicts in the order given."""
+    limits = limits if limits is not None else Limits()
+    verdicts: Dict[int, Verdict] = {}
+    calls = inputs()
+    waiting = list(enumerate(given))
+    if progress is not None:
+        progress("grading", 0, len(given))
+    with Runner(limits) as runner:
+        running: Dict[int, Tuple[int, str, str]] = {}
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                index, (path, function) = waiting.pop(0)
+                running[runner.start(path, function, calls, ALPHA)] = (index, path, function)
+            runner.wait(list(running))
+            now = time.monotonic()
+            for pid in [p for p in running if p in runner.ended or now >= runner.deadline(p)]:
+                index, path, function = running.pop(pid)
+                verdicts[index] = judge(runner.finish(pid, path, function), loss)
+                if progress is not None:
+                    progress("grading", len(verdicts), len(given))
+    return [verdicts[i] for i in range(len(given))]
+
+
+def summarize(verdicts: Sequence[Verdict]) -> Summary:
+    """How many are correct, wrong, unchecked; the mistakes and reasons, most common first."""
+    statuses = Counter(v.status for v in verdicts)
+    mistakes = Counter(m for v in verdicts for m in v.mistakes)
+    reasons = Counter(v.reason for v in verdicts if v.reason)
+    return Summary(
+        submissions=len(verdicts),
+        correct=statuses["correct"],
+        wrong=statuses["wrong"],
+        unchecked=statuses["unchecked"],
+        mistakes=sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0])),
+        reasons=sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),
+        outside=sum(1 for v in verdicts if v.status == "wrong" and v.unmatched),
+    )

@@ -1,0 +1,191 @@
+"""The exercise notebooks' checks: a student's forward pass and backprop, judged apart.
+
+In a notebook, the student's code runs in the notebook's own kernel, so the
+judge cannot live there: what the student did to NumPy or ``numpy_impl`` in
+that kernel would reach it. A check therefore writes the source of the
+notebook's functions to a file and starts a separate judge process
+(``python -m reference.grading.exercise``), which runs that file in a child process of
+its own (reference/runner.py) and computes every candidate itself
+(reference/diagnose.py for the backprop; the forward pass likewise, here).
+The kernel only prints the words that come back.
+
+    from reference.grading.exercise import check_forward, check_backprop
+    check_forward(forward)      # f(x, w1, w2) -> (a1, a2)
+    check_backprop(backprop)    # f(x, y, w1, w2) -> (dw1, dw2), or the article's step
+
+Each says "not written yet" for a function left as handed out (it raises
+NotImplementedError, or returns nothing), "correct", or what is wrong.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import types
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from reference.witnesses.compare import errors
+from reference.sandbox.runner import environment
+
+NOT_WRITTEN = "not written yet"
+#: The status lines in the notebooks' languages.
+STATUS = {
+    "en": {NOT_WRITTEN: NOT_WRITTEN, "correct": "correct", "wrong": "not correct yet",
+           "unchecked": "cannot be checked"},
+    "zh": {NOT_WRITTEN: "还没有写 (not written yet)", "correct": "正确 (correct)",
+           "wrong": "还不正确 (not correct yet)", "unchecked": "无法检查 (cannot be checked)"},
+}  # fmt: skip
+
+
+@dataclass
+class Result:
+    """What a check found: its status and the lines it printed."""
+
+    status: str  # NOT_WRITTEN, "correct", "wrong" or "unchecked"
+    lines: List[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "correct"
+
+
+def check_forward(function: Callable[..., Any], language: str = "en") -> Result:
+    """Check a forward pass ``f(x, w1, w2) -> (a1, a2)``, in a separate judge process."""
+    return _check("forward", function, "mse", language)
+
+
+def check_backprop(function: Callable[..., Any], loss: str = "mse", language: str = "en") -> Result:
+    """Check a backprop ``f(x, y, w1, w2) -> (dw1, dw2)`` (or the article's step
+    ``f(x, y, w1, w2, alpha) -> (new_w1, new_w2)``) for ``loss``, in a separate judge process."""
+    return _check("backprop", function, loss, language)
+
+
+def _check(kind: str, function: Callable[..., Any], loss: str, language: str) -> Result:
+    folder = tempfile.mkdtemp(prefix="exercise-")
+    path = os.path.join(folder, "submission.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(source_of(function))
+    command = [sys.executable, "-m", "reference.grading.exercise", kind, f"{path}:{function.__name__}"]
+    try:
+        done = subprocess.run(
+            [*command, loss], capture_output=True, text=True, env=environment(),
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the judge failed: {done.stderr.strip().splitlines()[-1:]}")
+    found = json.loads(done.stdout)
+    result = Result(found["status"], found["lines"])
+    print(STATUS[language][result.status])
+    for line in result.lines:
+        print(line)
+    return result
+
+
+def source_of(function: Callable[..., Any]) -> str:
+    """A module holding the student's function and every other function and module
+    of its notebook (or file), so that it runs there as it did in the notebook."""
+    names = function.__globals__
+    module = function.__module__
+    lines = ["import math", "import numpy as np", ""]
+    for name, value in list(names.items()):
+        if isinstance(value, types.ModuleType) and not name.startswith("_"):
+            lines.append(f"import {value.__name__} as {name}")
+    lines.append("")
+    for value in list(names.values()):
+        if inspect.isfunction(value) and value.__module__ == module:
+            try:
+                lines.append(inspect.getsource(value))
+            except (OSError, TypeError):
+                continue
+    return "\n".join(lines) + "\n"
+
+
+# --- The judge process --------------------------------------------------------
+
+
+def judge_backprop(spec: str, loss: str) -> Dict[str, Any]:
+    from reference.judge.diagnose import StudentError, diagnose_file
+
+    try:
+        found = diagnose_file(spec, loss)
+    except StudentError as err:
+        if _not_written(str(err)):
+            return {"status": NOT_WRITTEN, "lines": []}
+        return {"status": "unchecked", "lines": [str(err)]}
+    lines = [layer.words for layer in found.layers] + ([found.pointer] if found.pointer else [])
+    return {"status": "correct" if found.ok else "wrong", "lines": lines}
+
+
+def judge_forward(spec: str) -> Dict[str, Any]:
+    from reference.judge.answers import ALPHA, inputs, plan
+    from reference.judge.catalogue import state
+    from reference.judge.diagnose import split_spec
+    from reference.sandbox.runner import Limits, Runner
+    from reference.witnesses.tolerances import FLOAT32, GRADIENT
+
+    path, function = split_spec(spec)
+    with Runner(Limits()) as runner:
+        run = runner.run(path, function, inputs(), ALPHA)
+    if run.reason is not None:
+        return {"status": "unchecked", "lines": [f"{run.reason}: {run.detail}".strip(": ")]}
+    if run.parameters != 3:
+        return {"status": "unchecked", "lines": ["expected f(x, w1, w2) -> (a1, a2)"]}
+    for (_, p), call in zip(plan(), run.calls):
+        if call.kind == "raised":
+            if call.error == "NotImplementedError":
+                return {"status": NOT_WRITTEN, "lines": []}
+            return {"status": "unchecked", "lines": [f"it raised {call.error}: {call.message}"
+                                                     f" (at {p.label})"]}  # fmt: skip
+        if call.kind != "pair" or any(a is None for a in call.arrays):
+            if call.types == ("NoneType",):
+                return {"status": NOT_WRITTEN, "lines": []}
+            return {"status": "unchecked", "lines": ["expected two arrays, (a1, a2)"]}
+        s = state(p.x, p.y, p.w1, p.w2, ALPHA)
+        returned = [np.asarray(a) for a in call.arrays]
+        tol = FLOAT32 if any(a.dtype == np.float32 for a in returned) else GRADIENT
+        for name, mine, right, before in (("a1", returned[0], s.a1, s.z1),
+                                          ("a2", returned[1], s.a2, s.z2)):  # fmt: skip
+            if mine.shape != right.shape:
+                return {
+                    "status": "wrong",
+                    "lines": [
+                        f"{name} has shape {mine.shape}, expected {right.shape} (at {p.label})"
+                    ],
+                }
+            if not _close(mine, right, tol):
+                z = "x @ w1" if name == "a1" else "a1 @ w2"
+                hint = f": it is {z}, without the sigmoid" if _close(mine, before, tol) else ""
+                return {"status": "wrong", "lines": [
+                    f"{name} is not sigmoid({z}){hint} (at {p.label})"]}  # fmt: skip
+    return {"status": "correct", "lines": ["a1 and a2 are right at every point"]}
+
+
+def _close(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
+    """Within ``tol``, by the project's error measure (reference/compare.py)."""
+    return errors(a, b)[1] <= tol
+
+
+def _not_written(message: str) -> bool:
+    return "NotImplementedError" in message or "returned NoneType" in message
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]``: JSON on stdout."""
+    kind, spec, *rest = list(argv if argv is not None else sys.argv[1:])
+    found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, *(rest or ["mse"]))
+    print(json.dumps(found))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

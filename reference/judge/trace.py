@@ -1,0 +1,272 @@
+"""Where a wrong gradient starts, when no entry of the catalogue matches it.
+
+The chain is d2 -> dw2 = a1.T @ d2, and d2 -> d1 = (d2 @ w2.T) * slope ->
+dw1 = x.T @ d1. For one sample, a1 is known, so a student's dw2 gives back
+the student's d2 (dw2 is the outer product a1.T d2: d2 = a1 @ dw2 / |a1|^2);
+and x is 0 or 1 pixel by pixel, so the rows of dw1 where a pixel is 1 are the
+student's d1 (the other rows must be 0). With those, the judge says which
+quantity is the first to go wrong and, in the terms the student wrote, how:
+whether the error term is right and the slope is not (and, where the slope
+is a simple function of a2 or z2, a1 or z1, which one), or the other way round.
+
+All of it is computed in the judge's process (reference/catalogue.py's forward
+pass), judged at the tolerance of the answers' precision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+import numpy_impl as ni
+from reference.judge.catalogue import ENTRIES, State, hidden_delta
+from reference.witnesses.tolerances import delta_floor
+
+Array = np.ndarray
+
+#: Simple functions a slope may be, of a (the activation) and z (the logit), by
+#: name ({a} and {z} stand for the layer's: a2 and z2, or a1 and z1).
+SLOPES: Dict[str, Callable[[Array, Array], Array]] = {
+    "{a} (1 - {a}), the sigmoid's": lambda a, z: a * (1 - a),
+    "1 - {a}^2, tanh's": lambda a, z: 1 - a**2,
+    "({z} > 0), ReLU's": lambda a, z: (z > 0).astype(float),
+    "1 (no slope at all)": lambda a, z: np.ones_like(a),
+    "{a} alone, half of {a} (1 - {a})": lambda a, z: a,
+    "1 - {a} alone, half of {a} (1 - {a})": lambda a, z: 1 - a,
+    "{z} (1 - {z})": lambda a, z: z * (1 - z),
+    "sigmoid({a}) (1 - sigmoid({a}))": lambda a, z: ni.sigmoid(a) * (1 - ni.sigmoid(a)),
+}
+
+
+#: Error terms a student may write for a2 - y, by name.
+ERRORS: Dict[str, Callable[[State], Array]] = {
+    "(a2 - y)^2": lambda s: (s.a2 - s.y) ** 2,
+    "a2 alone": lambda s: s.a2,
+    "y alone": lambda s: s.y,
+    "a2 + y": lambda s: s.a2 + s.y,
+}
+
+
+#: What a student may send back through w2 in place of d2, by name.
+BACK_ERRORS: Dict[str, Callable[[State], Array]] = {
+    "a2 - y": lambda s: s.a2 - s.y,
+    "(2/3) (a2 - y) a2 (1 - a2), the MSE's d2": lambda s: 2 / 3 * (s.a2 - s.y) * s.a2 * (1 - s.a2),
+}
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What the recovered quantities say: ``origin`` ("d2", "d1", "dw1", "dw2"
+    or None) and the words for each layer and for the line to look at."""
+
+    origin: Optional[str]
+    w1: str  # how dL/dw1 goes wrong ("" when it is right or matched)
+    w2: str
+    pointer: str
+
+
+def _close(ours: Array, ref: Array, tol: float, floor: float, slack: float = 0.0) -> bool:
+    """max |ours - ref| <= tol max(max |ref|, floor) + slack."""
+    scale = max(float(np.abs(ref).max()), floor)
+    return float(np.abs(ours - ref).max()) <= tol * scale + slack
+
+
+def recover_d2(s: State, dw2: Array, tol: float, slack: float = 0.0) -> Optional[Array]:
+    """The student's d2 from their dw2 at one sample, or None if dw2 is not a1.T @ d2
+    (``slack``: the absolute error dw2 may carry, a step's recovery slack)."""
+    a1 = s.a1[0]
+    d2 = (a1 @ dw2 / (a1 @ a1))[None, :]
+    # the projection onto a1's direction at most doubles dw2's own error, entry by entry
+    return d2 if _close(np.outer(a1, d2[0]), dw2, tol, 1e-300, 2 * slack) else None
+
+
+def recover_d1(s: State, dw1: Array, tol: float, slack: float = 0.0) -> Optional[Array]:
+    """The student's d1 from their dw1 at one sample (its rows where the pixel
+    is 1), or None if dw1 is not x.T @ d1."""
+    lit = s.x[0] == 1
+    if not lit.any() or not np.all((s.x[0] == 0) | lit):
+        return None
+    d1 = dw1[lit].mean(axis=0)[None, :]
+    # each lit row carries dw1's error, and so does their mean: x.T @ d1 is off by both
+    return d1 if _close(s.x.T @ d1, dw1, tol, 1e-300, 2 * slack) else None
+
+
+def constant(
+    targets: Sequence[Array], bases: Sequence[Array], tol: float, slacks: Sequence[float]
+) -> Optional[float]:
+    """The one constant c with target = c basis at every point (each within
+    ``tol`` of its largest entry and its slack), or None."""
+    t = np.concatenate([a.ravel() for a in targets])
+    b = np.concatenate([a.ravel() for a in bases])
+    if not b.any():
+        return None
+    c = float(b @ t / (b @ b))
+    ok = all(_close(c * bi, ti, tol, 1e-300, e) for ti, bi, e in zip(targets, bases, slacks))
+    return c if ok else None
+
+
+def slope_of(
+    targets: Sequence[Array], errors: Sequence[Array], acts: Sequence[Tuple[Array, Array]],
+    tol: float, slacks: Sequence[float],
+) -> Optional[Tuple[str, float]]:  # fmt: skip
+    """The named slope f and the constant c with target = c error f(a, z) at
+    every point (``acts``: (a, z) at each), or None."""
+    for name, f in SLOPES.items():
+        bases = [e * f(a, z) for e, (a, z) in zip(errors, acts)]
+        c = constant(targets, bases, tol, slacks)
+        if c is not None:
+            return name, c
+    return None
+
+
+def trace(
+    states: Sequence[State], answers: Sequence[Tuple[Array, Array]], loss: str, tol: float,
+    *, slacks: Sequence[Tuple[float, float]], w1_right: bool, w2_right: bool,
+) -> Trace:  # fmt: skip
+    """Trace the wrong layers back through the chain at single-sample points
+    (``answers``: the student's (dw1, dw2) at each of ``states``, each with the
+    absolute error it may carry, ``slacks``)."""
+    d2s, d1s, e2s, e1s = [], [], [], []
+    for s, (g1, g2), (e1, e2) in zip(states, answers, slacks):
+        d2s.append(recover_d2(s, g2, tol, e2))
+        d1s.append(recover_d1(s, g1, tol, e1))
+        # what the recovered d2 and d1 may carry: d2 = a1 @ dw2 / |a1|^2 is off by at
+        # most sqrt(h) e2 / |a1| (Cauchy-Schwarz); d1, a mean of lit rows, by e1
+        e2s.append(e2 * np.sqrt(s.a1.size) / max(float(np.linalg.norm(s.a1)), 1e-300))
+        e1s.append(e1)
+    true_d2 = [ENTRIES[loss].compute(s) for s in states]
+    d2_right = w2_right or (
+        all(d is not None for d in d2s)
+        and all(_close(d, t, tol, delta_floor()) for d, t in zip(d2s, true_d2))  # type: ignore[arg-type]
+    )
+    w2_words = w1_words = pointer = ""
+    origin: Optional[str] = None
+    if not d2_right:
+        if any(d is None for d in d2s):
+            origin, w2_words = "dw2", "it is not a1.T @ d2 for any d2"
+            pointer = "look at the line that computes dw2: it should be a1.T @ d2"
+        else:
+            origin = "d2"
+            w2_words, pointer = _describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
+    if w1_right:
+        return Trace(origin, "", w2_words, pointer)
+    if any(d is None for d in d1s):
+        w1_words = "it is not x.T @ d1 for any d1"
+        if origin in (None, "dw2"):  # dw1 is before dw2 in the judge's order (diagnose.ORDER)
+            origin, pointer = "dw1", "look at the line that computes dw1: it should be x.T @ d1"
+        return Trace(origin, w1_words, w2_words, pointer)
+    # the student's own d2 (recovered) when it can be; else the right one
+    given = [d if d is not None else t for d, t in zip(d2s, true_d2)]
+    expected = [hidden_delta(s, d2, None) for s, d2 in zip(states, given)]
+    # d1 from the recovered d2 carries d2's error through w2 and the slope (<= 1/4)
+    allow = [e1 + 0.75 * float(np.abs(s.w2).max()) * e2 for s, e1, e2 in zip(states, e1s, e2s)]
+    if all(_close(d, e, tol, 1e-300, x) for d, e, x in zip(d1s, expected, allow)):  # type: ignore[arg-type]
+        w1_words = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
+        return Trace(origin, w1_words, w2_words, pointer)
+    words, hint = _describe_d1(states, d1s, given, tol, e1s)  # type: ignore[arg-type]
+    w1_words = words if origin is None else f"{words}, as well as inheriting d2's mistake"
+    if origin is None:
+        origin, pointer = "d1", hint
+    return Trace(origin, w1_words, w2_words, pointer)
+
+
+def _describe_d2(
+    states: Sequence[State], d2s: List[Array], loss: str, tol: float, slacks: List[float]
+) -> Tuple[str, str]:
+    """How the student's d2 differs: its constant, its slope, or its error term."""
+    errors = [s.a2 - s.y for s in states]
+    acts = [(s.a2, s.z2) for s in states]
+    found = slope_of(d2s, errors, acts, tol, slacks)
+    # the right d2 is c (a2 - y) f with (f, c): the sigmoid's slope and 2/3 for the
+    # MSE, no slope and 1 for the summed BCE
+    want, want_c = (next(iter(SLOPES)), 2 / 3) if loss == "mse" else ("1 (no slope at all)", 1.0)
+    formula = "(a2 - y) a2 (1 - a2)" if loss == "mse" else "(a2 - y)"
+    if found is not None and found[0] == want:
+        given, should = apart(found[1], want_c)
+        return (
+            f"d2 is wrong: it is {given} {formula}, the right form with another constant"
+            f" (it should be {should})",
+            f"look at the line that computes d2: the constant in front of {formula} is"
+            f" {given}, not {should}",
+        )
+    if found is not None:
+        name, c = found
+        slope = _named(name, "2").split(",")[0]
+        return (
+            f"d2 is wrong: the error a2 - y is right, the slope is not (d2 = {c:.4g}"
+            f" (a2 - y) x {slope})",
+            f"look at the line that computes d2: the slope there is {_named(name, '2')}, not"
+            f" {_named(want, '2').split(',')[0]}",
+        )
+    if loss == "mse":
+        slopes = [s.a2 * (1 - s.a2) for s in states]
+        for error, term in ERRORS.items():
+            k = constant(d2s, [term(s) * f for s, f in zip(states, slopes)], tol, slacks)
+            if k is not None:
+                return (
+                    f"d2 is wrong: the slope a2 (1 - a2) is right, the error term is not"
+                    f" (d2 = {k:.4g} x {error} x a2 (1 - a2))",
+                    f"look at the line that computes d2: its error term is {error}, not a2 - y",
+                )
+    return (
+        f"d2 is wrong: it is not {formula} times a constant, nor the error a2 - y times a simple"
+        " slope",
+        "look at the line that computes d2",
+    )
+
+
+def _describe_d1(
+    states: Sequence[State], d1s: List[Array], d2s: List[Array], tol: float, slacks: List[float]
+) -> Tuple[str, str]:
+    """How the student's d1 differs from (d2 @ w2.T) a1 (1 - a1), given its own d2."""
+    errors = [d2 @ s.w2.T for s, d2 in zip(states, d2s)]
+    acts = [(s.a1, s.z1) for s in states]
+    found = slope_of(d1s, errors, acts, tol, slacks)
+    if found is not None and found[0] == next(iter(SLOPES)):
+        factor = apart(found[1], 1.0)[0]
+        return (
+            f"d1 is wrong: it is {factor} (d2 @ w2.T) a1 (1 - a1), the right form with"
+            " another constant (it should be 1)",
+            f"look at the line that computes d1: a factor {factor} that should not be there",
+        )
+    if found is not None:
+        name, c = found
+        shown = f"{c:.4g} x " if abs(c - 1) > 1e-9 else ""
+        return (
+            "d1 is wrong: the back-propagated error d2 @ w2.T is right, the slope is not"
+            f" (it is {shown}{_named(name, '1').split(',')[0]})",
+            f"look at the line that computes d1: the slope there is {_named(name, '1')}, not"
+            " a1 (1 - a1)",
+        )
+    # the other way round: the slope right, the error sent back another one
+    slopes = [s.a1 * (1 - s.a1) for s in states]
+    for error, term in BACK_ERRORS.items():
+        k = constant(d1s, [term(s) @ s.w2.T * f for s, f in zip(states, slopes)], tol, slacks)
+        if k is not None:
+            shown = f"{k:.4g} x " if abs(k - 1) > 1e-9 else ""
+            return (
+                "d1 is wrong: the slope a1 (1 - a1) is right, the back-propagated error is not"
+                f" (it is {shown}({error}) @ w2.T, where dw2 has d2)",
+                f"look at the line that computes d1: it sends back {error}, not the d2 of dw2",
+            )
+    return (
+        "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope",
+        "look at the line that computes d1: the error sent back through w2, or its slope",
+    )
+
+
+def apart(c: float, other: float, least: int = 4) -> Tuple[str, str]:
+    """``c`` and ``other`` to the fewest significant digits, at least ``least``,
+    that tell them apart: ('1.000000000001', '1') where four digits would show 1 and 1."""
+    for digits in range(least, 18):
+        shown = f"{c:.{digits}g}", f"{other:.{digits}g}"
+        if shown[0] != shown[1]:
+            break
+    return shown
+
+
+def _named(name: str, layer: str) -> str:
+    """A slope's name for a layer: '{a} (1 - {a})' -> 'a1 (1 - a1)'."""
+    return name.format(a=f"a{layer}", z=f"z{layer}")

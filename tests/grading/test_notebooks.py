@@ -1,0 +1,119 @@
+"""The notebooks in docs/: made from their Markdown pages (a stale one fails),
+and the exercises' checks answering as they should in a real Jupyter kernel:
+"not written yet" as handed out, "correct" with the solutions, the mistake's
+name with a catalogued mistake pasted in. (``nox -s notebooks`` also runs every
+notebook top to bottom under nbval, comparing what each cell prints.)"""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.grading.exercise_solutions import MISTAKES, SOLUTIONS
+from tests.helpers import ROOT
+
+DOCS = ROOT / "docs"
+MAKE = ROOT / "scripts" / "make_notebooks.py"
+EXERCISES = sorted(SOLUTIONS)
+
+
+def test_the_committed_notebooks_are_made_from_their_pages():
+    done = subprocess.run([sys.executable, str(MAKE), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_stale_notebook_fails_the_check(tmp_path):
+    for page in DOCS.glob("*.md"):
+        shutil.copy(page, tmp_path / page.name)
+    for made in DOCS.glob("*.ipynb"):
+        shutil.copy(made, tmp_path / made.name)
+    page = tmp_path / "walkthrough.md"
+    page.write_text(page.read_text().replace("three letters", "three letters (edited)", 1))
+    done = subprocess.run(
+        [sys.executable, str(MAKE), "--check", "--docs", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "error: stale notebook(s): walkthrough.ipynb: run python scripts/make_notebooks.py"
+    )
+
+
+def test_every_exercise_cell_is_tagged_and_the_backward_one_defines_the_function():
+    for name in EXERCISES:
+        cells = json.loads((DOCS / name).read_text())["cells"]
+        tagged = [c for c in cells if "exercise" in c.get("metadata", {}).get("tags", [])]
+        backward = [c for c in tagged if "exercise-backprop" in c["metadata"]["tags"]]
+        assert len(tagged) == 2 and len(backward) == 1, name
+        source = "".join(backward[0]["source"])
+        assert source.startswith(
+            ("def backprop(x, y, w1, w2)", "def back_prop(x, y, w1, w2, alpha)")
+        )
+        assert "raise NotImplementedError" in source  # handed out without a solution
+
+
+def _run(name, forward=None, backprop=None):
+    """Execute the exercise notebook in a fresh kernel, its exercise cells replaced;
+    returns the text each cell printed, cell by cell."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(DOCS / name, as_version=4)
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "exercise" in tags:
+            replacement = backprop if "exercise-backprop" in tags else forward
+            if replacement is not None:
+                cell.source = replacement
+    nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(DOCS)}}
+    ).execute()
+    printed = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            printed.append(
+                "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            )
+    return nb, printed
+
+
+def _checks(nb, printed):
+    """What the check cells printed (the cells that call check_forward / check_backprop)."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return [p for c, p in zip(code, printed) if "check_forward(" in c.source
+            or ("check_backprop(" in c.source and "import" not in c.source)]  # fmt: skip
+
+
+@pytest.mark.notebook
+@pytest.mark.product_in_child
+@pytest.mark.parametrize("name", EXERCISES)
+def test_left_blank_the_exercise_runs_to_the_end_and_says_not_written_yet(name):
+    nb, printed = _run(name)
+    checks = _checks(nb, printed)
+    assert len(checks) == 2
+    assert all("not written yet" in p for p in checks), checks
+
+
+@pytest.mark.notebook
+@pytest.mark.product_in_child
+@pytest.mark.parametrize("name", EXERCISES)
+def test_with_the_solutions_every_check_says_correct(name):
+    nb, printed = _run(name, SOLUTIONS[name]["forward"], SOLUTIONS[name]["backprop"])
+    checks = _checks(nb, printed)
+    assert len(checks) == 2
+    assert all(p.splitlines()[0] in ("correct", "正确 (correct)") for p in checks), checks
+    assert "['A', 'B', 'C']" in printed[-1]  # and the student's own network learns
+
+
+@pytest.mark.notebook
+@pytest.mark.product_in_child
+@pytest.mark.parametrize("name", EXERCISES)
+def test_a_catalogued_mistake_is_named(name):
+    mistake, code = MISTAKES[name]
+    nb, printed = _run(name, SOLUTIONS[name]["forward"], code)
+    forward_check, backward_check = _checks(nb, printed)
+    assert forward_check.splitlines()[0] in ("correct", "正确 (correct)")
+    assert "not correct yet" in backward_check and f"*{mistake}" in backward_check
+    assert printed[-1] == ""  # no training with a wrong gradient

@@ -18,14 +18,14 @@ What runs where (the markers are declared in pyproject.toml):
   against the golden vectors and the derivative oracles, the golden 15000-epoch
   trajectories, the sweep against training alone, the noisy letters, the
   weights file, the walkthrough's examples;
-* ``torch``: the live PyTorch comparisons (tests/test_parity_*.py, marker
+* ``torch``: the live PyTorch comparisons (tests/*/test_parity_*.py, marker
   ``torch``) at the oldest and the newest NumPy of Python 3.11, in one
   environment, so that torch is installed once;
 * ``once``: everything else, whose outcome cannot depend on NumPy (the
   command line, the pictures, the diff script), and the slow checks (the
   article's loop for ten seeds, the mutation check), at the newest NumPy;
 * ``notebooks``: every notebook in docs/ run in a fresh Jupyter kernel (nbval),
-  and the exercises' checks (tests/test_notebooks.py);
+  and the exercises' checks (tests/grading/test_notebooks.py);
 * ``lint``: ruff, mypy, CITATION.cff;
 * ``mutation`` (not by default, slow): mutmut's mutants of three parts, the
   product (numpy_impl), the witnesses (the error measure, the tolerances, the
@@ -154,7 +154,7 @@ def notebooks(session: nox.Session) -> None:
     constraint.write_text(f"numpy=={TORCH_NUMPY[-1]}.*\n")
     _install(session, TORCH_NUMPY[-1], "test,notebook-test", "-c", str(constraint))
     env = {"JUPYTER_PLATFORM_DIRS": "1"}  # Jupyter's own paths, without its migration warning
-    default = ("--nbval", "docs", "tests/test_notebooks.py", "-q", "-p", "no:cacheprovider")
+    default = ("--nbval", "docs", "tests/grading/test_notebooks.py", "-q", "-p", "no:cacheprovider")
     session.run("python", "-m", "pytest", *(session.posargs or default), env=env)
 
 

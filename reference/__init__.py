@@ -1,20 +1,26 @@
-"""Every witness numpy_impl is checked against.
+"""What checks the lesson, and what checks a student: five rooms, with one-way doors.
 
-* :mod:`reference.witnesses.torch_mirror`: the PyTorch mirror, name for name with
-  numpy_impl/network.py, every gradient from autograd (needs torch; the only
-  module here that does);
-* :mod:`reference.witnesses.oracles`: complex-step and central-difference derivatives;
-* :mod:`reference.witnesses.article_transcript`: the article's loop, operation for operation;
-* :mod:`reference.witnesses.golden`: the mirror's answers kept in ``golden.npz``;
-* :mod:`reference.witnesses.compare`: the error measure and the record of every comparison;
-* :mod:`reference.witnesses.tolerances`: the one table of tolerances, each with its reason;
-* :mod:`reference.witnesses.cases`: the shared inputs;
-* :mod:`reference.diff.sums`, :mod:`reference.diff.cli`: the diff behind ``scripts/diff_gradients.py``;
-* :mod:`reference.judge.catalogue`, :mod:`reference.judge.diagnose` (with :mod:`reference.judge.answers` and
-  :mod:`reference.judge.trace`): the judge of a student's backprop, and its catalogue of mistakes;
-* :mod:`reference.sandbox.runner`, :mod:`reference.sandbox.child`: a submission run apart, in a child process;
-* :mod:`reference.grading.classroom`, :mod:`reference.grading.cli`: grading a class.
+* :mod:`reference.witnesses`: everything numpy_impl is checked against (the
+  PyTorch mirror, the derivative oracles, the article's transcript, the golden
+  vectors, the shared cases, the error measure, the tolerances, the losses);
+* :mod:`reference.diff`: diffing numpy_impl's gradients against the witnesses
+  (``scripts/diff_gradients.py``);
+* :mod:`reference.sandbox`: running a submission apart, in a child process
+  under limits; it knows nothing of gradients;
+* :mod:`reference.judge`: the verdict, in words, on what a submission returned;
+  it runs no process;
+* :mod:`reference.grading`: one file, a class, the exercise's checks: the only
+  room that joins the sandbox and the judge (``scripts/grade.py``).
 
-``import reference`` works without torch; ``from reference import network``
-(the mirror) needs it.
+A room may import the product (numpy_impl) and the rooms below it, never one
+above (tests/test_structure.py holds them to it)::
+
+    diff      -> grading, witnesses
+    grading   -> judge, sandbox, witnesses
+    judge     -> witnesses
+    sandbox   -> (nothing: a child has NumPy and the standard library)
+    witnesses -> (numpy_impl only)
+
+``import reference`` works without torch; the mirror
+(``reference.witnesses.torch_mirror``) needs it.
 """

@@ -5,7 +5,7 @@
 Each repeat runs the trainings back to back (in alternating order), so all
 see the same machine load; the figures are medians over the repeats:
 
-* numpy_impl.train vs the article's loop (reference/article_transcript.py), one
+* numpy_impl.train vs the article's loop (reference/witnesses/article_transcript.py), one
   network each: the speed-up;
 * the seed sweep (numpy_impl.sweep) of --networks networks vs the article's
   loop run one network at a time: the per-network throughput ratio;

@@ -16,7 +16,7 @@ pictures) becomes a code cell whose output is not compared. Words after
 ``python`` in a fence are the cell's tags (``exercise``, ``exercise-backprop``).
 Every other fenced block (console, text) stays in the Markdown.
 
-The tests run the pages as doctests (tests/test_walkthrough.py), the
+The tests run the pages as doctests (tests/lesson/test_walkthrough.py), the
 notebooks in a fresh Jupyter kernel (``nox -s notebooks``), and fail if a
 committed notebook is not what this script makes of its page.
 """

@@ -113,7 +113,7 @@ def main() -> int:
         "The article trains one network from one start and stops. The questions it",
         "leaves open are answered here by training 1000 networks per setting, with",
         "seeds 0..999. This is the seed sweep (`numpy_impl.sweep`): every network is",
-        "trained as `numpy_impl.train` would train it alone (tests/test_sweep.py).",
+        "trained as `numpy_impl.train` would train it alone (tests/lesson/test_sweep.py).",
         "The settings are the article's (15000 epochs, alpha = 0.01, 5 hidden",
         "units, per-sample SGD, article init) unless a command says otherwise.",
         "",

@@ -30,7 +30,7 @@ KINDS = {
     " central-difference oracles, the golden 15000-epoch runs, the sweep against training"
     " alone, the noisy letters, the weights file, the walkthrough's and the exercises'"
     " examples (both languages), the negative control of every tolerance",
-    "torch": "the live PyTorch comparisons (tests/test_parity_*.py, marker `torch`), both rules,"
+    "torch": "the live PyTorch comparisons (tests/*/test_parity_*.py, marker `torch`), both rules,"
     " single steps and 15000-epoch trajectories, at the oldest and the newest NumPy of"
     " Python 3.11",
     "once": "everything NumPy cannot change (command line, pictures, diff script, the judge of"

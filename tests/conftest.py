@@ -13,15 +13,13 @@ import platform
 import signal
 import sys
 import time
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import pytest
 
-from reference.judge import diagnose
-from reference.grading import classroom as grade
+from reference.sandbox import Limits, Run, Runner, Task
 from reference.witnesses.compare import RECORDS, merge
-from reference.sandbox.runner import Inputs, Limits, Run, Runner
 
 # torch is optional; looked up without importing it (an import costs seconds)
 try:
@@ -118,33 +116,37 @@ def article_job() -> Any:
     return ni.train()
 
 
-# --- Under nox -s mutation ---------------------------------------------------
+# --- The sandbox a test hands in, and under nox -s mutation ------------------
 # mutmut names the mutant under test in MUTANT_UNDER_TEST ("stats" while it maps
-# tests to functions). A submission's child runs only reference/child.py and the
-# submission, neither mutated, so what it hands back is the same under every
-# mutant but those of the runner (RUNNER): it is recorded the first time (live) and
+# tests to functions). A submission's child runs only the sandbox's child side
+# and the submission, so what it hands back is the same under every mutant but
+# those of the sandbox (SANDBOX): it is recorded the first time (live) and
 # replayed after that, which makes the judge's mutants testable in the
-# session's time. Under a mutant of the runner every run is live, but in the
-# tests marked replayed_runs, which check the judge's verdicts (the runner's
+# session's time. The tests that run submissions through the grading room
+# hand in the fixture ``sandbox``: the Runner itself, or under a mutant the
+# ReplayingRunner. Under a mutant of the sandbox every run is live, but in the
+# tests marked replayed_runs, which check the judge's verdicts (the sandbox's
 # own tests check it live). A child that imports numpy_impl (the
 # product_in_child tests) runs the unmutated copy: the mutant lives in the
 # judge's process alone.
 
 _RECORDED: Dict[Tuple[Any, ...], Run] = {}
-#: The runner, and the grader's loop that drives it (its timing, its children):
+#: The sandbox, and the grader's loop that drives it (its timing, its children):
 #: their mutants run every child live.
-RUNNER = ("reference.sandbox.runner.", "reference.sandbox.child.", "reference.grading.classroom.x_grade__")
+SANDBOX = ("reference.sandbox.", "reference.grading.classroom.x_grade__")
 
 
-def _key(path: str, function: str, inputs: Sequence[Inputs], alpha: float, limits: Limits) -> Any:
+def _key(task: Task, limits: Limits) -> Any:
     """What a child's run depends on: the file's bytes, the function, every
-    input, alpha and the limits."""
-    with open(path, "rb") as f:
+    argument of every call, and the limits."""
+    with open(task.path, "rb") as f:
         digest = hashlib.sha256(f.read())
-    for call in inputs:
-        for a in call:
-            digest.update(f"{a.dtype.str}{a.shape}".encode() + np.ascontiguousarray(a).tobytes())
-    return (os.path.abspath(path), digest.hexdigest(), function, alpha, limits)
+    for count, made in sorted(task.calls.items()):
+        digest.update(f"{count}:".encode())
+        for arguments in made:
+            for a in map(np.asarray, arguments):
+                digest.update(f"{a.dtype.str}{a.shape}".encode() + a.tobytes())
+    return (os.path.abspath(task.path), digest.hexdigest(), task.function, limits)
 
 
 class ReplayingRunner(Runner):
@@ -155,12 +157,12 @@ class ReplayingRunner(Runner):
         self.limits, self.live = limits, False
         self.ended, self.running, self.replayed, self.keys = {}, {}, {}, {}
 
-    def start(self, path: str, function: str, inputs: Sequence[Inputs], alpha: float) -> int:
-        key = _key(path, function, inputs, alpha, self.limits)
+    def start(self, task: Task) -> int:
+        key = _key(task, self.limits)
         if key in _RECORDED:
             pid = -1 - len(self.replayed)
             self.replayed[pid] = copy.deepcopy(_RECORDED[key])
-            self.ended[pid], self.running[pid] = 0, ("", time.monotonic())
+            self.ended[pid], self.running[pid] = 0, (task, "", time.monotonic())
             return pid
         if not self.live:
             ended, running = self.ended, self.running
@@ -168,15 +170,15 @@ class ReplayingRunner(Runner):
             self.ended.update(ended)
             self.running.update(running)
             self.live = True
-        pid = Runner.start(self, path, function, inputs, alpha)
+        pid = Runner.start(self, task)
         self.keys[pid] = key
         return pid
 
-    def finish(self, pid: int, path: str, function: str) -> Run:
+    def finish(self, pid: int) -> Run:
         if pid in self.replayed:
             del self.running[pid], self.ended[pid]
             return self.replayed[pid]
-        run = Runner.finish(self, pid, path, function)
+        run = Runner.finish(self, pid)
         _RECORDED[self.keys.pop(pid)] = copy.deepcopy(run)
         return run
 
@@ -185,9 +187,16 @@ class ReplayingRunner(Runner):
             Runner.close(self)
 
 
-def _replay(patch: pytest.MonkeyPatch) -> None:
-    for module in (diagnose, grade):
-        patch.setattr(module, "Runner", ReplayingRunner)
+@pytest.fixture
+def sandbox(request: Any) -> Any:
+    """What starts the sandbox, for a test that runs submissions through the grading
+    room: the Runner, or under a mutant (but the sandbox's own) the ReplayingRunner."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant is None:
+        return Runner
+    if mutant.startswith(SANDBOX) and not request.node.get_closest_marker("replayed_runs"):
+        return Runner
+    return ReplayingRunner
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -202,14 +211,9 @@ def _ctrl_c_as_a_terminal_sends_it() -> Any:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _replayed_under_a_mutant() -> Any:
-    mutant = os.environ.get("MUTANT_UNDER_TEST")
-    if mutant is not None:  # what the judge computed once, it computes again under this mutant
+def _caches_cleared_under_a_mutant() -> None:
+    if os.environ.get("MUTANT_UNDER_TEST") is not None:  # what the judge computed once, again
         _clear_caches()
-    with pytest.MonkeyPatch.context() as patch:
-        if mutant is not None and not mutant.startswith(RUNNER):
-            _replay(patch)
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +226,7 @@ def unmutated_children() -> Any:
 
 
 def _clear_caches() -> None:
-    """Forget what the judge computed once (answers.plan, state_at, candidates_at)."""
+    """Forget what the judge computed once (plan, calls, state_at, candidates_at)."""
     for module in [m for name, m in sys.modules.items() if name.startswith("reference.")]:
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)):
@@ -238,5 +242,3 @@ def _under_a_mutant(request: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         _clear_caches()
     if request.node.get_closest_marker("product_in_child"):
         monkeypatch.delenv("MUTANT_UNDER_TEST")  # mutmut keeps its own copy in this process
-    if mutant.startswith(RUNNER) and request.node.get_closest_marker("replayed_runs"):
-        _replay(monkeypatch)

@@ -49,24 +49,33 @@ def run_of(student, step=False, dtype=np.float64, calls=None):
     """What a child would report for a student written as a formula,
     ``student(state, i) -> (dw1, dw2)`` at every call ``i`` of the judge's plan
     (or the first ``calls``): the gradients, or the SGD step they make
-    (reference.judge.answers.ALPHA), as ``dtype``."""
-    from reference.judge import answers
-    from reference.sandbox.runner import Call, Run
+    (reference.judge.plan.ALPHA), as ``dtype``."""
+    from reference.judge import plan
+    from reference.sandbox import Run
 
     made = []
-    for i in range(len(answers.plan()) if calls is None else calls):
-        s = answers.state_at(i)
+    for i in range(len(plan.plan()) if calls is None else calls):
+        s = plan.state_at(i)
         g1, g2 = student(s, i)
         if step:
-            g1, g2 = s.w1 - answers.ALPHA * g1, s.w2 - answers.ALPHA * g2
-        made.append(Call("pair", (g1.astype(dtype), g2.astype(dtype)), ("ndarray", "ndarray")))
+            g1, g2 = s.w1 - plan.ALPHA * g1, s.w2 - plan.ALPHA * g2
+        made.append(returned(g1.astype(dtype), g2.astype(dtype)))
     return Run("/class/ana.py", "grads", parameters=5 if step else 4, loaded=True, calls=made)
 
 
-def run_diff(*argv):
-    """scripts/diff_gradients.py in-process: (exit status, stdout)."""
-    from reference.diff import cli as diff_cli
+def returned(*values):
+    """What a child reports of a call that returned the tuple ``values`` (arrays)."""
+    from reference.sandbox import Call
+
+    types = tuple(type(v).__name__ for v in values)
+    return Call("values", tuple(values), types, len(values))
+
+
+def run_diff(*argv, runner=None):
+    """scripts/diff_gradients.py in-process: (exit status, stdout); ``runner``
+    starts the sandbox (by default the Runner)."""
+    from reference.diff import cli
 
     out = io.StringIO()
-    status = diff_cli.main(list(argv), out=out)
+    status = cli.main(list(argv), out=out, **({"runner": runner} if runner else {}))
     return status, out.getvalue()

@@ -44,8 +44,8 @@ from numpy_impl.options import (
 from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.settings import checked
 from reference.diff import sums as diff
-from reference.judge.diagnose import diagnose_file
 from reference.diff.sums import Comparison, StepReport, TrajectoryReport
+from reference.grading.single import Sandbox, diagnose_file
 
 EXAMPLES = """examples:
   python scripts/diff_gradients.py                        # this project's gradients, sample A
@@ -291,13 +291,15 @@ def _plot(report: Any, path: str) -> None:
     plot.save_gradient_heatmaps(grads["ours"], grads[other], path, names=("ours", other))
 
 
-def against(args: argparse.Namespace, out: TextIO) -> int:
-    """--against: diagnose the user's function; 0 correct for the loss, 1 not.
-    (A StudentError, a ValueError, is reported by main: one line, exit 2.)"""
-    found = diagnose_file(args.against, loss=args.loss or "mse")
-    if args.plot:
-        yours, correct = found.first
-        plot.save_gradient_heatmaps(yours, correct, args.plot, names=("yours", "correct"))
+def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> int:
+    """--against: diagnose the user's function (in the sandbox ``runner`` starts); 0
+    correct for the loss, 1 not. (A StudentError, a ValueError, is reported by main:
+    one line, exit 2.)"""
+    found = diagnose_file(args.against, loss=args.loss or "mse", runner=runner)
+    if args.plot and found.first is not None:
+        shown = found.first
+        plot.save_gradient_heatmaps(shown.yours_in_order, shown.correct_in_order, args.plot,
+                                    names=("yours", "correct"))  # fmt: skip
     if args.json:
         print(json.dumps(found.as_dict()), file=out)
     else:
@@ -305,8 +307,13 @@ def against(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if found.ok else 1
 
 
-def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> int:
-    """Run the diff; returns the exit status (0 within tolerance, 1 not, 2 bad options)."""
+def main(
+    argv: Optional[Sequence[str]] = None,
+    out: Optional[TextIO] = None,
+    runner: Optional[Sandbox] = None,
+) -> int:
+    """Run the diff; returns the exit status (0 within tolerance, 1 not, 2 bad options).
+    ``runner`` starts the sandbox --against runs a function in."""
     out = out if out is not None else sys.stdout
     report: Any
     try:
@@ -317,7 +324,7 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
             check_int("trajectory", args.trajectory, low=1)
         check_output_path("--plot", args.plot, ".png")
         if args.against:
-            return against(args, out)
+            return against(args, out, runner)
         if args.trajectory:
             report = diff.trajectory(settings.replace(epochs=args.trajectory), args.every)
         else:

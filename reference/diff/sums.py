@@ -42,8 +42,8 @@ from numpy_impl import network
 from numpy_impl.data import LETTERS
 from numpy_impl.settings import Settings
 from reference.witnesses.compare import errors
+from reference.witnesses.losses import LOSSES
 from reference.witnesses.oracles import (
-    LOSSES,
     central_difference,
     complex_step,
     complex_step_of,

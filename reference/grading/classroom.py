@@ -1,11 +1,12 @@
 """Grade a whole class: every submission run apart, timed, and judged in words.
 
-The sums behind ``scripts/grade.py``; its command line (options, the table,
-JSON, CSV and feedback files) is :mod:`reference.grading.cli`.
+The sums behind ``scripts/grade.py``; its command line is
+:mod:`reference.grading.cli`, what it shows and writes (the table, JSON, CSV
+and feedback files) :mod:`reference.grading.gradebook`.
 
-Each submission runs in a child process of its own (:mod:`reference.sandbox.runner`),
+Each submission runs in a child process of its own (:mod:`reference.sandbox`),
 under the same limits, several at a time; each is judged here as it ends
-(:func:`reference.judge.diagnose.check`), by candidates this process computes and
+(:func:`reference.judge.diagnosis`), by candidates this process computes and
 the submissions never touch. Every submission gets a :class:`Verdict`:
 ``correct``, ``wrong`` or ``unchecked`` (with the reason: timeout, exited,
 crashed, raised, memory, syntax, missing, bad-output), and the class a
@@ -22,8 +23,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from numpy_impl.progress import Progress
-from reference.judge.diagnose import ALPHA, Diagnosis, StudentError, check, inputs
-from reference.sandbox.runner import Limits, Run, Runner
+from reference.grading.single import Sandbox, started
+from reference.judge import Diagnosis, StudentError, calls, diagnose
+from reference.sandbox import Limits, Run, Task
 
 #: The stages a grading tells its progress callback of, and what each counts.
 STAGES = {"grading": "submissions"}
@@ -59,7 +61,7 @@ class Verdict:
         """The layers no entry of the catalogue matches."""
         if self.diagnosis is None:
             return []
-        return [f"w{i + 1}" for i, layer in enumerate(self.diagnosis.layers) if layer.match is None]
+        return [layer.name for layer in self.diagnosis.layers if layer.match is None]
 
 
 @dataclass
@@ -100,14 +102,14 @@ def submissions(paths: Sequence[str], function: str) -> List[Tuple[str, str]]:
     return found
 
 
-def judge(run: Run, loss: str) -> Verdict:
+def verdict_on(run: Run, loss: str) -> Verdict:
     """The verdict on one run: its diagnosis, or why it has none."""
     verdict = Verdict(
         run.path, run.function, loss, "unchecked", output=run.output,
         output_length=run.output_length, seconds=run.seconds,
     )  # fmt: skip
     try:
-        found = check(run, loss)
+        found = diagnose(run, loss)
     except StudentError as err:
         verdict.reason, verdict.message, verdict.line = err.reason, str(err), err.line
         return verdict
@@ -118,27 +120,24 @@ def judge(run: Run, loss: str) -> Verdict:
 
 def grade(
     given: Sequence[Tuple[str, str]], loss: str = "mse", limits: Optional[Limits] = None,
-    jobs: int = 1, progress: Optional[Progress] = None,
+    jobs: int = 1, progress: Optional[Progress] = None, *, runner: Optional[Sandbox] = None,
 ) -> List[Verdict]:  # fmt: skip
     """Grade every (file, function), ``jobs`` at a time, under ``limits`` (by default
     10 s and 2 GiB each); the verdicts in the order given."""
-    limits = limits if limits is not None else Limits()
     verdicts: Dict[int, Verdict] = {}
-    calls = inputs()
     waiting = list(enumerate(given))
     if progress is not None:
         progress("grading", 0, len(given))
-    with Runner(limits) as runner:
-        running: Dict[int, Tuple[int, str, str]] = {}
+    with started(runner, limits) as sandbox:
+        running: Dict[int, int] = {}  # pid -> the submission's index
         while waiting or running:
             while waiting and len(running) < jobs:
                 index, (path, function) = waiting.pop(0)
-                running[runner.start(path, function, calls, ALPHA)] = (index, path, function)
-            runner.wait(list(running))
+                running[sandbox.start(Task(path, function, calls()))] = index
+            sandbox.wait(list(running))
             now = time.monotonic()
-            for pid in [p for p in running if p in runner.ended or now >= runner.deadline(p)]:
-                index, path, function = running.pop(pid)
-                verdicts[index] = judge(runner.finish(pid, path, function), loss)
+            for pid in [p for p in running if p in sandbox.ended or now >= sandbox.deadline(p)]:
+                verdicts[running.pop(pid)] = verdict_on(sandbox.finish(pid), loss)
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
     return [verdicts[i] for i in range(len(given))]

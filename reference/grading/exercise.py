@@ -30,12 +30,10 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-import numpy as np
+from reference.grading.single import diagnose_file, forward_file
+from reference.judge import NOT_WRITTEN, StudentError
+from reference.sandbox import environment
 
-from reference.witnesses.compare import errors
-from reference.sandbox.runner import environment
-
-NOT_WRITTEN = "not written yet"
 #: The status lines in the notebooks' languages.
 STATUS = {
     "en": {NOT_WRITTEN: NOT_WRITTEN, "correct": "correct", "wrong": "not correct yet",
@@ -73,7 +71,13 @@ def _check(kind: str, function: Callable[..., Any], loss: str, language: str) ->
     path = os.path.join(folder, "submission.py")
     with open(path, "w", encoding="utf-8") as f:
         f.write(source_of(function))
-    command = [sys.executable, "-m", "reference.grading.exercise", kind, f"{path}:{function.__name__}"]
+    command = [
+        sys.executable,
+        "-m",
+        "reference.grading.exercise",
+        kind,
+        f"{path}:{function.__name__}",
+    ]
     try:
         done = subprocess.run(
             [*command, loss], capture_output=True, text=True, env=environment(),
@@ -114,8 +118,6 @@ def source_of(function: Callable[..., Any]) -> str:
 
 
 def judge_backprop(spec: str, loss: str) -> Dict[str, Any]:
-    from reference.judge.diagnose import StudentError, diagnose_file
-
     try:
         found = diagnose_file(spec, loss)
     except StudentError as err:
@@ -127,52 +129,8 @@ def judge_backprop(spec: str, loss: str) -> Dict[str, Any]:
 
 
 def judge_forward(spec: str) -> Dict[str, Any]:
-    from reference.judge.answers import ALPHA, inputs, plan
-    from reference.judge.catalogue import state
-    from reference.judge.diagnose import split_spec
-    from reference.sandbox.runner import Limits, Runner
-    from reference.witnesses.tolerances import FLOAT32, GRADIENT
-
-    path, function = split_spec(spec)
-    with Runner(Limits()) as runner:
-        run = runner.run(path, function, inputs(), ALPHA)
-    if run.reason is not None:
-        return {"status": "unchecked", "lines": [f"{run.reason}: {run.detail}".strip(": ")]}
-    if run.parameters != 3:
-        return {"status": "unchecked", "lines": ["expected f(x, w1, w2) -> (a1, a2)"]}
-    for (_, p), call in zip(plan(), run.calls):
-        if call.kind == "raised":
-            if call.error == "NotImplementedError":
-                return {"status": NOT_WRITTEN, "lines": []}
-            return {"status": "unchecked", "lines": [f"it raised {call.error}: {call.message}"
-                                                     f" (at {p.label})"]}  # fmt: skip
-        if call.kind != "pair" or any(a is None for a in call.arrays):
-            if call.types == ("NoneType",):
-                return {"status": NOT_WRITTEN, "lines": []}
-            return {"status": "unchecked", "lines": ["expected two arrays, (a1, a2)"]}
-        s = state(p.x, p.y, p.w1, p.w2, ALPHA)
-        returned = [np.asarray(a) for a in call.arrays]
-        tol = FLOAT32 if any(a.dtype == np.float32 for a in returned) else GRADIENT
-        for name, mine, right, before in (("a1", returned[0], s.a1, s.z1),
-                                          ("a2", returned[1], s.a2, s.z2)):  # fmt: skip
-            if mine.shape != right.shape:
-                return {
-                    "status": "wrong",
-                    "lines": [
-                        f"{name} has shape {mine.shape}, expected {right.shape} (at {p.label})"
-                    ],
-                }
-            if not _close(mine, right, tol):
-                z = "x @ w1" if name == "a1" else "a1 @ w2"
-                hint = f": it is {z}, without the sigmoid" if _close(mine, before, tol) else ""
-                return {"status": "wrong", "lines": [
-                    f"{name} is not sigmoid({z}){hint} (at {p.label})"]}  # fmt: skip
-    return {"status": "correct", "lines": ["a1 and a2 are right at every point"]}
-
-
-def _close(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
-    """Within ``tol``, by the project's error measure (reference/compare.py)."""
-    return errors(a, b)[1] <= tol
+    found = forward_file(spec)
+    return {"status": found.status, "lines": found.lines}
 
 
 def _not_written(message: str) -> bool:
@@ -180,7 +138,8 @@ def _not_written(message: str) -> bool:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]``: JSON on stdout."""
+    """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]``: the
+    verdict as JSON on stdout."""
     kind, spec, *rest = list(argv if argv is not None else sys.argv[1:])
     found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, *(rest or ["mse"]))
     print(json.dumps(found))

@@ -9,8 +9,9 @@ quantity is the first to go wrong and, in the terms the student wrote, how:
 whether the error term is right and the slope is not (and, where the slope
 is a simple function of a2 or z2, a1 or z1, which one), or the other way round.
 
-All of it is computed in the judge's process (reference/catalogue.py's forward
-pass), judged at the tolerance of the answers' precision.
+All of it is computed in the judge's process (reference/judge/network.py's
+forward pass), judged at the tolerance of the answers' precision; the slopes
+it names are the catalogue's table (reference/judge/catalogue.py).
 """
 
 from __future__ import annotations
@@ -20,25 +21,12 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-import numpy_impl as ni
-from reference.judge.catalogue import ENTRIES, State, hidden_delta
+from reference.judge.answers import Answer
+from reference.judge.catalogue import ENTRIES, NO_SLOPE, SIGMOID, SLOPES, Slope, hidden_delta
+from reference.judge.network import State
 from reference.witnesses.tolerances import delta_floor
 
 Array = np.ndarray
-
-#: Simple functions a slope may be, of a (the activation) and z (the logit), by
-#: name ({a} and {z} stand for the layer's: a2 and z2, or a1 and z1).
-SLOPES: Dict[str, Callable[[Array, Array], Array]] = {
-    "{a} (1 - {a}), the sigmoid's": lambda a, z: a * (1 - a),
-    "1 - {a}^2, tanh's": lambda a, z: 1 - a**2,
-    "({z} > 0), ReLU's": lambda a, z: (z > 0).astype(float),
-    "1 (no slope at all)": lambda a, z: np.ones_like(a),
-    "{a} alone, half of {a} (1 - {a})": lambda a, z: a,
-    "1 - {a} alone, half of {a} (1 - {a})": lambda a, z: 1 - a,
-    "{z} (1 - {z})": lambda a, z: z * (1 - z),
-    "sigmoid({a}) (1 - sigmoid({a}))": lambda a, z: ni.sigmoid(a) * (1 - ni.sigmoid(a)),
-}
-
 
 #: Error terms a student may write for a2 - y, by name.
 ERRORS: Dict[str, Callable[[State], Array]] = {
@@ -65,6 +53,10 @@ class Trace:
     w1: str  # how dL/dw1 goes wrong ("" when it is right or matched)
     w2: str
     pointer: str
+
+    def said(self, weight: str) -> str:
+        """How the gradient of ``weight`` goes wrong ("" when it is right or matched)."""
+        return self.w1 if weight == "w1" else self.w2
 
 
 def _close(ours: Array, ref: Array, tol: float, floor: float, slack: float = 0.0) -> bool:
@@ -110,38 +102,37 @@ def constant(
 def slope_of(
     targets: Sequence[Array], errors: Sequence[Array], acts: Sequence[Tuple[Array, Array]],
     tol: float, slacks: Sequence[float],
-) -> Optional[Tuple[str, float]]:  # fmt: skip
-    """The named slope f and the constant c with target = c error f(a, z) at
-    every point (``acts``: (a, z) at each), or None."""
-    for name, f in SLOPES.items():
-        bases = [e * f(a, z) for e, (a, z) in zip(errors, acts)]
+) -> Optional[Tuple[Slope, float]]:  # fmt: skip
+    """The slope f of the catalogue's table and the constant c with target = c error
+    f(a, z) at every point (``acts``: (a, z) at each), or None."""
+    for slope in SLOPES:
+        bases = [e * slope.of(a, z) for e, (a, z) in zip(errors, acts)]
         c = constant(targets, bases, tol, slacks)
         if c is not None:
-            return name, c
+            return slope, c
     return None
 
 
-def trace(
-    states: Sequence[State], answers: Sequence[Tuple[Array, Array]], loss: str, tol: float,
-    *, slacks: Sequence[Tuple[float, float]], w1_right: bool, w2_right: bool,
-) -> Trace:  # fmt: skip
-    """Trace the wrong layers back through the chain at single-sample points
-    (``answers``: the student's (dw1, dw2) at each of ``states``, each with the
-    absolute error it may carry, ``slacks``)."""
-    d2s, d1s, e2s, e1s = [], [], [], []
-    for s, (g1, g2), (e1, e2) in zip(states, answers, slacks):
-        d2s.append(recover_d2(s, g2, tol, e2))
-        d1s.append(recover_d1(s, g1, tol, e1))
-        # what the recovered d2 and d1 may carry: d2 = a1 @ dw2 / |a1|^2 is off by at
-        # most sqrt(h) e2 / |a1| (Cauchy-Schwarz); d1, a mean of lit rows, by e1
-        e2s.append(e2 * np.sqrt(s.a1.size) / max(float(np.linalg.norm(s.a1)), 1e-300))
-        e1s.append(e1)
+def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, bool]) -> Trace:
+    """Trace the wrong layers back through the chain at single-sample ``answers``
+    (each with the absolute error it may carry, its slack); ``right``: whether
+    each layer was found right."""
+    states = [a.state for a in answers]
+    d2s = [recover_d2(a.state, a.gradient["w2"], tol, a.slack["w2"]) for a in answers]
+    d1s = [recover_d1(a.state, a.gradient["w1"], tol, a.slack["w1"]) for a in answers]
+    # what the recovered d2 and d1 may carry: d2 = a1 @ dw2 / |a1|^2 is off by at
+    # most sqrt(h) e2 / |a1| (Cauchy-Schwarz); d1, a mean of lit rows, by e1
+    e2s = [
+        a.slack["w2"] * np.sqrt(a.state.a1.size) / max(float(np.linalg.norm(a.state.a1)), 1e-300)
+        for a in answers
+    ]
+    e1s = [a.slack["w1"] for a in answers]
     true_d2 = [ENTRIES[loss].compute(s) for s in states]
-    d2_right = w2_right or (
+    d2_right = right["w2"] or (
         all(d is not None for d in d2s)
         and all(_close(d, t, tol, delta_floor()) for d, t in zip(d2s, true_d2))  # type: ignore[arg-type]
     )
-    w2_words = w1_words = pointer = ""
+    w2_words = pointer = ""
     origin: Optional[str] = None
     if not d2_right:
         if any(d is None for d in d2s):
@@ -150,26 +141,48 @@ def trace(
         else:
             origin = "d2"
             w2_words, pointer = _describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
-    if w1_right:
+    if right["w1"]:
         return Trace(origin, "", w2_words, pointer)
-    if any(d is None for d in d1s):
-        w1_words = "it is not x.T @ d1 for any d1"
-        if origin in (None, "dw2"):  # dw1 is before dw2 in the judge's order (diagnose.ORDER)
+    return _trace_d1(
+        states, Recovered(d2s, d1s, true_d2, e2s, e1s), tol, Trace(origin, "", w2_words, pointer)
+    )
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What the trace recovered at each sample: the student's d2 and d1 (None where
+    the gradient is no outer product), the right d2, and what each may carry."""
+
+    d2s: List[Optional[Array]]
+    d1s: List[Optional[Array]]
+    true_d2: List[Array]
+    e2s: List[float]
+    e1s: List[float]
+
+
+def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Trace) -> Trace:
+    """dL/dw1 traced, given what the trace found of dL/dw2 (``so_far``)."""
+    origin, pointer = so_far.origin, so_far.pointer
+    if any(d is None for d in found.d1s):
+        if origin in (None, "dw2"):  # dw1 is before dw2 in the judge's order (network.ARTICLE)
             origin, pointer = "dw1", "look at the line that computes dw1: it should be x.T @ d1"
-        return Trace(origin, w1_words, w2_words, pointer)
+        return Trace(origin, "it is not x.T @ d1 for any d1", so_far.w2, pointer)
     # the student's own d2 (recovered) when it can be; else the right one
-    given = [d if d is not None else t for d, t in zip(d2s, true_d2)]
+    given = [d if d is not None else t for d, t in zip(found.d2s, found.true_d2)]
     expected = [hidden_delta(s, d2, None) for s, d2 in zip(states, given)]
     # d1 from the recovered d2 carries d2's error through w2 and the slope (<= 1/4)
-    allow = [e1 + 0.75 * float(np.abs(s.w2).max()) * e2 for s, e1, e2 in zip(states, e1s, e2s)]
-    if all(_close(d, e, tol, 1e-300, x) for d, e, x in zip(d1s, expected, allow)):  # type: ignore[arg-type]
+    allow = [
+        e1 + 0.75 * float(np.abs(s.w2).max()) * e2
+        for s, e1, e2 in zip(states, found.e1s, found.e2s)
+    ]
+    if all(_close(d, e, tol, 1e-300, x) for d, e, x in zip(found.d1s, expected, allow)):  # type: ignore[arg-type]
         w1_words = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
-        return Trace(origin, w1_words, w2_words, pointer)
-    words, hint = _describe_d1(states, d1s, given, tol, e1s)  # type: ignore[arg-type]
+        return Trace(origin, w1_words, so_far.w2, pointer)
+    words, hint = _describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
     w1_words = words if origin is None else f"{words}, as well as inheriting d2's mistake"
     if origin is None:
         origin, pointer = "d1", hint
-    return Trace(origin, w1_words, w2_words, pointer)
+    return Trace(origin, w1_words, so_far.w2, pointer)
 
 
 def _describe_d2(
@@ -181,7 +194,7 @@ def _describe_d2(
     found = slope_of(d2s, errors, acts, tol, slacks)
     # the right d2 is c (a2 - y) f with (f, c): the sigmoid's slope and 2/3 for the
     # MSE, no slope and 1 for the summed BCE
-    want, want_c = (next(iter(SLOPES)), 2 / 3) if loss == "mse" else ("1 (no slope at all)", 1.0)
+    want, want_c = (SIGMOID, 2 / 3) if loss == "mse" else (NO_SLOPE, 1.0)
     formula = "(a2 - y) a2 (1 - a2)" if loss == "mse" else "(a2 - y)"
     if found is not None and found[0] == want:
         given, should = apart(found[1], want_c)
@@ -192,29 +205,37 @@ def _describe_d2(
             f" {given}, not {should}",
         )
     if found is not None:
-        name, c = found
-        slope = _named(name, "2").split(",")[0]
+        slope, c = found
         return (
             f"d2 is wrong: the error a2 - y is right, the slope is not (d2 = {c:.4g}"
-            f" (a2 - y) x {slope})",
-            f"look at the line that computes d2: the slope there is {_named(name, '2')}, not"
-            f" {_named(want, '2').split(',')[0]}",
+            f" (a2 - y) x {slope.written('2')})",
+            f"look at the line that computes d2: the slope there is {slope.named('2')}, not"
+            f" {want.written('2')}",
         )
-    if loss == "mse":
-        slopes = [s.a2 * (1 - s.a2) for s in states]
-        for error, term in ERRORS.items():
-            k = constant(d2s, [term(s) * f for s, f in zip(states, slopes)], tol, slacks)
-            if k is not None:
-                return (
-                    f"d2 is wrong: the slope a2 (1 - a2) is right, the error term is not"
-                    f" (d2 = {k:.4g} x {error} x a2 (1 - a2))",
-                    f"look at the line that computes d2: its error term is {error}, not a2 - y",
-                )
+    found_term = _error_term(states, d2s, tol, slacks) if loss == "mse" else None
+    if found_term is not None:
+        return found_term
     return (
         f"d2 is wrong: it is not {formula} times a constant, nor the error a2 - y times a simple"
         " slope",
         "look at the line that computes d2",
     )
+
+
+def _error_term(
+    states: Sequence[State], d2s: List[Array], tol: float, slacks: List[float]
+) -> Optional[Tuple[str, str]]:
+    """An MSE d2 whose slope is right and whose error term is another (ERRORS), in words."""
+    slopes = [s.a2 * (1 - s.a2) for s in states]
+    for error, term in ERRORS.items():
+        k = constant(d2s, [term(s) * f for s, f in zip(states, slopes)], tol, slacks)
+        if k is not None:
+            return (
+                f"d2 is wrong: the slope a2 (1 - a2) is right, the error term is not"
+                f" (d2 = {k:.4g} x {error} x a2 (1 - a2))",
+                f"look at the line that computes d2: its error term is {error}, not a2 - y",
+            )
+    return None
 
 
 def _describe_d1(
@@ -224,7 +245,7 @@ def _describe_d1(
     errors = [d2 @ s.w2.T for s, d2 in zip(states, d2s)]
     acts = [(s.a1, s.z1) for s in states]
     found = slope_of(d1s, errors, acts, tol, slacks)
-    if found is not None and found[0] == next(iter(SLOPES)):
+    if found is not None and found[0] == SIGMOID:
         factor = apart(found[1], 1.0)[0]
         return (
             f"d1 is wrong: it is {factor} (d2 @ w2.T) a1 (1 - a1), the right form with"
@@ -232,12 +253,12 @@ def _describe_d1(
             f"look at the line that computes d1: a factor {factor} that should not be there",
         )
     if found is not None:
-        name, c = found
+        slope, c = found
         shown = f"{c:.4g} x " if abs(c - 1) > 1e-9 else ""
         return (
             "d1 is wrong: the back-propagated error d2 @ w2.T is right, the slope is not"
-            f" (it is {shown}{_named(name, '1').split(',')[0]})",
-            f"look at the line that computes d1: the slope there is {_named(name, '1')}, not"
+            f" (it is {shown}{slope.written('1')})",
+            f"look at the line that computes d1: the slope there is {slope.named('1')}, not"
             " a1 (1 - a1)",
         )
     # the other way round: the slope right, the error sent back another one
@@ -265,8 +286,3 @@ def apart(c: float, other: float, least: int = 4) -> Tuple[str, str]:
         if shown[0] != shown[1]:
             break
     return shown
-
-
-def _named(name: str, layer: str) -> str:
-    """A slope's name for a layer: '{a} (1 - {a})' -> 'a1 (1 - a1)'."""
-    return name.format(a=f"a{layer}", z=f"z{layer}")

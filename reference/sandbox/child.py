@@ -1,28 +1,42 @@
-"""The child's side of reference/runner.py: the fork server and what each child does.
+"""The child's side of the sandbox: the fork server and what each child does.
 
-This module is all a child process has of the project: it imports NumPy and
-the standard library, nothing of ``numpy_impl`` or of the judge. The fork
-server (:func:`serve`, a second interpreter started by the judge's Runner)
+This module (with :mod:`reference.sandbox.records`) is all a child process has
+of the project: it imports NumPy and the standard library, nothing of
+``numpy_impl`` or of the judge. The fork server (:func:`serve`, a second
+interpreter started by the grader's :class:`~reference.sandbox.runner.Runner`)
 reads one request a line, forks a child for each (:func:`run_child`) and
 reports each child's end. A child puts itself under its limits, reads the
-inputs, loads the student's file from a copy in a fresh working folder, calls
-the function at every input, writes what it returned (arrays in an ``.npz``
-file, without pickle, and a JSON record) and exits at once.
+calls, loads the submission from a copy in a fresh working folder, calls the
+function at the calls for its number of parameters, writes what came back (a
+:class:`~reference.sandbox.records.Report`) and exits at once.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import inspect
 import os
+import runpy
 import select
 import shutil
 import signal
 import sys
 import traceback
-from typing import Any, Dict, List, Optional, Set, cast
+import warnings
+from typing import Any, Dict, List, Optional, Set
 
 import numpy as np
+
+from reference.sandbox.records import (
+    ITEMS_KEPT,
+    LOADED,
+    OUTPUT,
+    Arguments,
+    Call,
+    Report,
+    Request,
+    load_calls,
+)
 
 #: The size past which the file of a child's printed output stops growing.
 OUTPUT_FILE_LIMIT = 64 * 2**20
@@ -68,7 +82,7 @@ def serve() -> None:
             pending += data
             while b"\n" in pending:
                 line, pending = pending.split(b"\n", 1)
-                request = json.loads(line)
+                request = Request.parse(line)
                 pid = os.fork()
                 if pid == 0:
                     signal.set_wakeup_fd(-1)
@@ -124,40 +138,32 @@ class _Capped:
         return getattr(self.stream, name)
 
 
-def run_child(request: Dict[str, Any]) -> None:
-    """In the child: limits, the inputs, the file, the calls, the record; then exit at once."""
-    os.setsid()  # a process group of its own, which the judge can kill whole
-    task, path, function, count = (request[k] for k in ("task", "path", "function", "count"))
-    _limit(request["memory"])
-    with np.load(request["inputs"], allow_pickle=False) as saved:
-        inputs = [tuple(saved[f"{i}_{k}"] for k in range(4)) for i in range(count)]
-    out = open(os.path.join(task, "output.txt"), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+def run_child(request: Request) -> None:
+    """In the child: limits, the inputs, the file, the calls, the report; then exit at once."""
+    os.setsid()  # a process group of its own, which the grader can kill whole
+    _limit(request.memory)
+    calls = load_calls(request.inputs)
+    out = open(os.path.join(request.task, OUTPUT), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     os.dup2(out.fileno(), 1)
     os.dup2(out.fileno(), 2)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     sys.stdin = open(os.devnull)  # noqa: SIM115
     sys.stdout = sys.stderr = _Capped(out, KEPT)
-    work = os.path.join(task, "work")
+    work = os.path.join(request.task, "work")
     os.chdir(work)
-    copy = os.path.join(work, os.path.basename(path))
-    shutil.copyfile(path, copy)
+    copy = os.path.join(work, os.path.basename(request.path))
+    shutil.copyfile(request.path, copy)
     sys.dont_write_bytecode = True
-    sys.path.insert(0, os.path.dirname(path))  # its own helper modules, if it has any
-    record: Dict[str, Any] = {
-        "reason": None, "detail": "", "line": None, "functions": [], "parameters": None,
-        "calls": [],
-    }  # fmt: skip
-    arrays: Dict[str, np.ndarray] = {}
+    sys.path.insert(0, os.path.dirname(request.path))  # its own helper modules, if it has any
+    report = Report()
     try:
-        _load_and_call(copy, function, inputs, request["alpha"], record, arrays)
+        _load_and_call(copy, request.function, calls, report)
     except MemoryError:
-        record["reason"], record["detail"] = "memory", "MemoryError"
+        report.reason, report.detail = "memory", "MemoryError"
     with contextlib.suppress(BaseException):
-        np.savez(os.path.join(task, "arrays.npz"), **cast(Dict[str, Any], arrays))
-        record["printed"] = sys.stdout.written
-        with open(os.path.join(task, "record.json"), "w") as f:
-            json.dump(record, f)
+        report.printed = sys.stdout.written
+        report.write(request.task)
         out.flush()
     os._exit(0)  # at once: no atexit handler, no non-daemon thread waited for
 
@@ -176,83 +182,84 @@ def _limit(memory: Optional[int]) -> None:
 
 
 def _load_and_call(
-    copy: str, function: str, inputs: List[Any], alpha: float, record: Dict[str, Any],
-    arrays: Dict[str, np.ndarray],
-) -> None:  # fmt: skip
-    import inspect
-    import runpy
-    import warnings
-
-    warnings.simplefilter("ignore")  # its warnings are its own
-    try:
-        namespace = runpy.run_path(copy, run_name="student")
-    except SystemExit as err:
-        record["reason"], record["detail"] = "exited", _exit_detail(err)
+    copy: str, function: str, calls: Dict[int, List[Arguments]], report: Report
+) -> None:
+    """Load the file, find the function and call it at the calls for its number of
+    positional parameters (none: the report says how many it takes, and no call is made)."""
+    namespace = _load(copy, report)
+    if namespace is None:
         return
-    except SyntaxError as err:
-        record["reason"], record["line"] = "syntax", err.lineno
-        record["detail"] = f"{type(err).__name__}: {err.msg}"
-        return
-    except MemoryError:
-        raise
-    except BaseException as err:  # KeyboardInterrupt included: whatever it raised
-        record["reason"], record["detail"] = "raised", _one_line(err)
-        record["line"] = _line_in(copy, err)
-        return
-    open(os.path.join(os.path.dirname(os.path.dirname(copy)), "loaded"), "w").close()
-    record["functions"] = sorted(k for k, v in namespace.items() if inspect.isfunction(v))
+    open(os.path.join(os.path.dirname(os.path.dirname(copy)), LOADED), "w").close()
+    report.functions = sorted(k for k, v in namespace.items() if inspect.isfunction(v))
     target = namespace.get(function)
     if not callable(target):
-        record["reason"] = "missing"
+        report.reason = "missing"
         return
-    try:
-        params = inspect.signature(target).parameters.values()
-        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        record["parameters"] = sum(p.kind in kinds for p in params)
-    except (TypeError, ValueError):
-        record["parameters"] = -1
-    if record["parameters"] not in (3, 4, 5):
-        return
-    for i, given in enumerate(inputs):
-        args = [a.copy() for a in given] + ([alpha] if record["parameters"] == 5 else [])
-        if record["parameters"] == 3:  # a forward pass, f(x, w1, w2)
-            del args[1]
-        call: Dict[str, Any] = {
-            "kind": "pair", "types": [], "length": None, "error": "", "message": "", "line": None,
-        }  # fmt: skip
+    report.parameters = _positional(target)
+    for arguments in calls.get(report.parameters, []):
+        given = [a.copy() if isinstance(a, np.ndarray) else a for a in arguments]
         try:
             with np.errstate(all="ignore"):
-                value = target(*args)
+                value = target(*given)
         except SystemExit as err:
-            record["reason"], record["detail"] = "exited", _exit_detail(err)
+            report.reason, report.detail = "exited", _exit_detail(err)
             return
         except MemoryError:
             raise
         except BaseException as err:
-            call.update(kind="raised", error=type(err).__name__, message=_one_line(err, bare=True))
-            call["line"] = _line_in(copy, err)
+            message = _one_line(err, bare=True)
+            report.calls.append(Call("raised", error=type(err).__name__, message=message,
+                                     line=_line_in(copy, err)))  # fmt: skip
         else:
-            _describe(value, i, call, arrays)
-        record["calls"].append(call)
+            report.calls.append(_described(value))
 
 
-def _describe(value: Any, index: int, call: Dict[str, Any], arrays: Dict[str, Any]) -> None:
-    """Record what the function returned: two arrays (as arrays), or what it was."""
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        call["kind"] = "other"
-        call["types"] = [type(value).__name__]
-        call["length"] = len(value) if isinstance(value, (tuple, list)) else None
-        return
-    for k, item in enumerate(value):
-        call["types"].append(type(item).__name__)
+def _load(copy: str, report: Report) -> Optional[Dict[str, Any]]:
+    """The file's namespace, run as a module; None (the report says why) if it did not load."""
+    warnings.simplefilter("ignore")  # its warnings are its own
+    try:
+        return runpy.run_path(copy, run_name="student")
+    except SystemExit as err:
+        report.reason, report.detail = "exited", _exit_detail(err)
+    except SyntaxError as err:
+        report.reason, report.line = "syntax", err.lineno
+        report.detail = f"{type(err).__name__}: {err.msg}"
+    except MemoryError:
+        raise
+    except BaseException as err:  # KeyboardInterrupt included: whatever it raised
+        report.reason, report.detail = "raised", _one_line(err)
+        report.line = _line_in(copy, err)
+    return None
+
+
+def _positional(function: Any) -> int:
+    """How many positional parameters ``function`` takes (-1: its signature cannot be read)."""
+    try:
+        params = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return -1
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in kinds for p in params)
+
+
+def _described(value: Any) -> Call:
+    """What the function returned: the items of a tuple or a list (each as an array,
+    when it is one of real numbers), or what it was."""
+    if not isinstance(value, (tuple, list)):
+        return Call("other", types=(type(value).__name__,))
+    if len(value) > ITEMS_KEPT:
+        return Call("values", length=len(value))
+    arrays: List[Optional[np.ndarray]] = []
+    for item in value:
         try:
-            array = np.array(item)  # a copy: the function may change its arrays later
+            array: Optional[np.ndarray] = np.array(item)  # a copy: the function may change it later
         except Exception:
-            continue
-        if array.dtype.kind in "biu":
+            array = None
+        if array is not None and array.dtype.kind in "biu":
             array = array.astype(np.float64)
-        if array.dtype.kind == "f":
-            arrays[f"{index}_{k}"] = array
+        arrays.append(array if array is not None and array.dtype.kind == "f" else None)
+    types = tuple(type(item).__name__ for item in value)
+    return Call("values", tuple(arrays), types, len(value))
 
 
 def _exit_detail(err: SystemExit) -> str:

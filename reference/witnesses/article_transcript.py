@@ -3,8 +3,8 @@
 This is the yardstick, not the product: it does exactly what the article's
 loop does, in the article's order, including its habits that cost time (the
 forward pass run twice per step, integer input arrays, ``np.sum`` of squares).
-``numpy_impl`` must match it (reference.witnesses.tolerances.TRANSCRIPT), and ``scripts/bench.py`` times
-``numpy_impl`` against it.
+``numpy_impl`` must match it (reference.witnesses.tolerances.TRANSCRIPT), and
+``scripts/bench.py`` times ``numpy_impl`` against it.
 
 The only change: the article seeds NumPy's global generator (or nothing); here
 a private ``RandomState(seed)`` draws the same numbers without touching it.

@@ -5,8 +5,8 @@ case of :mod:`reference.witnesses.cases`, the inputs, the weights and the autogr
 gradients of both rules' losses, and for the article's job (seeds 0 and 1,
 both rules) the 15000-epoch loss history and final weights.
 
-The two checks below are the suite's own: ``tests/test_fixtures.py`` runs them
-on numpy_impl, and ``tests/test_mutations.py`` runs the very same checks on
+The two checks below are the suite's own: ``tests/witnesses/test_fixtures.py`` runs them
+on numpy_impl, and ``tests/witnesses/test_mutations.py`` runs the very same checks on
 numpy_impl with a mistake injected, which they must catch.
 """
 

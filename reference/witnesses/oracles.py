@@ -9,7 +9,8 @@ that need no torch and no hand-written derivative.
   h^2 |f'''| + eps |f| / h, ~1e-10 for h = 1e-5 on these networks.
 
 Which loss a rule claims to differentiate is read from numpy_impl's table
-(``numpy_impl.RULE_LOSS``); the oracles then differentiate that loss.
+(``numpy_impl.RULE_LOSS``); the oracles then differentiate that loss, as the
+table of losses computes it (:mod:`reference.witnesses.losses`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ import numpy as np
 
 import numpy_impl as ni
 from reference.witnesses.compare import Check
+from reference.witnesses.losses import LOSSES
 from reference.witnesses.tolerances import GRADIENT
 
 LossOfWeights = Callable[[np.ndarray, np.ndarray], complex]
-#: The losses by name ("bce", "mse"), from numpy_impl's table of rules.
-LOSSES = {loss.name: loss for loss in ni.RULE_LOSS.values()}
 
 
 def loss_function(x: np.ndarray, y: np.ndarray, loss: str) -> LossOfWeights:

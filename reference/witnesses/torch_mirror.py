@@ -98,8 +98,9 @@ def bce_loss(z2: Tensor, y: Tensor) -> Tensor:
     return -torch.sum(y * F.logsigmoid(z2) + (1 - y) * F.logsigmoid(-z2))
 
 
-#: The losses by name, as functions of the forward pass: torch's own computation.
-LOSSES: Dict[str, Callable[[Forward, Tensor], Tensor]] = {
+#: The losses by name (the names of reference/witnesses/losses.py's table), as functions of
+#: the forward pass: torch's own computation.
+TORCH_LOSSES: Dict[str, Callable[[Forward, Tensor], Tensor]] = {
     "bce": lambda fwd, y: bce_loss(fwd.z2, y),
     "mse": lambda fwd, y: mse_loss(fwd.a2, y),
 }
@@ -109,7 +110,7 @@ def claimed_loss(fwd: Forward, y: Tensor, rule: str) -> Tensor:
     """The loss that ``rule`` claims to be the gradient of (numpy_impl.RULE_LOSS), in torch."""
     if rule not in numpy_impl.RULE_LOSS:
         raise ValueError(f"unknown rule {rule!r}")
-    return LOSSES[numpy_impl.RULE_LOSS[rule].name](fwd, y)
+    return TORCH_LOSSES[numpy_impl.RULE_LOSS[rule].name](fwd, y)
 
 
 # --- 5. Backward pass: autograd only ----------------------------------------
@@ -251,10 +252,13 @@ def train_many(
             with torch.no_grad():  # only recorded (saves autograd some work)
                 per_net_mse = ((fwd.a2 - y) ** 2).sum(dim=(-2, -1)) / LOSS_DIVISOR
             if len(index) == 1:  # every network claims the same loss
-                objective = LOSSES[next(iter(index))](fwd, y)
+                objective = TORCH_LOSSES[next(iter(index))](fwd, y)
             else:  # each group of networks its own loss (the rows of the stacked tensors)
                 objective = sum(
-                    (LOSSES[name](Forward(*(t[ks] for t in fwd)), y) for name, ks in index.items()),
+                    (
+                        TORCH_LOSSES[name](Forward(*(t[ks] for t in fwd)), y)
+                        for name, ks in index.items()
+                    ),
                     torch.zeros((), dtype=dtype),
                 )
             g1, g2 = torch.autograd.grad(objective, (w1, w2))

@@ -4,7 +4,7 @@ layer), bad options are one-line errors (exit status 2).
 
 The diff is run in-process through reference.diff.cli.main (fast); one test
 runs the script as a user would, in a subprocess. Trajectory mode needs torch:
-tests/test_parity_diff.py.
+tests/diff/test_parity_diff.py.
 """
 
 import json

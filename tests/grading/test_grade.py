@@ -17,13 +17,13 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from reference.judge import catalogue
-from reference.judge import diagnose
-from reference.grading import classroom as grade_module
 from reference.grading.classroom import Verdict, submissions, summarize
 from reference.grading.classroom import grade as grade_class
 from reference.grading.cli import memory_size
-from reference.sandbox.runner import Limits, Runner
+from reference.judge import catalogue
+from reference.judge.diagnosis import Diagnosis, LayerVerdict
+from reference.judge.plan import state_at
+from reference.sandbox import Limits, Runner
 from tests.helpers import ROOT, expectation
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
@@ -106,12 +106,12 @@ def test_each_submission_gets_its_verdict(graded, path):
                         "seconds"}  # fmt: skip
 
 
-def test_in_process_the_class_gets_its_verdicts():
+def test_in_process_the_class_gets_its_verdicts(sandbox):
     # The class graded in this process, as the grader's command line does it:
     # one test, so that nox -s mutation sees every check below reach the judge.
     calls = []
     given = submissions([str(CLASSROOM)], "backprop")
-    verdicts = grade_class(given, "mse", Limits(3.0), 2, lambda *a: calls.append(a))
+    verdicts = grade_class(given, "mse", Limits(3.0), 2, lambda *a: calls.append(a), runner=sandbox)
     assert [(v.file, v.function, v.loss) for v in verdicts] == [(f, n, "mse") for f, n in given]
     assert calls == [("grading", i, len(FILES)) for i in range(len(FILES) + 1)]
     for path, got in zip(FILES, verdicts):
@@ -155,10 +155,10 @@ def verdict(status, mistakes=(), unmatched=False, reason="raised"):
     not, and (unchecked) its reason."""
     chain = catalogue.chains("w1", False)[0]
     layers = [
-        diagnose.Layer("w1", not mistakes, "", chain, list(mistakes), 0.0, 0.0),
-        diagnose.Layer("w2", True, "", None if unmatched else chain, [], 0.0, 0.0),
+        LayerVerdict("w1", not mistakes, "", chain, list(mistakes), 0.0, 0.0),
+        LayerVerdict("w2", True, "", None if unmatched else chain, [], 0.0, 0.0),
     ]
-    found = diagnose.Diagnosis("mse", "", "float64", layers, None, "", [], [], ((), ()))
+    found = Diagnosis("mse", "", "float64", layers, None, "", [], [])
     return Verdict("f.py", "backprop", "mse", status, reason=reason if status == "unchecked"
                    else None, diagnosis=None if status == "unchecked" else found)  # fmt: skip
 
@@ -225,9 +225,8 @@ def test_json_csv_and_feedback_agree(graded):
 
 
 def test_feedback_never_shows_the_reference_gradient(graded):
-    s = diagnose.state_at(0)
-    _, _, dw1, dw2 = catalogue.correct(s, "mse")
-    values = np.concatenate([dw1.ravel(), dw2.ravel()])
+    right = catalogue.correct(state_at(0), "mse")
+    values = np.concatenate([right.dw1.ravel(), right.dw2.ravel()])
     shown = [f"{v:.4g}" for v in values[np.abs(values) > 1e-3]]
     for note in (graded["out"] / "notes").glob("*.md"):
         text = note.read_text()
@@ -343,31 +342,30 @@ class Watched(Runner):
         self.most, self.finished = 0, []
         Watched.made.append(self)
 
-    def start(self, path, function, inputs, alpha):
-        pid = super().start(path, function, inputs, alpha)
+    def start(self, task):
+        pid = super().start(task)
         self.most = max(self.most, len(self.running))
         return pid
 
-    def finish(self, pid, path, function):
-        self.finished.append(Path(path).stem)
-        return super().finish(pid, path, function)
+    def finish(self, pid):
+        self.finished.append(Path(self.tasks()[pid].path).stem)
+        return super().finish(pid)
 
 
-def test_jobs_at_a_time_each_judged_as_it_ends(tmp_path, monkeypatch):
+def test_jobs_at_a_time_each_judged_as_it_ends(tmp_path):
     slow = tmp_path / "slow.py"
     slow.write_text("import time\ntime.sleep(6)\n")  # ends with no function after 6 s
     quick = [tmp_path / f"quick{i}.py" for i in range(3)]
     for path in quick:
         path.write_text((CLASSROOM / "correct.py").read_text())
-    monkeypatch.setattr(grade_module, "Runner", Watched)
     Watched.made.clear()
     given = [(str(p), "backprop") for p in (slow, *quick)]
-    verdicts = grade_class(given, "mse", Limits(30.0), 2)
+    verdicts = grade_class(given, "mse", Limits(30.0), 2, runner=Watched)
     assert [v.status for v in verdicts] == ["unchecked", "correct", "correct", "correct"]
     (watched,) = Watched.made
     # two at a time; the quick ones judged as they end, beside the slow one, which ends last
     assert watched.most == 2
     assert watched.finished == ["quick0", "quick1", "quick2", "slow"]
     # one at a time by default, in the order given
-    grade_class(given[1:])
+    grade_class(given[1:], runner=Watched)
     assert Watched.made[1].most == 1 and Watched.made[1].finished == ["quick0", "quick1", "quick2"]

@@ -1,4 +1,4 @@
-"""What a submission answered, read in the judge's process (reference/answers.py):
+"""What a submission answered, read in the judge's process (reference/judge/answers.py):
 the one-line reason for each way a run can end badly, and every shape of answer
 a child can hand back (pairs, other values, exceptions, wrong shapes, NaN, a
 swapped or transposed layout, float32, a step), built here as the child would
@@ -7,10 +7,11 @@ report them, so that each message is checked word for word."""
 import numpy as np
 import pytest
 
-from reference.judge import answers
-from reference.judge import catalogue
-from reference.judge.answers import GROUPS, StudentError, plan, read_answers, refuse
-from reference.sandbox.runner import Call, Run
+from reference.judge import answers, catalogue, plan
+from reference.judge.answers import StudentError, read_answers, refuse
+from reference.judge.plan import GROUPS
+from reference.sandbox import Call, Run
+from tests.helpers import returned as pair
 
 PATH = "/class/ana.py"
 EXPECTED = ": expected f(x, y, w1, w2) -> (dw1, dw2) or f(x, y, w1, w2, alpha) -> (new_w1, new_w2)"
@@ -106,24 +107,29 @@ def test_a_run_to_the_end_is_not_refused(parameters):
 
 def right(index, step=False, dtype=np.float64):
     """The correct pair (MSE) at call ``index`` of the plan, as a gradient or a step."""
-    s = answers.state_at(index)
-    _, _, dw1, dw2 = catalogue.correct(s, "mse")
+    s = plan.state_at(index)
+    found = catalogue.correct(s, "mse")
+    dw1, dw2 = found.dw1, found.dw2
     if step:
-        dw1, dw2 = s.w1 - answers.ALPHA * dw1, s.w2 - answers.ALPHA * dw2
+        dw1, dw2 = s.w1 - plan.ALPHA * dw1, s.w2 - plan.ALPHA * dw2
     return dw1.astype(dtype), dw2.astype(dtype)
-
-
-def pair(a, b):
-    return Call("pair", (a, b), (type(a).__name__, type(b).__name__))
 
 
 def answered(calls, step=False):
     run = Run(PATH, "grads", parameters=5 if step else 4, loaded=True, calls=calls)
-    return read_answers(run, step)
+    return read_answers(run)
 
 
 def every_call(make=lambda i: pair(*right(i))):
-    return [make(i) for i in range(len(plan()))]
+    return [make(i) for i in range(len(plan.plan()))]
+
+
+def labels():
+    return [p.group.label for p in plan.plan()]
+
+
+def gradients(answer):
+    return answer.gradient["w1"], answer.gradient["w2"]
 
 
 def refused(calls, step=False):
@@ -133,51 +139,60 @@ def refused(calls, step=False):
 
 
 def test_the_plan_is_each_group_in_order_with_the_first_point_twice():
-    labels = [label for label, _ in plan()]
+    points = plan.plan()
     sizes = {"hidden size 5": 12 + 1, "hidden size 3": 12, "hidden size 8": 12}
-    assert labels == [g for g, _, _ in GROUPS for _ in range(sizes.get(g, 4))]
-    assert plan()[0] == plan()[1]
-    assert [p.w1.shape[1] for _, p in plan()[:13]] == [5] * 13
-    assert [p.label for _, p in plan()[10:13]] == [
+    assert labels() == [g.label for g in GROUPS for _ in range(sizes.get(g.label, 4))]
+    assert points[0] is points[1] and plan.REPEAT == 1
+    assert [p.w1.shape[1] for p in points[:13]] == [5] * 13
+    assert [p.label for p in points[10:13]] == [
         f"{letter}, seed 3, weights x 8 (saturated), hidden 5" for letter in "ABC"
     ]
-    assert plan()[-1][1].label == "A, B, C as rows, seed 3, weights x 8 (saturated)"
-    assert {len(p.x) for label, p in plan() if label == "several rows at once"} == {3}
-    assert len(answers.inputs()) == len(plan()) == 41
+    assert points[-1].label == "A, B, C as rows, seed 3, weights x 8 (saturated)"
+    assert {len(p.x) for p in points if p.group.rows} == {3}
+    assert len(points) == 41
+
+
+def test_the_calls_are_the_plans_points_for_a_gradient_and_for_a_step():
+    made = plan.calls()
+    assert sorted(made) == [4, 5] and plan.calls() is made  # made once: written once a class
+    for p, gradient, step in zip(plan.plan(), made[4], made[5]):
+        assert all(a is b for a, b in zip(gradient, (p.x, p.y, p.w1, p.w2)))
+        assert step[:4] == gradient and step[4] == plan.ALPHA == 0.1
 
 
 def test_correct_gradients_are_read_group_by_group():
-    found, notes, (layout, f32) = answered(every_call())
-    assert list(found) == [g for g, _, _ in GROUPS] and notes == []
-    assert (layout, f32) == ((False, False, False), False)
-    calls = [a.call for group in found.values() for a in group]
-    assert calls == list(range(len(plan())))
-    for group in found.values():
-        for a in group:
-            want = right(a.call)
-            assert a.slack == (0.0, 0.0)
-            assert all(np.array_equal(g, w) for g, w in zip(a.g, want))
+    found = answered(every_call())
+    assert list(found.groups) == [g.label for g in GROUPS] and found.notes == []
+    assert found.layout == answers.Layout(False, {"w1": False, "w2": False})
+    assert found.precision == answers.FLOAT64 and not found.step
+    assert [a.call for a in found.all] == list(range(len(plan.plan())))
+    assert [a.call for a in found.singles] == [0, *range(2, 13)]
+    for a in found.all:
+        assert a.point is plan.plan()[a.call] and a.state is plan.state_at(a.call)
+        assert a.slack == {"w1": 0.0, "w2": 0.0}
+        assert all(np.array_equal(g, w) for g, w in zip(gradients(a), right(a.call)))
 
 
 def test_a_step_is_read_back_as_a_gradient_with_its_slack():
-    found, _, _ = answered(every_call(lambda i: pair(*right(i, step=True))), step=True)
-    for a in found["hidden size 5"]:
-        s, want = answers.state_at(a.call), right(a.call)
-        for g, w, slack, weights in zip(a.g, want, a.slack, (s.w1, s.w2)):
-            assert slack == answers.recovery_slack(weights, g, answers.ALPHA) > 0
+    found = answered(every_call(lambda i: pair(*right(i, step=True))), step=True)
+    assert found.step
+    for a in found.groups["hidden size 5"]:
+        s, want = plan.state_at(a.call), right(a.call)
+        for g, w, slack, weights in zip(gradients(a), want, a.slack.values(), (s.w1, s.w2)):
+            assert slack == answers.recovery_slack(weights, g, plan.ALPHA) > 0
             assert np.abs(g - w).max() <= slack + 1e-12 * np.abs(w).max()
 
 
 def test_float32_answers_are_found_and_their_slack_is_float32s():
-    found, _, (_, f32) = answered(every_call(lambda i: pair(*right(i, True, np.float32))), True)
-    assert f32
-    s = answers.state_at(0)
-    g = found["hidden size 5"][0].g[0]
+    found = answered(every_call(lambda i: pair(*right(i, True, np.float32))), True)
+    assert found.precision == answers.FLOAT32_ROUNDING
+    s = plan.state_at(0)
+    g = found.first[0].gradient["w1"]
     eps = float(np.finfo(np.float32).eps)
-    assert found["hidden size 5"][0].slack[0] == answers.recovery_slack(s.w1, g, 0.1, eps)
+    assert found.first[0].slack["w1"] == answers.recovery_slack(s.w1, g, 0.1, eps)
     # float32 values returned as float64 are found too; whole numbers are not float32's mark
     wide = every_call(lambda i: pair(*(a.astype(np.float64) for a in right(i, True, np.float32))))
-    assert answered(wide, step=True)[2][1]
+    assert answered(wide, step=True).precision.name == "float32"
     assert answers.in_float32(np.float32([0.1, 2.5]).astype(np.float64))
     assert not answers.in_float32(np.array([0.1, 2.5]))
     assert not answers.in_float32(np.array([1.0, 2.0, -3.0]))
@@ -193,10 +208,11 @@ def test_a_layout_is_found_once_and_undone(swap, t1, t2):
         a, b = (a.T if t1 else a), (b.T if t2 else b)
         return pair(*((b, a) if swap else (a, b)))
 
-    found, _, (layout, _) = answered(every_call(laid_out))
-    assert layout == (swap, t1, t2)
-    for a in found["several rows at once"]:
-        assert all(np.array_equal(g, w) for g, w in zip(a.g, right(a.call)))
+    found = answered(every_call(laid_out))
+    assert found.layout == answers.Layout(swap, {"w1": t1, "w2": t2})
+    assert found.layout.mistakes("w2") == ["gradients swapped"] * swap + ["dw2 transposed"] * t2
+    for a in found.groups["several rows at once"]:
+        assert all(np.array_equal(g, w) for g, w in zip(gradients(a), right(a.call)))
 
 
 def broken_at(index, call):
@@ -213,14 +229,14 @@ def test_what_the_first_group_returned_instead_of_two_arrays():
     err = refused(broken_at(0, Call("raised", error="KeyError")))
     assert (str(err), err.reason, err.line) == (f"the function raised KeyError ({at})", "raised",
                                                 None)  # fmt: skip
-    err = refused(broken_at(2, Call("other", types=("tuple",), length=3)))
+    err = refused(broken_at(2, Call("values", types=("ndarray",) * 3, length=3)))
     assert str(err) == "the function returned 3 values: expected two arrays (dw1, dw2)"
     assert err.reason == "bad-output"
     err = refused(broken_at(0, Call("other", types=("float",))), step=True)
     assert str(err) == "the function returned float: expected two arrays (new_w1, new_w2)"
-    err = refused(broken_at(0, Call("pair", (right(0)[0], None), ("ndarray", "str"))))
+    err = refused(broken_at(0, Call("values", (right(0)[0], None), ("ndarray", "str"), 2)))
     assert str(err) == "the function returned str for dw2, not an array"
-    err = refused(broken_at(0, Call("pair", (None, None), ("list", "str"))), step=True)
+    err = refused(broken_at(0, Call("values", (None, None), ("list", "str"), 2)), step=True)
     assert str(err) == "the function returned list for new_w1, not an array"
 
 
@@ -259,17 +275,17 @@ def test_nan_or_infinite_answers_are_refused(bad):
 
 
 def test_a_group_that_fails_after_the_first_is_noted_and_left_out():
-    index = [label for label, _ in plan()].index("hidden size 8") + 5
-    found, notes, _ = answered(broken_at(index, Call("other", types=("NoneType",))))
-    assert list(found) == ["hidden size 5", "hidden size 3", "several rows at once"]
-    assert notes == [
+    index = labels().index("hidden size 8") + 5
+    found = answered(broken_at(index, Call("other", types=("NoneType",))))
+    assert list(found.groups) == ["hidden size 5", "hidden size 3", "several rows at once"]
+    assert found.notes == [
         "not checked with hidden size 8: the function returned NoneType: expected two arrays"
         " (dw1, dw2)"
     ]
     # a run that stopped early: the groups it did not reach are noted, not guessed at
-    found, notes, _ = answered(every_call()[:20])
-    assert list(found) == ["hidden size 5"]
-    assert notes == [
+    found = answered(every_call()[:20])
+    assert list(found.groups) == ["hidden size 5"]
+    assert found.notes == [
         f"not checked with {label}: the function was not run at every point"
         for label in ("hidden size 3", "hidden size 8", "several rows at once")
     ]
@@ -281,8 +297,8 @@ def test_float32_is_said_of_any_answer_computed_in_it():
     # one float32 array among float64 ones is enough; float64 answers are not float32
     calls = every_call()
     calls[7] = pair(right(7)[0], right(7)[1].astype(np.float32))
-    assert answered(calls)[2][1]
-    assert not answered(every_call())[2][1]
+    assert answered(calls).precision.name == "float32"
+    assert answered(every_call()).precision.name == "float64"
 
 
 def test_the_recovery_slack_is_derived_from_the_weights_and_the_gradient():
@@ -296,20 +312,19 @@ def test_answers_are_read_as_float64_whatever_their_dtype():
     # float32 and integer answers: compared in float64, float32 rounding judged as such
     for dtype in (np.float32, np.int64):
         cast = every_call(lambda i, t=dtype: pair(*(a.astype(t) for a in right(i))))
-        found, _, _ = answered(cast)
-        for a in found["hidden size 3"]:
-            assert a.g[0].dtype == a.g[1].dtype == np.float64
+        found = answered(cast)
+        for a in found.groups["hidden size 3"]:
+            assert a.gradient["w1"].dtype == a.gradient["w2"].dtype == np.float64
     # a step that returns integers (rounded weights) is recovered with float64's eps
     rounded = every_call(lambda i: pair(*(np.round(a).astype(np.int64) for a in right(i, True))))
-    found, _, _ = answered(rounded, step=True)
-    a = found["hidden size 5"][0]
-    s = answers.state_at(0)
-    assert a.slack[1] == answers.recovery_slack(s.w2, a.g[1], answers.ALPHA)
+    a = answered(rounded, step=True).first[0]
+    s = plan.state_at(0)
+    assert a.slack["w2"] == answers.recovery_slack(s.w2, a.gradient["w2"], plan.ALPHA)
 
 
 @pytest.mark.parametrize("loss", ["mse", "bce"])
 def test_the_right_gradients_are_nowhere_zero_at_the_plans_points(loss):
     # the judge divides by their size (the constant-factor hint): no point may make it 0
-    for i in range(len(plan())):
-        _, _, dw1, dw2 = catalogue.correct(answers.state_at(i), loss)
-        assert np.abs(dw1).max() > 0 and np.abs(dw2).max() > 0
+    for i in range(len(plan.plan())):
+        found = catalogue.correct(plan.state_at(i), loss)
+        assert np.abs(found.dw1).max() > 0 and np.abs(found.dw2).max() > 0

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 import numpy_impl as ni
-from reference.judge import catalogue
-from reference.judge import diagnose
-from reference.sandbox.runner import Limits, Runner
+from reference.grading.single import diagnose_file
+from reference.judge import catalogue, plan
+from reference.judge.answers import recovery_slack
+from reference.sandbox import Limits, Runner, Task
 from reference.witnesses.tolerances import FLOAT32, GRADIENT
 from tests import helpers
 from tests.helpers import DIFF_SCRIPT as SCRIPT
@@ -23,7 +24,7 @@ from tests.helpers import run_diff as run
 STUDENT_FILES = sorted(STUDENTS.glob("*.py"))
 #: The words and the JSON each student gets, as reviewed: the judge's words are
 #: its product, so a change to them shows here, to be read and accepted
-#: (``python tests/test_diagnose.py --write-words`` rewrites the file).
+#: (``python tests/judge/test_diagnose.py --write-words`` rewrites the file).
 WORDS = STUDENTS / "words.json"
 #: A difference at rounding level (float32's included, below 1e-5): its digits
 #: differ by NumPy and BLAS.
@@ -162,7 +163,7 @@ def test_a_correct_function_off_by_ten_times_the_tolerance_is_not_correct(tmp_pa
         path.write_text(
             CORRECT_SCALED.format(dtype=dtype, two_thirds=two_thirds, factor=times * tol)
         )
-        found = diagnose.diagnose_file(f"{path}:backprop")
+        found = diagnose_file(f"{path}:backprop")
         assert found.precision == dtype
         assert found.ok is judged_correct, [layer.words for layer in found.layers]
 
@@ -218,12 +219,10 @@ def test_float32_is_judged_at_float32s_tolerance():
     assert "to float32 rounding" in out
     # the same answers judged at float64's tolerance would not pass: they are 1e-7 off
     with Runner(Limits()) as runner:
-        answers = runner.run(
-            str(STUDENTS / "mse_float32.py"), "backprop", diagnose.inputs(), diagnose.ALPHA
-        )
-    s = diagnose.state_at(0)
-    off = np.abs(answers.calls[0].arrays[0] - catalogue.correct(s, "mse")[2]).max()
-    assert GRADIENT * np.abs(catalogue.correct(s, "mse")[2]).max() < off
+        answers = runner.run(Task(str(STUDENTS / "mse_float32.py"), "backprop", plan.calls()))
+    right = catalogue.correct(plan.state_at(0), "mse").dw1
+    off = np.abs(answers.calls[0].arrays[0] - right).max()
+    assert GRADIENT * np.abs(right).max() < off
 
 
 def test_what_a_function_does_not_accept_is_noted():
@@ -242,16 +241,14 @@ def test_one_sample_at_a_time_is_judged_so_and_said():
 def test_recovered_gradients_are_within_the_derived_slack():
     # the step shape loses accuracy in (w - new_w) / alpha; the slack allows it
     with Runner(Limits()) as runner:
-        done = runner.run(
-            str(STUDENTS / "mse_step_article_style.py"), "back_prop", diagnose.inputs(), 0.1
-        )
-    assert diagnose.ALPHA == 0.1
-    point = diagnose.plan()[0][1]
+        done = runner.run(Task(str(STUDENTS / "mse_step_article_style.py"), "back_prop",
+                               plan.calls()))  # fmt: skip
+    assert plan.ALPHA == 0.1
+    point = plan.plan()[0]
     new_w1 = done.calls[0].arrays[0]
-    g1 = (point.w1 - new_w1) / diagnose.ALPHA
-    s = diagnose.state_at(0)
-    exact = catalogue.correct(s, "mse")[2]
-    slack = diagnose.recovery_slack(point.w1, g1, diagnose.ALPHA)
+    g1 = (point.w1 - new_w1) / plan.ALPHA
+    exact = catalogue.correct(plan.state_at(0), "mse").dw1
+    slack = recovery_slack(point.w1, g1, plan.ALPHA)
     assert np.abs(g1 - exact).max() <= slack + GRADIENT * np.abs(exact).max()
     assert slack < 1e-13  # and it is small: mistakes differ by far more
 
@@ -261,7 +258,10 @@ def test_recovered_gradients_are_within_the_derived_slack():
     [
         ("nowhere.py:grads", "no such file: nowhere.py"),
         ("tests/judge/students/raises.py", "--against takes PATH.py:FUNCTION"),
-        ("tests/judge/students/raises.py:missing", "has no function 'missing' (functions there: grads)"),
+        (
+            "tests/judge/students/raises.py:missing",
+            "has no function 'missing' (functions there: grads)",
+        ),
     ],
 )
 def test_bad_specs(capsys, spec, fragment):

@@ -1,4 +1,4 @@
-"""The trace's margins (reference/trace.py): a layer's delta is recovered from a
+"""The trace's margins (reference/judge/trace.py): a layer's delta is recovered from a
 gradient that is an outer product within the tolerance (relative to the
 gradient's own size) and the absolute slack it may carry, doubled by the
 recovery, and from no gradient farther off; a constant factor likewise."""
@@ -6,14 +6,24 @@ recovery, and from no gradient farther off; a constant factor likewise."""
 import numpy as np
 import pytest
 
-from reference.judge import answers
-from reference.judge import catalogue
-from reference.judge import diagnose
-from reference.witnesses.tolerances import GRADIENT
+from reference.judge import catalogue, diagnose
+from reference.judge.answers import Answer
+from reference.judge.network import state
+from reference.judge.plan import plan, state_at
 from reference.judge.trace import constant, recover_d1, recover_d2, trace
+from reference.witnesses.tolerances import GRADIENT
 from tests.helpers import run_of
 
 TOL = GRADIENT
+
+
+def traced(calls, given, slacks, w1_right, w2_right):
+    """The trace of ``given`` (dw1, dw2) at the plan's ``calls``, each with its slacks."""
+    found = [
+        Answer(i, plan()[i], state_at(i), {"w1": g1, "w2": g2}, {"w1": e1, "w2": e2})
+        for i, (g1, g2), (e1, e2) in zip(calls, given, slacks)
+    ]
+    return trace(found, "mse", TOL, {"w1": w1_right, "w2": w2_right})
 
 
 def orthogonal(a, rows, columns):
@@ -28,8 +38,9 @@ def orthogonal(a, rows, columns):
 
 @pytest.fixture
 def point():
-    s = answers.state_at(0)
-    _, d1, dw1, dw2 = catalogue.correct(s, "mse")
+    s = state_at(0)
+    right = catalogue.correct(s, "mse")
+    d1, dw1, dw2 = right.d1, right.dw1, right.dw2
     return s, d1, dw1, dw2
 
 
@@ -77,9 +88,9 @@ def test_d1_is_recovered_only_from_pixels_that_are_0_or_1(point):
     s, _, _, _ = point
     grey = s.x.copy()
     grey[0, np.flatnonzero(grey[0] == 0)[0]] = 0.5
-    t = catalogue.state(grey, s.y, s.w1, s.w2, s.alpha)
-    assert recover_d1(t, catalogue.correct(t, "mse")[2], TOL) is None
-    dark = catalogue.state(np.zeros_like(s.x), s.y, s.w1, s.w2, s.alpha)
+    t = state(grey, s.y, s.w1, s.w2, s.alpha)
+    assert recover_d1(t, catalogue.correct(t, "mse").dw1, TOL) is None
+    dark = state(np.zeros_like(s.x), s.y, s.w1, s.w2, s.alpha)
     assert recover_d1(dark, np.zeros_like(s.w1), TOL) is None
 
 
@@ -110,7 +121,7 @@ def made(s, d2, d1=None):
 
 
 def mse_d2(s):
-    return catalogue.correct(s, "mse")[0]
+    return catalogue.correct(s, "mse").d2
 
 
 INHERITS = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
@@ -183,7 +194,7 @@ TRACED = {
 @pytest.mark.parametrize("name", TRACED)
 def test_the_trace_says_how_each_delta_goes_wrong(name):
     loss, student, origin, w2, w1, pointer = TRACED[name]
-    found = diagnose.check(run_of(lambda s, i: student(s)), loss)
+    found = diagnose(run_of(lambda s, i: student(s)), loss)
     words = {layer.name: layer.words for layer in found.layers}
     assert all(layer.match is None for layer in found.layers if not layer.correct)
     assert (found.origin, found.pointer) == (origin, pointer)
@@ -197,10 +208,10 @@ def test_the_trace_says_how_each_delta_goes_wrong(name):
 def test_a_back_propagated_error_sent_as_it_is_shows_no_factor():
     # the judge matches this one with the catalogue (the BCE's d2 sent back); the trace
     # itself, asked directly, words it without a factor 1
-    states = [answers.state_at(i) for i in (0, 2, 3, 4)]
+    calls = (0, 2, 3, 4)
+    states = [state_at(i) for i in calls]
     given = [made(s, mse_d2(s), (s.a2 - s.y) @ s.w2.T * slope(s.a1)) for s in states]
-    found = trace(states, given, "mse", TOL, slacks=[(0.0, 0.0)] * 4, w1_right=False,
-                  w2_right=True)  # fmt: skip
+    found = traced(calls, given, [(0.0, 0.0)] * 4, w1_right=False, w2_right=True)
     assert (found.origin, found.w2) == ("d1", "")
     assert found.w1 == (
         "d1 is wrong: the slope a1 (1 - a1) is right, the back-propagated error is not (it is"
@@ -224,23 +235,24 @@ def off_by(d, size, s):
 def test_a_recovered_d2_carries_dw2s_slack_through_the_recovery(off, found):
     # d2 = a1 @ dw2 / |a1|^2 is off by at most sqrt(h) e2 / |a1| where dw2 is off by e2
     # entry by entry; |a1|^2 = 3.3 here, so a bound off by a factor |a1|^2, or by h, shows
-    states = [answers.state_at(i) for i in (0, 2, 3)]
+    calls = (0, 2, 3)
+    states = [state_at(i) for i in calls]
     e2 = 1e-6  # far above the tolerance's share (1e-13 of d2's size)
     bound = e2 * np.sqrt(5) / np.linalg.norm(states[0].a1)
     assert np.linalg.norm(states[0].a1) ** 2 > 3
     given = [made(s, 5 * mse_d2(s)) for s in states]
     given[0] = made(states[0], off_by(5 * mse_d2(states[0]), off * bound, states[0]))
-    traced = trace(states, given, "mse", TOL, slacks=[(0.0, e2)] * 3, w1_right=True,
-                   w2_right=False)  # fmt: skip
+    found_d2 = traced(calls, given, [(0.0, e2)] * 3, w1_right=True, w2_right=False)
     constant_form = "d2 is wrong: it is 3.333 (a2 - y) a2 (1 - a2), the right form with another"
-    assert traced.w2.startswith(constant_form) is found, traced.w2
+    assert found_d2.w2.startswith(constant_form) is found, found_d2.w2
 
 
 @pytest.mark.parametrize(("off", "inherits"), [(0.5, True), (2.0, False)])
 def test_a_d1_from_a_recovered_d2_is_allowed_its_error_through_w2(off, inherits):
     # d1 = (d2 @ w2.T) a1 (1 - a1) carries d2's error e times at most max|w2| (3 outputs'
     # worth, a slope of at most 1/4): 0.75 max|w2| e; max|w2| = 1.9 here
-    states = [answers.state_at(i) for i in (0, 2, 3)]
+    calls = (0, 2, 3)
+    states = [state_at(i) for i in calls]
     e2 = 1e-6
     e2_of_d2 = e2 * np.sqrt(5) / np.linalg.norm(states[0].a1)
     allowed = 0.75 * np.abs(states[0].w2).max() * e2_of_d2
@@ -252,6 +264,5 @@ def test_a_d1_from_a_recovered_d2_is_allowed_its_error_through_w2(off, inherits)
         if k == 0:
             d1 = d1 + off * allowed * np.eye(1, d1.shape[1])
         given.append(made(s, d2, d1))
-    traced = trace(states, given, "mse", TOL, slacks=[(0.0, e2)] * 3, w1_right=False,
-                   w2_right=False)  # fmt: skip
-    assert traced.w1.startswith("inherits d2's mistake") is inherits, traced.w1
+    found = traced(calls, given, [(0.0, e2)] * 3, w1_right=False, w2_right=False)
+    assert found.w1.startswith("inherits d2's mistake") is inherits, found.w1

@@ -1,22 +1,23 @@
-"""The judge's verdict (reference/diagnose.py's check) on answers made here:
+"""The judge's verdict (reference/judge/diagnosis.py's diagnose) on answers made here:
 each is a student written as a formula of the judge's own forward pass, handed
-to check() as a child would report it, so that every word of the verdict can
+to diagnose() as a child would report it, so that every word of the verdict can
 be derived from the formula: the factor a gradient is off by, the units and
 pixels where it differs, which mistake is sent back where, what was run."""
 
 import numpy as np
 import pytest
 
-from reference.judge import answers
-from reference.judge import catalogue
-from reference.judge import diagnose
-from reference.judge.answers import plan
-from reference.sandbox.runner import Limits
-from reference.witnesses.tolerances import GRADIENT
+from reference.grading import single
+from reference.judge import StudentError, catalogue, diagnose
+from reference.judge.network import state
+from reference.judge.plan import plan, state_at
 from reference.judge.trace import apart
+from reference.sandbox import Limits, Runner
+from reference.witnesses.losses import LOSSES
+from reference.witnesses.tolerances import GRADIENT
 from tests.helpers import run_of
 
-MSE = catalogue.LOSSES["mse"]
+MSE = LOSSES["mse"].words
 EVERYTHING = (
     "40 points; hidden sizes 3, 5, 8; letters A, B, C one at a time and as a batch of rows;"
     " article starts for seeds 0..2 and a saturated one; the first point twice"
@@ -24,11 +25,12 @@ EVERYTHING = (
 
 
 def right(s, loss="mse"):
-    return catalogue.correct(s, loss)[2:]
+    found = catalogue.correct(s, loss)
+    return found.dw1, found.dw2
 
 
 def judged(student, loss="mse", **kw):
-    return diagnose.check(run_of(student, **kw), loss)
+    return diagnose(run_of(student, **kw), loss)
 
 
 def test_a_correct_student_is_correct_in_every_word():
@@ -46,8 +48,8 @@ def test_a_correct_student_is_correct_in_every_word():
         assert (layer.correct, layer.mistakes, layer.max_rel, layer.off_correct, layer.where) == (
             True, [], 0.0, 0.0, {})  # fmt: skip
         assert layer.match == catalogue.Chain("mse", None, 1)
-    yours, theirs = found.first
-    s = answers.state_at(0)
+    yours, theirs = found.first.yours_in_order, found.first.correct_in_order
+    s = state_at(0)
     for a, b, c in zip(yours, theirs, right(s)):
         assert np.array_equal(a, c) and np.array_equal(b, c)
 
@@ -71,24 +73,24 @@ def test_a_step_in_float32_is_correct_to_float32_rounding():
 
 def test_an_unknown_loss_is_refused_before_anything_runs(monkeypatch):
     with pytest.raises(ValueError, match=r"^unknown loss 'mae': choose one of mse, bce$"):
-        diagnose.check(run_of(lambda s, i: right(s)), "mae")
-    monkeypatch.setattr(diagnose, "Runner", None)  # nothing may be run for a bad loss
+        diagnose(run_of(lambda s, i: right(s)), "mae")
     with pytest.raises(ValueError, match=r"^unknown loss 'l1': choose one of mse, bce$"):
-        diagnose.diagnose_file("tests/judge/students/raises.py:grads", "l1")
+        # nothing may be run for a bad loss: a runner that runs nothing
+        single.diagnose_file("tests/judge/students/raises.py:grads", "l1", runner=pytest.fail)
 
 
-def test_a_file_runs_under_the_limits_given_or_10_s_and_2_gib(monkeypatch):
+def test_a_file_runs_under_the_limits_given_or_10_s_and_2_gib():
     used = []
 
-    class Recording(diagnose.Runner):
-        def __init__(self, limits):
-            used.append(limits)
-            super().__init__(limits)
+    def recording(limits):
+        used.append(limits)
+        return Runner(limits)
 
-    monkeypatch.setattr(diagnose, "Runner", Recording)
     spec = "tests/judge/students/factor_2_lost.py:grads"
-    assert diagnose.diagnose_file(spec, "mse").layers[1].mistakes == ["factor 2 lost"]
-    assert diagnose.diagnose_file(spec, "bce", Limits(5.0, 2**30)).loss == "bce"
+    assert single.diagnose_file(spec, "mse", runner=recording).layers[1].mistakes == [
+        "factor 2 lost"
+    ]
+    assert single.diagnose_file(spec, "bce", Limits(5.0, 2**30), runner=recording).loss == "bce"
     assert used == [Limits(10.0, 2 * 2**30), Limits(5.0, 2**30)]
 
 
@@ -106,15 +108,15 @@ TAKES = "--against takes PATH.py:FUNCTION"
     ],
 )
 def test_specs_that_name_no_function_in_a_file(spec, message):
-    with pytest.raises(diagnose.StudentError) as caught:
-        diagnose.split_spec(spec)
+    with pytest.raises(StudentError) as caught:
+        single.split_spec(spec)
     assert str(caught.value) == message
 
 
 def test_a_spec_splits_at_its_last_colon(tmp_path):
     odd = tmp_path / "a:b.py"
     odd.write_text("")
-    assert diagnose.split_spec(f"{odd}:grads") == (str(odd), "grads")
+    assert single.split_spec(f"{odd}:grads") == (str(odd), "grads")
 
 
 # --- A gradient that is the correct one times a constant -------------------
@@ -235,7 +237,7 @@ def test_a_wrong_hidden_slope_points_at_d1():
     missing = catalogue.ENTRIES["hidden slope missing"]
 
     def student(s, i):
-        d2 = catalogue.correct(s, "mse")[0]
+        d2 = catalogue.correct(s, "mse").d2
         return s.x.T @ missing.compute(s, d2), s.a1.T @ d2
 
     found = judged(student)
@@ -271,8 +273,8 @@ def test_an_answer_that_remembers_earlier_calls():
         assert layer.words.endswith("(largest relative difference 0e+00, at its first call)")
     assert found.pointer == f"look at {acc.line}: {acc.words}"
     # what is shown beside the right gradient is the first answer, before any other call
-    s = answers.state_at(0)
-    assert all(np.array_equal(a, b) for a, b in zip(found.first[0], right(s)))
+    s = state_at(0)
+    assert all(np.array_equal(a, b) for a, b in zip(found.first.yours_in_order, right(s)))
     # the first call alone is judged: a wrong first answer is still wrong
     found = judged(lambda s, i: tuple(g * (1 + i) / 2 for g in right(s)))
     assert found.layers[1].mistakes == ["accumulates across calls", "factor 2 lost"]
@@ -280,7 +282,7 @@ def test_an_answer_that_remembers_earlier_calls():
 
 def test_rows_that_are_not_summed_are_judged_one_at_a_time():
     def student(s, i):
-        one = catalogue.state(s.x[:1], s.y[:1], s.w1, s.w2, s.alpha)
+        one = state(s.x[:1], s.y[:1], s.w1, s.w2, s.alpha)
         return right(one)
 
     found = judged(student)
@@ -293,8 +295,8 @@ def test_rows_that_are_not_summed_are_judged_one_at_a_time():
 
 
 def test_what_was_run_is_said_from_the_groups_that_worked():
-    hidden_5 = [label for label, _ in plan()].count("hidden size 5")
-    found = diagnose.check(run_of(lambda s, i: right(s), calls=hidden_5))
+    hidden_5 = [p.group.label for p in plan()].count("hidden size 5")
+    found = diagnose(run_of(lambda s, i: right(s), calls=hidden_5))
     assert found.ok and len(found.notes) == 3
     assert found.checked == [
         "12 points", "hidden sizes 5", "letters A, B, C one at a time",
@@ -339,14 +341,14 @@ def test_a_student_wrong_at_one_point_alone_is_not_correct(wrong_at):
 
     found = judged(student)
     assert found.layers[0].correct, found.text()
-    if plan()[wrong_at][0] == "several rows at once":
+    if plan()[wrong_at].group.label == "several rows at once":
         assert found.ok and found.notes == [
             "dL/dw2: given several rows at once, the function does not return the sum of the"
             " rows' gradients (it is judged one sample at a time)"
         ]
     else:
         assert not found.ok and not found.layers[1].correct, found.text()
-    if plan()[wrong_at][0] == "hidden size 5" and wrong_at > 1:
+    if plan()[wrong_at].group.label == "hidden size 5" and wrong_at > 1:
         # one sample of the first group, which the trace reads: d2 is no constant multiple
         assert found.pointer == "look at the line that computes d2", found.text()
 
@@ -355,7 +357,7 @@ def test_a_student_wrong_at_one_point_alone_is_not_correct(wrong_at):
 def test_an_answer_that_changes_when_called_again(off, depends):
     # the repeat of the first point off by ``off`` times the tolerance of the answer's size
     # (dw2 there is below 1: an absolute threshold would be a looser one)
-    assert np.abs(right(answers.state_at(0))[1]).max() < 0.3
+    assert np.abs(right(state_at(0))[1]).max() < 0.3
 
     def student(s, i):
         g1, g2 = right(s)
@@ -379,7 +381,7 @@ def test_another_d2_in_dw1_does_not_take_the_pointer_from_a_wrong_d2():
 
 def test_a_right_dw2_laid_out_wrong_leaves_the_origin_to_d1():
     def student(s, i):
-        d2 = catalogue.correct(s, "mse")[0]
+        d2 = catalogue.correct(s, "mse").d2
         return s.x.T @ (5 * catalogue.hidden_delta(s, d2, None)), (s.a1.T @ d2).T
 
     found = judged(student)
@@ -405,9 +407,9 @@ def test_the_floor_of_a_batch_of_rows_is_n_times_one_samples():
     # at the saturated batch the gradient is below its floor, 0.01 (1 + max|w2|) n: a
     # difference of 2e-13 there is within the tolerance of 5 times the floor for n = 3 rows
     # (3.4e-13), and would not be for one sample's floor (1.1e-13)
-    (at,) = [i for i, (label, p) in enumerate(plan()) if label == "several rows at once"
+    (at,) = [i for i, p in enumerate(plan()) if p.group.label == "several rows at once"
              and "saturated" in p.label]  # fmt: skip
-    s = answers.state_at(at)
+    s = state_at(at)
     assert np.abs(right(s)[1]).max() < 0.01 * (1 + np.abs(s.w2).max()) < 0.3
 
     def student(s, i):
@@ -426,8 +428,8 @@ def test_a_step_right_one_sample_at_a_time_is_matched_with_its_step_only_mistake
     early = catalogue.ENTRIES["w2 updated before d1"]
 
     def student(s, i):
-        one = catalogue.state(s.x[:1], s.y[:1], s.w1, s.w2, s.alpha)
-        d2 = catalogue.correct(one, "mse")[0]
+        one = state(s.x[:1], s.y[:1], s.w1, s.w2, s.alpha)
+        d2 = catalogue.correct(one, "mse").d2
         return one.x.T @ early.compute(one, d2), one.a1.T @ d2
 
     found = judged(student, step=True)

@@ -3,7 +3,7 @@ from the code: every example in them runs here.
 
 * ``>>>`` examples run as one doctest, in order, in one namespace; each shown
   output must match what the code prints (ELLIPSIS and whitespace-normalised).
-* ``console`` blocks call PyTorch: tests/test_parity_walkthrough.py runs them.
+* ``console`` blocks call PyTorch: tests/lesson/test_parity_walkthrough.py runs them.
 """
 
 import doctest

@@ -7,7 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from reference.witnesses.compare import RECORDS, Check, Record, assert_close, errors, merge, record, ulps
+from reference.witnesses.compare import (
+    RECORDS,
+    Check,
+    Record,
+    assert_close,
+    errors,
+    merge,
+    record,
+    ulps,
+)
 
 pytestmark = pytest.mark.numerics
 

@@ -3,7 +3,7 @@
 They are the PyTorch reference's answers, so numpy_impl is checked against
 the mirror even where torch is not installed, with reference/golden.py's
 checks (the same checks the mutation test runs on broken code). Where torch
-is installed, tests/test_parity_fixtures.py checks the file against the live
+is installed, tests/witnesses/test_parity_fixtures.py checks the file against the live
 reference, so it cannot go stale.
 """
 

@@ -1,5 +1,5 @@
 """The golden gradients are what the live PyTorch reference computes: they cannot
-go stale (the golden 15000-epoch runs: tests/test_parity_training.py)."""
+go stale (the golden 15000-epoch runs: tests/witnesses/test_parity_training.py)."""
 
 import pytest
 

@@ -14,7 +14,12 @@ import numpy_impl as ni
 from reference.witnesses import torch_mirror as ref
 from reference.witnesses.cases import random_case
 from reference.witnesses.compare import Check, errors, record
-from reference.witnesses.tolerances import FLOAT32, FLOAT32_DRIFT, FLOAT32_FLOOR_SCALE, gradient_floor
+from reference.witnesses.tolerances import (
+    FLOAT32,
+    FLOAT32_DRIFT,
+    FLOAT32_FLOOR_SCALE,
+    gradient_floor,
+)
 
 
 def _f32(case):

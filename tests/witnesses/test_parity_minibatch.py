@@ -4,7 +4,7 @@ A batch's gradient is the sum of its samples' gradients. Single steps: the
 hand-written gradient of a batch of rows against autograd of the summed loss,
 float64, within reference.witnesses.tolerances.GRADIENT (as for one sample).
 Whole trainings: 15000 epochs, both rules, seeds 0..2, loss history and the
-weights every 1000 epochs within TRAJECTORY (as tests/test_parity_training.py).
+weights every 1000 epochs within TRAJECTORY (as tests/witnesses/test_parity_training.py).
 """
 
 import numpy as np

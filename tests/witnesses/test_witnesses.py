@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 import numpy_impl as ni
-from reference.witnesses import compare
-from reference.witnesses import golden
+from reference.witnesses import compare, golden
 from reference.witnesses.article_transcript import article_training
 from reference.witnesses.cases import SCALES, letter_case, random_case
 from reference.witnesses.compare import Check
@@ -234,3 +233,20 @@ def test_the_floors_scale_with_the_upstream_gradient_and_w2():
     assert gradient_floor(w2) == pytest.approx(0.01 * 4.0)
     assert gradient_floor(w2, 2.0) == pytest.approx(0.02 * 4.0)
     assert gradient_floor(np.zeros((1, 1))) == pytest.approx(0.01)
+
+
+# --- The one table of losses ------------------------------------------------------
+
+
+def test_each_loss_is_the_one_its_rule_claims_and_computes_numpy_impls_value():
+    from reference.witnesses.losses import LOSSES, loss_named
+
+    assert list(LOSSES) == ["mse", "bce"]  # the default (the article's reported loss) first
+    x, y = ni.samples()[1]
+    fwd = ni.forward(x, *ni.init_weights(0))
+    for name, loss in LOSSES.items():
+        assert loss.name == name and ni.RULE_LOSS[loss.rule].name == name
+        assert loss.of(fwd, y) == ni.RULE_LOSS[loss.rule].of(fwd, y)
+    assert loss_named("bce") is LOSSES["bce"]
+    with pytest.raises(ValueError, match=r"^unknown loss 'l2': choose one of mse, bce$"):
+        loss_named("l2")

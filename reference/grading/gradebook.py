@@ -1,0 +1,163 @@
+"""What a grading shows and writes: the table, the JSON, the CSV and each student's feedback.
+
+The verdicts are :mod:`reference.grading.classroom`'s; nothing here judges.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Sequence, TextIO
+
+from numpy_impl.files import write_atomically
+from reference.grading.classroom import Summary, Verdict
+from reference.witnesses.losses import LOSSES
+
+
+def short(v: Verdict) -> str:
+    """What a submission got, in a few words: its mistakes, or why it was not checked."""
+    if v.status == "correct":
+        return "correct" + (
+            " (float32)" if v.diagnosis and v.diagnosis.precision == "float32" else ""
+        )
+    if v.status == "unchecked":
+        return f"{v.reason}: {v.message}"
+    parts = v.mistakes + [f"dL/d{layer}: nothing in the catalogue" for layer in v.unmatched]
+    return ", ".join(parts)
+
+
+def print_table(verdicts: Sequence[Verdict], summary: Summary, out: TextIO) -> None:
+    width = max(len(Path(v.file).name) for v in verdicts)
+    print(f"{'submission':{width}s}  {'status':9s}  {'seconds':>7s}  what", file=out)
+    for v in verdicts:
+        name = Path(v.file).name + ("" if v.function == "backprop" else f":{v.function}")
+        print(f"{name:{width}s}  {v.status:9s}  {v.seconds:7.2f}  {short(v)[:160]}", file=out)
+    print(
+        f"\n{summary.correct} of {summary.submissions} correct; {summary.wrong} wrong, "
+        f"{summary.unchecked} unchecked"
+        + (f" ({', '.join(f'{r} {n}' for r, n in summary.reasons)})" if summary.reasons else ""),
+        file=out,
+    )
+    if summary.mistakes:
+        shown = ", ".join(f"{name} ({n})" for name, n in summary.mistakes)
+        print(f"most common mistakes: {shown}", file=out)
+    if summary.outside:
+        print(f"outside the catalogue: {summary.outside} (see each one's words)", file=out)
+
+
+def as_json(v: Verdict) -> Dict[str, Any]:
+    found = v.diagnosis.as_dict() if v.diagnosis is not None else None
+    return {
+        "file": v.file,
+        "function": v.function,
+        "status": v.status,
+        "reason": v.reason,
+        "message": v.message or None,
+        "line": v.line,
+        "loss": v.loss,
+        "precision": found["precision"] if found else None,
+        "layers": found["layers"] if found else [],
+        "origin": found["origin"] if found else None,
+        "pointer": found["pointer"] if found else None,
+        "notes": found["notes"] if found else [],
+        "mistakes": v.mistakes,
+        "output": v.output,
+        "output_length": v.output_length,
+        "seconds": v.seconds,
+    }
+
+
+def summary_json(summary: Summary) -> Dict[str, Any]:
+    return {
+        "submissions": summary.submissions,
+        "correct": summary.correct,
+        "wrong": summary.wrong,
+        "unchecked": summary.unchecked,
+        "mistakes": dict(summary.mistakes),
+        "reasons": dict(summary.reasons),
+        "outside_catalogue": summary.outside,
+    }
+
+
+CSV_FIELDS = ["file", "function", "status", "reason", "message", "line", "loss", "precision",
+              "w1_mistakes", "w2_mistakes", "origin", "seconds", "output"]  # fmt: skip
+
+
+def csv_row(v: Verdict) -> Dict[str, Any]:
+    data = as_json(v)
+    row = {k: data[k] for k in CSV_FIELDS if k in data}
+    for layer in ("w1", "w2"):
+        found = [x for x in data["layers"] if x["layer"] == layer]
+        row[f"{layer}_mistakes"] = "; ".join(found[0]["mistakes"]) if found else ""
+    row["seconds"] = f"{v.seconds:.3f}"
+    return row
+
+
+def feedback(v: Verdict) -> str:
+    """A student's feedback, in Markdown: what was checked, what it found, what to
+    look at. Only the differences are described, never the reference gradient."""
+    name = Path(v.file).name
+    lines = [f"# Feedback on {name}", "", f"The function checked: `{v.function}`, against "
+             f"{LOSSES[v.loss].words}.", ""]  # fmt: skip
+    if v.status == "unchecked":
+        lines += ["**Not checked.** " + v.message + ".", ""]
+        advice = {
+            "timeout": "Make sure the file loads and the function returns quickly: no endless loop,"
+            " no waiting for input.",
+            "exited": "Do not call `sys.exit`, `exit()` or `os._exit` in the file or the function.",
+            "crashed": "The program crashed; check any C code, ctypes or extension you call.",
+            "raised": "Run your function on the article's inputs yourself and read the traceback.",
+            "memory": "The function asked for far more memory than the network needs.",
+            "syntax": "Fix the line Python cannot read.",
+            "missing": f"Name the function `{v.function}` and give it the parameters"
+            " (x, y, w1, w2) or (x, y, w1, w2, alpha).",
+            "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
+        }
+        lines += [advice.get(v.reason or "", ""), ""]
+    else:
+        found = v.diagnosis
+        assert found is not None
+        verdict = "**Correct.**" if v.status == "correct" else "**Not yet correct.**"
+        lines += [verdict, ""]
+        lines += [f"- {layer.words}" for layer in found.layers]
+        if found.pointer:
+            lines += ["", found.pointer[0].upper() + found.pointer[1:] + "."]
+        lines += [""] + [f"Note: {n}" for n in found.notes]
+    if v.output_length:
+        cut = f" (the first {len(v.output):,} of {v.output_length:,} characters)"
+        cut = cut if v.output_length > len(v.output) else ""
+        lines += ["", f"What it printed{cut}:", "", "```text", v.output.rstrip(), "```"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summary) -> None:
+    """The files asked for: ``--json``, ``--csv``, ``--feedback``."""
+    if args.json:
+        payload = {"submissions": [as_json(v) for v in verdicts], "summary": summary_json(summary)}
+        with write_atomically(args.json) as f:
+            f.write(json.dumps(payload, indent=1).encode())
+    if args.csv:
+        with write_atomically(args.csv) as f:
+            text = _csv_text([csv_row(v) for v in verdicts])
+            f.write(text.encode())
+    if args.feedback:
+        os.makedirs(args.feedback, exist_ok=True)
+        names: Dict[str, int] = {}
+        for v in verdicts:
+            stem = Path(v.file).stem
+            names[stem] = names.get(stem, 0) + 1
+            unique = stem if names[stem] == 1 else f"{stem}-{names[stem]}"
+            with write_atomically(os.path.join(args.feedback, f"{unique}.md")) as f:
+                f.write(feedback(v).encode())
+
+
+def _csv_text(rows: List[Dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""One file checked: ``PATH.py:FUNCTION`` run in the sandbox at the judge's points, and judged.
+
+    from reference.grading.single import diagnose_file
+    print(diagnose_file("my_network.py:backprop").text())
+
+This is ``scripts/diff_gradients.py --against`` and the exercise's backprop
+check: the sandbox (:mod:`reference.sandbox`) runs the function in a child
+process; the judge (:mod:`reference.judge`) gives the verdict in this one.
+``runner`` is what starts the sandbox (a test hands in one that replays).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional, Tuple
+
+from reference.judge import Diagnosis, ForwardVerdict, StudentError, calls, diagnose, judge_forward
+from reference.judge import forward as forward_pass
+from reference.sandbox import Limits, Runner, Task
+from reference.witnesses.losses import loss_named
+
+#: What starts a sandbox under given limits (the Runner itself, or one that replays runs).
+Sandbox = Callable[[Limits], Runner]
+
+
+def started(runner: Optional[Sandbox], limits: Optional[Limits]) -> Runner:
+    """A sandbox started by ``runner`` (by default the Runner) under ``limits`` (by
+    default 10 s and 2 GiB)."""
+    return (runner or Runner)(limits if limits is not None else Limits())
+
+
+def split_spec(spec: str) -> Tuple[str, str]:
+    """``PATH.py:FUNCTION`` -> (path, function); StudentError for anything else."""
+    path, sep, name = spec.rpartition(":")
+    if not sep or not path or not name:
+        raise StudentError(f"--against takes PATH.py:FUNCTION, got {spec!r}")
+    if not Path(path).is_file():
+        raise StudentError(f"no such file: {path}")
+    return path, name
+
+
+def diagnose_file(
+    spec: str,
+    loss: str = "mse",
+    limits: Optional[Limits] = None,
+    *,
+    runner: Optional[Sandbox] = None,
+) -> Diagnosis:
+    """Run ``PATH.py:FUNCTION`` in the sandbox (under ``limits``: by default 10 s and
+    2 GiB) and judge its backprop here."""
+    path, function = split_spec(spec)
+    loss_named(loss)  # an unknown loss is refused before anything runs
+    with started(runner, limits) as sandbox:
+        run = sandbox.run(Task(path, function, calls()))
+    return diagnose(run, loss)
+
+
+def forward_file(
+    spec: str, limits: Optional[Limits] = None, *, runner: Optional[Sandbox] = None
+) -> ForwardVerdict:
+    """Run the forward pass ``PATH.py:FUNCTION`` in the sandbox and judge it here."""
+    path, function = split_spec(spec)
+    with started(runner, limits) as sandbox:
+        run = sandbox.run(Task(path, function, forward_pass.calls()))
+    return judge_forward(run)

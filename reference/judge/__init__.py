@@ -1,0 +1,36 @@
+"""The judge: handed what a student's function returned at the plan's points, it gives
+the verdict in words. It runs no process and imports no submission.
+
+* :mod:`~reference.judge.network`: the network a function is asked for, names as data;
+* :mod:`~reference.judge.catalogue`: the known mistakes, one entry each, and the slopes;
+* :mod:`~reference.judge.plan`: where the function is run, and the judge's own forward pass;
+* :mod:`~reference.judge.answers`: what the function returned, read once;
+* :mod:`~reference.judge.fit`: each layer against every chain of the catalogue;
+* :mod:`~reference.judge.trace`, :mod:`~reference.judge.unmatched`: a gradient no chain
+  matches, traced to where it starts;
+* :mod:`~reference.judge.words`: every sentence the judge says;
+* :mod:`~reference.judge.diagnosis`: the verdict on a backprop (:func:`diagnose`);
+* :mod:`~reference.judge.forward`: the verdict on a forward pass (:func:`judge_forward`).
+
+Doors: the judge imports numpy_impl (its forward pass) and the witnesses (the
+tolerances, the losses, the error measure), nothing else of ``reference``.
+"""
+
+from reference.judge.answers import Outcome, Returned, StudentError
+from reference.judge.diagnosis import Diagnosis, LayerVerdict, diagnose
+from reference.judge.forward import NOT_WRITTEN, ForwardVerdict, judge_forward
+from reference.judge.plan import ALPHA, calls
+
+__all__ = [
+    "ALPHA",
+    "NOT_WRITTEN",
+    "Diagnosis",
+    "ForwardVerdict",
+    "LayerVerdict",
+    "Outcome",
+    "Returned",
+    "StudentError",
+    "calls",
+    "diagnose",
+    "judge_forward",
+]

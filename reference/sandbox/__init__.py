@@ -1,0 +1,18 @@
+"""The sandbox: a submission run apart, in a child process, under limits.
+
+It is handed a :class:`Task` (a file, a function, the calls to make) and
+returns a :class:`Run` (what each call returned, how the child ended, what it
+printed). It knows nothing of gradients or of the judge.
+
+* :mod:`~reference.sandbox.records`: what crosses between the two sides, one schema;
+* :mod:`~reference.sandbox.runner`: the side that asks (:class:`Runner`, :class:`Limits`);
+* :mod:`~reference.sandbox.child`: the child's side (the fork server, a child's run).
+
+Doors: none into the rest of ``reference`` or into ``numpy_impl``: a child has
+NumPy and the standard library only.
+"""
+
+from reference.sandbox.records import Call, Run, Task
+from reference.sandbox.runner import OUTPUT_SHOWN, Limits, Runner, environment
+
+__all__ = ["OUTPUT_SHOWN", "Call", "Limits", "Run", "Runner", "Task", "environment"]

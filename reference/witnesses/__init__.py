@@ -1,0 +1,15 @@
+"""The witnesses: everything numpy_impl is checked against, and how a check is measured.
+
+* :mod:`~reference.witnesses.torch_mirror`: the network in PyTorch, name for name
+  with numpy_impl/network.py, every gradient from autograd (needs torch: the only
+  module here that does, so it is not imported here);
+* :mod:`~reference.witnesses.oracles`: complex-step and central-difference derivatives;
+* :mod:`~reference.witnesses.article_transcript`: the article's loop, operation for operation;
+* :mod:`~reference.witnesses.golden`: the mirror's answers, kept in ``golden.npz``;
+* :mod:`~reference.witnesses.cases`: the shared inputs;
+* :mod:`~reference.witnesses.compare`: the error measure, and the record of every comparison;
+* :mod:`~reference.witnesses.tolerances`: the one table of tolerances, each with its reason;
+* :mod:`~reference.witnesses.losses`: the one table of losses.
+
+Doors: numpy_impl only (and torch, in the mirror).
+"""

@@ -27,12 +27,12 @@ What runs where (the markers are declared in pyproject.toml):
 * ``notebooks``: every notebook in docs/ run in a fresh Jupyter kernel (nbval),
   and the exercises' checks (tests/grading/test_notebooks.py);
 * ``lint``: ruff, mypy, CITATION.cff;
-* ``mutation`` (not by default, slow): mutmut's mutants of three parts, the
+* ``mutation`` (not by default, slow): mutmut's mutants of five parts, the
   product (numpy_impl), the witnesses (the error measure, the tolerances, the
-  oracles, the transcript, the golden checks, the shared cases) and the judge
-  (the catalogue, the answers, the trace, the diagnosis, the grader and its
-  runner), against the suite (configured in pyproject.toml), and each part's
-  score (scripts/mutation_score.py).
+  oracles, the transcript, the golden checks, the shared cases, the losses),
+  the judge (every module), the sandbox (its runner and its records) and
+  grading (one file, a class), against the suite (configured in
+  pyproject.toml), and each part's score (scripts/mutation_score.py).
 
 Each test session writes a JSON verification record into verification/
 (ignored by git); ``report`` gathers them into docs/verification.md.

@@ -13,7 +13,7 @@ one-line reason, matched by its function and its changed line(s), not by
 mutmut's number, which shifts as the code changes.
 
 The score is killed / (mutants - equivalent), for each part (PARTS: the
-product, the witnesses, the judge). This script fails (exit 1) if one is
+product, the witnesses, the judge, the sandbox, grading). This script fails (exit 1) if one is
 below 95%, if a survivor is not listed (close the gap with a test, or
 explain it), or if a listed mutant no longer survives (remove the entry).
 """
@@ -39,10 +39,13 @@ TARGET = 0.95  # in each part
 PARTS: Dict[str, Tuple[str, ...]] = {
     "product": tuple(f"numpy_impl.{m}" for m in (
         "network", "settings", "sweep", "progress", "noisy", "weights_file", "data")),
-    "witnesses": tuple(f"reference.{m}" for m in (
-        "compare", "tolerances", "oracles", "article_transcript", "golden", "cases")),
-    "judge": tuple(f"reference.{m}" for m in (
-        "catalogue", "answers", "trace", "diagnose", "grade", "runner")),
+    "witnesses": tuple(f"reference.witnesses.{m}" for m in (
+        "compare", "tolerances", "oracles", "article_transcript", "golden", "cases", "losses")),
+    "judge": tuple(f"reference.judge.{m}" for m in (
+        "network", "catalogue", "plan", "answers", "fit", "trace", "unmatched", "words",
+        "diagnosis", "forward")),
+    "sandbox": ("reference.sandbox.runner", "reference.sandbox.records"),
+    "grading": ("reference.grading.single", "reference.grading.classroom"),
 }  # fmt: skip
 
 Change = Tuple[str, str, str]  # function, line(s) before, line(s) after

@@ -70,10 +70,14 @@ PART_WORDS = {
     "product": "numpy_impl's network, settings, sweep, progress bar, noisy letters, weights"
     " file and data",
     "witnesses": "the error measure, the tolerances, the NumPy oracles, the article's"
-    " transcript, the golden checks and the shared cases (the torch mirror needs torch,"
-    " which the session does not install)",
-    "judge": "the catalogue of mistakes, the reading of answers, the trace, the diagnosis,"
-    " the grader and its runner (reference/child.py runs only in the child process)",
+    " transcript, the golden checks, the shared cases and the table of losses (the torch"
+    " mirror needs torch, which the session does not install)",
+    "judge": "every module of the judge: the network's names, the catalogue of mistakes, the"
+    " plan, the reading of answers, the fit, the trace, the words, the diagnosis, the forward"
+    " pass's verdict",
+    "sandbox": "the runner and the records both sides read (the child's side runs only in"
+    " the child process)",
+    "grading": "one file checked, and a class graded",
 }
 
 

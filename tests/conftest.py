@@ -118,17 +118,19 @@ def article_job() -> Any:
 
 # --- The sandbox a test hands in, and under nox -s mutation ------------------
 # mutmut names the mutant under test in MUTANT_UNDER_TEST ("stats" while it maps
-# tests to functions). A submission's child runs only the sandbox's child side
-# and the submission, so what it hands back is the same under every mutant but
-# those of the sandbox (SANDBOX): it is recorded the first time (live) and
-# replayed after that, which makes the judge's mutants testable in the
-# session's time. The tests that run submissions through the grading room
-# hand in the fixture ``sandbox``: the Runner itself, or under a mutant the
-# ReplayingRunner. Under a mutant of the sandbox every run is live, but in the
-# tests marked replayed_runs, which check the judge's verdicts (the sandbox's
-# own tests check it live). A child that imports numpy_impl (the
-# product_in_child tests) runs the unmutated copy: the mutant lives in the
-# judge's process alone.
+# tests to functions). A submission's child runs the sandbox's child side and
+# the submission, in an environment that does not carry MUTANT_UNDER_TEST
+# (reference.sandbox.runner.child_environment), so it runs the unmutated code:
+# what it hands back is the same under every mutant but those of the sandbox
+# (SANDBOX), and is recorded the first time (live) and replayed after that,
+# which makes the judge's mutants testable in the session's time. The tests
+# that run submissions through the grading room hand in the fixture
+# ``sandbox``: the Runner itself, or under a mutant the ReplayingRunner. Under
+# a mutant of the sandbox every run is live, but in the tests marked
+# replayed_runs, which check the judge's verdicts (the sandbox's own tests
+# check it live). Another process of the project a test starts (the exercise's
+# judge: the product_in_child tests) runs the unmutated copy too: the mutant
+# lives in the test's own process alone.
 
 _RECORDED: Dict[Tuple[Any, ...], Run] = {}
 #: The sandbox, and the grader's loop that drives it (its timing, its children):

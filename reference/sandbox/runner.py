@@ -74,7 +74,7 @@ class Runner:
     def __init__(self, limits: Limits = Limits()) -> None:
         self.limits = limits
         self.folder = tempfile.mkdtemp(prefix="numpy-impl-grading-")
-        env = environment(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        env = child_environment()
         command = [sys.executable, "-c", "from reference.sandbox.child import serve; serve()"]
         self.server = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=self.folder
@@ -190,10 +190,25 @@ class Runner:
 
 
 def environment(**extra: str) -> Dict[str, str]:
-    """This process's environment for a child interpreter of the project: the
-    repository root on PYTHONPATH (so ``reference`` is found), and ``extra``."""
+    """This process's environment for another interpreter of the project (the
+    exercise's judge): the repository root on PYTHONPATH (so ``reference`` is
+    found), and ``extra``."""
     path = os.pathsep.join([ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])
     return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+#: What of the grader's environment a submission's process is given: the rest
+#: (credentials, tokens, a harness's switches) stays behind. The project's own
+#: variables (NUMPY_IMPL_*) pass, so that a process can be told whose it is.
+PASSED = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
+
+
+def child_environment() -> Dict[str, str]:
+    """The environment a submission runs in: PASSED and NUMPY_IMPL_* from this one,
+    the project on PYTHONPATH, one BLAS thread (a class is graded side by side)."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED or k.startswith("NUMPY_IMPL_")}
+    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    return {**env, "PYTHONPATH": ROOT, **threads}
 
 
 #: The folder that holds ``reference``: the repository, or site-packages.

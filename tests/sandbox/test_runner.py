@@ -178,12 +178,24 @@ def test_a_server_that_ended_is_an_error_not_a_hang(tmp_path):
             r.run(task(path))
 
 
-def test_the_childs_environment_finds_the_project_first(monkeypatch):
+def test_the_childs_environment_is_little_of_the_graders(monkeypatch):
+    # the project first on the path, one BLAS thread; of the grader's own, only the
+    # innocuous and the project's
     root = str(ROOT)
     monkeypatch.setenv("PYTHONPATH", "/elsewhere")
-    env = runner_module.environment(OMP_NUM_THREADS="1")
-    assert env["PYTHONPATH"] == os.pathsep.join([root, "/elsewhere"])
-    assert env["OMP_NUM_THREADS"] == "1" and env["HOME"] == os.environ["HOME"]
+    monkeypatch.setenv("API_TOKEN", "secret")
+    monkeypatch.setenv("NUMPY_IMPL_MARK", "mine")
+    env = runner_module.child_environment()
+    assert env["PYTHONPATH"] == root and env["OMP_NUM_THREADS"] == "1"
+    assert env["NUMPY_IMPL_MARK"] == "mine" and env["HOME"] == os.environ["HOME"]
+    assert "API_TOKEN" not in env and set(env) <= {
+        *runner_module.PASSED, "PYTHONPATH", "NUMPY_IMPL_MARK",
+        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+    }  # fmt: skip
+    # another interpreter of the project (the exercise's judge) keeps all of this one's
+    full = runner_module.environment(OMP_NUM_THREADS="1")
+    assert full["PYTHONPATH"] == os.pathsep.join([root, "/elsewhere"])
+    assert full["API_TOKEN"] == "secret" and full["OMP_NUM_THREADS"] == "1"
     monkeypatch.delenv("PYTHONPATH")
     assert runner_module.environment()["PYTHONPATH"] == root
 

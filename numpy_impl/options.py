@@ -10,9 +10,11 @@ library: the command line only parses).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from typing import Any, Dict, NoReturn, Optional
+from typing import Any, Dict, Iterator, NoReturn, Optional
 
 from numpy_impl.checks import DTYPES, INITS, RULES
 from numpy_impl.network import ARTICLE_SETTINGS
@@ -33,6 +35,39 @@ def interrupted() -> int:
     clear = "\r\033[K" if sys.stderr.isatty() else ""  # "\r" + erase-line
     print(f"{clear}interrupted", file=sys.stderr)
     return INTERRUPTED
+
+
+class Ended(BaseException):
+    """The command was asked to end by a signal (SIGTERM, SIGHUP), as Ctrl-C raises
+    KeyboardInterrupt: a BaseException, so that no ``except Exception`` stops it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(signal.Signals(number).name)
+        self.number = number
+
+
+@contextlib.contextmanager
+def ended_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Ended` while the block runs (in the main
+    thread), so that a command ends as on Ctrl-C: what it started ended, one line."""
+
+    def end(number: int, _: Any) -> None:
+        raise Ended(number)
+
+    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {n: signal.signal(n, end) for n in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def ended(err: Ended) -> int:
+    """A signal's end: one line, and the shell's status for it (143 SIGTERM, 129 SIGHUP)."""
+    clear = "\r\033[K" if sys.stderr.isatty() else ""
+    print(f"{clear}ended ({err})", file=sys.stderr)
+    return 128 + err.number
 
 
 class UsageError(Exception):

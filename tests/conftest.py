@@ -13,7 +13,7 @@ import platform
 import signal
 import sys
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pytest
@@ -152,37 +152,46 @@ def _key(task: Task, limits: Limits) -> Any:
 
 
 class ReplayingRunner(Runner):
-    """A Runner that replays a run recorded with the same key; the fork server
-    is started only when a run is not recorded yet."""
+    """A Runner that replays a run recorded with the same key (its tickets negative);
+    the sandbox is started only when a run is not recorded yet."""
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits, self.live = limits, False
+    def __init__(self, limits: Limits, sandbox: str = "auto") -> None:
+        self.limits, self.sandbox, self.live = limits, sandbox, False
         self.ended, self.running, self.replayed, self.keys = {}, {}, {}, {}
 
     def start(self, task: Task) -> int:
         key = _key(task, self.limits)
         if key in _RECORDED:
-            pid = -1 - len(self.replayed)
-            self.replayed[pid] = copy.deepcopy(_RECORDED[key])
-            self.ended[pid], self.running[pid] = 0, (task, "", time.monotonic())
-            return pid
+            ticket = -1 - len(self.replayed)
+            self.replayed[ticket] = (task, copy.deepcopy(_RECORDED[key]))
+            self.ended[ticket] = 0
+            return ticket
         if not self.live:
-            ended, running = self.ended, self.running
-            Runner.__init__(self, self.limits)
+            ended = self.ended
+            Runner.__init__(self, self.limits, self.sandbox)
             self.ended.update(ended)
-            self.running.update(running)
             self.live = True
-        pid = Runner.start(self, task)
-        self.keys[pid] = key
-        return pid
+        ticket = Runner.start(self, task)
+        self.keys[ticket] = key
+        return ticket
 
-    def finish(self, pid: int) -> Run:
-        if pid in self.replayed:
-            del self.running[pid], self.ended[pid]
-            return self.replayed[pid]
-        run = Runner.finish(self, pid)
-        _RECORDED[self.keys.pop(pid)] = copy.deepcopy(run)
+    def deadline(self, ticket: int) -> float:
+        return time.monotonic() if ticket in self.replayed else Runner.deadline(self, ticket)
+
+    def wait(self, tickets: Sequence[int]) -> None:
+        if not any(t in self.replayed for t in tickets):
+            Runner.wait(self, tickets)
+
+    def finish(self, ticket: int) -> Run:
+        if ticket in self.replayed:
+            del self.ended[ticket]
+            return self.replayed.pop(ticket)[1]
+        run = Runner.finish(self, ticket)
+        _RECORDED[self.keys.pop(ticket)] = copy.deepcopy(run)
         return run
+
+    def tasks(self) -> Dict[int, Task]:
+        return {**{t: task for t, (task, _) in self.replayed.items()}, **Runner.tasks(self)}
 
     def close(self) -> None:
         if self.live:

@@ -3,9 +3,11 @@ run in-process. (Test files import from here, never from one another.)"""
 
 import doctest
 import io
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
@@ -79,3 +81,40 @@ def run_diff(*argv, runner=None):
     out = io.StringIO()
     status = cli.main(list(argv), out=out, **({"runner": runner} if runner else {}))
     return status, out.getvalue()
+
+
+def _namespaces_here():
+    from reference.sandbox.isolation import isolation
+
+    return isolation("auto").level == "namespaces"
+
+
+#: For a test of the namespaces level: skipped where bubblewrap cannot make them, but
+#: never on CI (CI=true), where .ci/run installs it: there it must run.
+NAMESPACES = pytest.mark.skipif(
+    not _namespaces_here() and not os.environ.get("CI"),
+    reason="no namespaces here (bubblewrap missing, or it cannot make them)",
+)
+
+
+def marked(marker):
+    """The processes still alive whose environment carries ``marker``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (proc / "environ").read_bytes() and alive(int(proc.name)):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def alive(pid):
+    """Whether ``pid`` is a process still running (not a zombie left to reap)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except FileNotFoundError:
+        return False

@@ -104,15 +104,17 @@ def test_an_import_through_a_wrong_door_is_seen():
     assert not wrong_doors("grading", imported(judge, "import reference.judge.plan\n"))
 
 
-def test_the_childs_side_has_numpy_and_the_standard_library_only():
+def test_a_sandbox_has_numpy_the_standard_library_and_its_own_room_only():
+    # what runs inside a sandbox: its server, the child, and what they import
     stdlib = getattr(sys, "stdlib_module_names", None)  # Python >= 3.10
-    for name in ("child.py", "records.py"):
+    for name in ("server.py", "child.py", "records.py", "isolation.py", "__main__.py"):
         for module in imported(REFERENCE / "sandbox" / name):
             top = module.split(".")[0]
-            if top in ("numpy", "reference", "__future__"):
-                assert top != "reference" or module.startswith("reference.sandbox.records"), module
-            elif stdlib is not None:
-                assert top in stdlib, module
+            if top == "reference":
+                assert module.startswith("reference.sandbox."), (name, module)
+                assert module.split(".")[2] != "runner", (name, module)  # the asking side
+            elif top not in ("numpy", "__future__") and stdlib is not None:
+                assert top in stdlib, (name, module)
 
 
 JUDGE = sorted((REFERENCE / "judge").glob("*.py"))

@@ -34,10 +34,14 @@ from numpy_impl import plot
 from numpy_impl.checks import check_int
 from numpy_impl.data import LETTERS
 from numpy_impl.options import (
+    Ended,
     OneLineParser,
     UsageError,
     check_output_path,
+    ended,
+    ended_by_signals,
     error,
+    interrupted,
     network_options,
     settings_of,
 )
@@ -45,7 +49,13 @@ from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.settings import checked
 from reference.diff import sums as diff
 from reference.diff.sums import Comparison, StepReport, TrajectoryReport
-from reference.grading.single import Sandbox, diagnose_file
+from reference.grading.single import (
+    WANTED,
+    Sandbox,
+    SandboxUnavailable,
+    diagnose_file,
+    isolation,
+)
 
 EXAMPLES = """examples:
   python scripts/diff_gradients.py                        # this project's gradients, sample A
@@ -83,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=tuple(diff.RULE_OF_LOSS),
         help="the loss the other methods differentiate (default: the rule's own)",
     )
+    p.add_argument(
+        "--sandbox", choices=WANTED, default="auto",
+        help="with --against: namespaces (bwrap) where they work (auto), or refuse (required),"
+        " or a plain process (process)",
+    )  # fmt: skip
     p.add_argument("--sample", type=_sample, default="A", help="A, B, C or all (summed)")
     p.add_argument("--epochs", type=int, default=0, help="numpy_impl epochs trained first (0)")
     p.add_argument(
@@ -292,10 +307,14 @@ def _plot(report: Any, path: str) -> None:
 
 
 def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> int:
-    """--against: diagnose the user's function (in the sandbox ``runner`` starts); 0
-    correct for the loss, 1 not. (A StudentError, a ValueError, is reported by main:
-    one line, exit 2.)"""
-    found = diagnose_file(args.against, loss=args.loss or "mse", runner=runner)
+    """--against: diagnose the user's function (in the sandbox ``runner`` starts, at the
+    level ``--sandbox`` asks for); 0 correct for the loss, 1 not. (A StudentError, a
+    ValueError, is reported by main: one line, exit 2.)"""
+    notice = isolation(args.sandbox).notice
+    if notice:
+        print(notice, file=sys.stderr)
+    found = diagnose_file(args.against, loss=args.loss or "mse", runner=runner,
+                          sandbox=args.sandbox)  # fmt: skip
     if args.plot and found.first is not None:
         shown = found.first
         plot.save_gradient_heatmaps(shown.yours_in_order, shown.correct_in_order, args.plot,
@@ -312,9 +331,19 @@ def main(
     out: Optional[TextIO] = None,
     runner: Optional[Sandbox] = None,
 ) -> int:
-    """Run the diff; returns the exit status (0 within tolerance, 1 not, 2 bad options).
-    ``runner`` starts the sandbox --against runs a function in."""
-    out = out if out is not None else sys.stdout
+    """Run the diff; returns the exit status (0 within tolerance, 1 not, 2 bad options,
+    130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). ``runner`` starts the sandbox --against runs
+    a function in."""
+    try:
+        with ended_by_signals():
+            return _main(argv, out if out is not None else sys.stdout, runner)
+    except KeyboardInterrupt:
+        return interrupted()
+    except Ended as err:
+        return ended(err)
+
+
+def _main(argv: Optional[Sequence[str]], out: TextIO, runner: Optional[Sandbox]) -> int:
     report: Any
     try:
         args = build_parser().parse_args(argv)
@@ -332,6 +361,8 @@ def main(
         if args.plot:
             _plot(report, args.plot)
     except (UsageError, ValueError, PlottingUnavailable, ni.TrainingDiverged) as err:
+        return error(str(err))
+    except SandboxUnavailable as err:
         return error(str(err))
     if isinstance(report, TrajectoryReport):
         if args.json:

@@ -121,6 +121,7 @@ def verdict_on(run: Run, loss: str) -> Verdict:
 def grade(
     given: Sequence[Tuple[str, str]], loss: str = "mse", limits: Optional[Limits] = None,
     jobs: int = 1, progress: Optional[Progress] = None, *, runner: Optional[Sandbox] = None,
+    sandbox: str = "auto",
 ) -> List[Verdict]:  # fmt: skip
     """Grade every (file, function), ``jobs`` at a time, under ``limits`` (by default
     10 s and 2 GiB each); the verdicts in the order given."""
@@ -128,16 +129,16 @@ def grade(
     waiting = list(enumerate(given))
     if progress is not None:
         progress("grading", 0, len(given))
-    with started(runner, limits) as sandbox:
-        running: Dict[int, int] = {}  # pid -> the submission's index
+    with started(runner, limits, sandbox) as apart:
+        running: Dict[int, int] = {}  # ticket -> the submission's index
         while waiting or running:
             while waiting and len(running) < jobs:
                 index, (path, function) = waiting.pop(0)
-                running[sandbox.start(Task(path, function, calls()))] = index
-            sandbox.wait(list(running))
+                running[apart.start(Task(path, function, calls()))] = index
+            apart.wait(list(running))
             now = time.monotonic()
-            for pid in [p for p in running if p in sandbox.ended or now >= sandbox.deadline(p)]:
-                verdicts[running.pop(pid)] = verdict_on(sandbox.finish(pid), loss)
+            for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:
+                verdicts[running.pop(ticket)] = verdict_on(apart.finish(ticket), loss)
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
     return [verdicts[i] for i in range(len(given))]

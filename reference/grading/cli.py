@@ -4,11 +4,14 @@
     python scripts/grade.py a.py b.py:train_step --loss bce    # files, or file:function
     python scripts/grade.py submissions/ --json grades.json --csv grades.csv --feedback notes/
 
-Each submission runs apart (reference/runner.py), at most ``--timeout``
-seconds and ``--memory`` bytes each, ``--jobs`` at a time, and is judged in
-this process (reference/diagnose.py). At the end: a table, one line per
-submission, and the class summary. Exit status: 0 every submission correct,
-1 any wrong or unchecked, 2 a bad invocation (one line), 130 interrupted.
+Each submission runs apart (reference/sandbox/, in namespaces of its own where
+bubblewrap works: ``--sandbox``), at most ``--timeout`` seconds and
+``--memory`` bytes each, ``--jobs`` at a time, and is judged in this process
+(reference/judge/). At the end: a table, one line per submission, and the
+class summary. Exit status: 0 every submission correct, 1 any wrong or
+unchecked, 2 a bad invocation (one line), 130 interrupted (Ctrl-C), 143 and
+129 ended by SIGTERM and SIGHUP (one line each, every submission's process
+ended).
 """
 
 from __future__ import annotations
@@ -19,12 +22,21 @@ import re
 import sys
 from typing import Optional, Sequence, TextIO
 
-from numpy_impl.options import OneLineParser, UsageError, error, interrupted
+from numpy_impl.options import (
+    Ended,
+    OneLineParser,
+    UsageError,
+    ended,
+    ended_by_signals,
+    error,
+    interrupted,
+)
 from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
 from reference.grading.gradebook import print_table, write_files
 from reference.grading.single import Sandbox
 from reference.sandbox import Limits
+from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 from reference.witnesses.losses import LOSSES
 
 UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
@@ -72,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="PATH", help="write every verdict and the summary as JSON")
     p.add_argument("--csv", metavar="PATH", help="write one row per submission")
     p.add_argument("--feedback", metavar="DIR", help="write one Markdown file per submission")
+    p.add_argument("--sandbox", choices=WANTED, default="auto", help="auto: namespaces (bwrap)"
+                   " where it works, else a plain process, said in one line; required: namespaces"
+                   " or refuse; process: a plain process (auto)")  # fmt: skip
     return p
 
 
@@ -89,22 +104,33 @@ def main(
     out: Optional[TextIO] = None,
     runner: Optional[Sandbox] = None,
 ) -> int:
-    """Grade; returns the exit status (0 all correct, 1 not, 2 bad invocation, 130 Ctrl-C)."""
-    out = out if out is not None else sys.stdout
+    """Grade; returns the exit status (0 all correct, 1 not, 2 bad invocation, 130 Ctrl-C,
+    143 SIGTERM, 129 SIGHUP)."""
     try:
-        args = build_parser().parse_args(argv)
-        _check_outputs(args)
-        given = submissions(args.paths, args.function)
-        progress = terminal_progress(STAGES) if sys.stderr.isatty() else None
-        limits = Limits(timeout=args.timeout, memory=args.memory)
-        verdicts = grade(given, args.loss, limits, args.jobs, progress, runner=runner)
-        summary = summarize(verdicts)
-        write_files(args, verdicts, summary)
-    except (UsageError, ValueError) as err:
+        with ended_by_signals():
+            return graded(build_parser().parse_args(argv), out or sys.stdout, runner)
+    except (UsageError, ValueError, SandboxUnavailable) as err:
         return error(str(err))
     except OSError as err:
         return error(f"{err.filename}: {err.strerror}")
     except KeyboardInterrupt:
         return interrupted()
+    except Ended as err:
+        return ended(err)
+
+
+def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> int:
+    """Grade the class ``args`` names; its files written, its table shown."""
+    _check_outputs(args)
+    given = submissions(args.paths, args.function)
+    notice = isolation(args.sandbox).notice
+    if notice:
+        print(notice, file=sys.stderr)
+    progress = terminal_progress(STAGES) if sys.stderr.isatty() else None
+    limits = Limits(timeout=args.timeout, memory=args.memory)
+    verdicts = grade(given, args.loss, limits, args.jobs, progress, runner=runner,
+                     sandbox=args.sandbox)  # fmt: skip
+    summary = summarize(verdicts)
+    write_files(args, verdicts, summary)
     print_table(verdicts, summary, out)
     return 0 if summary.correct == summary.submissions else 1

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from reference.grading.single import diagnose_file, forward_file
 from reference.judge import NOT_WRITTEN, StudentError
-from reference.sandbox import environment
+from reference.sandbox import die_with_parent, environment
 
 #: The status lines in the notebooks' languages.
 STATUS = {
@@ -77,6 +77,7 @@ def _check(kind: str, function: Callable[..., Any], loss: str, language: str) ->
         "reference.grading.exercise",
         kind,
         f"{path}:{function.__name__}",
+        f"--parent={os.getpid()}",  # it ends with this kernel, whatever ends it
     ]
     try:
         done = subprocess.run(
@@ -140,7 +141,11 @@ def _not_written(message: str) -> bool:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]``: the
     verdict as JSON on stdout."""
-    kind, spec, *rest = list(argv if argv is not None else sys.argv[1:])
+    given = list(argv if argv is not None else sys.argv[1:])
+    parents = [a for a in given if a.startswith("--parent=")]
+    for parent in parents:
+        die_with_parent(int(parent.split("=", 1)[1]))
+    kind, spec, *rest = [a for a in given if a not in parents]
     found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, *(rest or ["mse"]))
     print(json.dumps(found))
     return 0

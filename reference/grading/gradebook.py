@@ -1,6 +1,12 @@
 """What a grading shows and writes: the table, the JSON, the CSV and each student's feedback.
 
 The verdicts are :mod:`reference.grading.classroom`'s; nothing here judges.
+What a submission controls (its file's name, what it printed, the messages
+of what it raised) is made inert wherever it lands (:func:`inert`): every
+control character written out as an escape, so that no terminal code runs on
+the teacher's screen; in the CSV no cell a spreadsheet would read as a
+formula; in the feedback no Markdown of its own (its printed output fenced by
+more backticks than it holds).
 """
 
 from __future__ import annotations
@@ -10,12 +16,65 @@ import csv
 import io
 import json
 import os
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, TextIO
 
 from numpy_impl.files import write_atomically
 from reference.grading.classroom import Summary, Verdict
 from reference.witnesses.losses import LOSSES
+
+
+def inert(text: str, lines: bool = False) -> str:
+    """``text`` with every control or format character (and a byte of a file name that
+    was not UTF-8) written out as an escape (\\x1b, \\u202e); ``lines``: newlines and
+    tabs kept."""
+    out = []
+    for ch in text:
+        point = ord(ch)
+        if lines and ch in "\n\t":
+            out.append(ch)
+        elif 0xDC80 <= point <= 0xDCFF:  # a byte os.fsdecode could not decode
+            out.append(f"\\x{point - 0xDC00:02x}")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+#: The characters Markdown reads as its own, escaped in a submission's words.
+MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+
+
+def markdown(text: str) -> str:
+    """A submission's words as plain text in Markdown: inert, and its own markup escaped."""
+    return MARKDOWN.sub(r"\\\1", inert(text))
+
+
+def code(text: str) -> str:
+    """``text`` as inline code, its fence longer than any run of backticks in it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""
+    return f"{fence}{pad}{inert(text)}{pad}{fence}"
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell: text inert, and never read as a formula (a leading =, +, - or @ is
+    quoted with an apostrophe, as spreadsheets document)."""
+    if not isinstance(value, str):
+        return value
+    text = inert(value, lines=True)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def fenced(text: str) -> List[str]:
+    """``text`` as a code block whose fence is longer than any run of backticks in it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "text", inert(text, lines=True), fence]
 
 
 def short(v: Verdict) -> str:
@@ -31,11 +90,13 @@ def short(v: Verdict) -> str:
 
 
 def print_table(verdicts: Sequence[Verdict], summary: Summary, out: TextIO) -> None:
-    width = max(len(Path(v.file).name) for v in verdicts)
+    names = [inert(Path(v.file).name + ("" if v.function == "backprop" else f":{v.function}"))
+             for v in verdicts]  # fmt: skip
+    width = max(len(name) for name in names)
     print(f"{'submission':{width}s}  {'status':9s}  {'seconds':>7s}  what", file=out)
-    for v in verdicts:
-        name = Path(v.file).name + ("" if v.function == "backprop" else f":{v.function}")
-        print(f"{name:{width}s}  {v.status:9s}  {v.seconds:7.2f}  {short(v)[:160]}", file=out)
+    for v, name in zip(verdicts, names):
+        what = inert(short(v))[:160]
+        print(f"{name:{width}s}  {v.status:9s}  {v.seconds:7.2f}  {what}", file=out)
     print(
         f"\n{summary.correct} of {summary.submissions} correct; {summary.wrong} wrong, "
         f"{summary.unchecked} unchecked"
@@ -94,17 +155,17 @@ def csv_row(v: Verdict) -> Dict[str, Any]:
         found = [x for x in data["layers"] if x["layer"] == layer]
         row[f"{layer}_mistakes"] = "; ".join(found[0]["mistakes"]) if found else ""
     row["seconds"] = f"{v.seconds:.3f}"
-    return row
+    return {k: cell(value) for k, value in row.items()}
 
 
 def feedback(v: Verdict) -> str:
     """A student's feedback, in Markdown: what was checked, what it found, what to
     look at. Only the differences are described, never the reference gradient."""
-    name = Path(v.file).name
-    lines = [f"# Feedback on {name}", "", f"The function checked: `{v.function}`, against "
+    name = markdown(Path(v.file).name)
+    lines = [f"# Feedback on {name}", "", f"The function checked: {code(v.function)}, against "
              f"{LOSSES[v.loss].words}.", ""]  # fmt: skip
     if v.status == "unchecked":
-        lines += ["**Not checked.** " + v.message + ".", ""]
+        lines += ["**Not checked.** " + markdown(v.message) + ".", ""]
         advice = {
             "timeout": "Make sure the file loads and the function returns quickly: no endless loop,"
             " no waiting for input.",
@@ -113,7 +174,7 @@ def feedback(v: Verdict) -> str:
             "raised": "Run your function on the article's inputs yourself and read the traceback.",
             "memory": "The function asked for far more memory than the network needs.",
             "syntax": "Fix the line Python cannot read.",
-            "missing": f"Name the function `{v.function}` and give it the parameters"
+            "missing": f"Name the function {code(v.function)} and give it the parameters"
             " (x, y, w1, w2) or (x, y, w1, w2, alpha).",
             "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
         }
@@ -130,7 +191,7 @@ def feedback(v: Verdict) -> str:
     if v.output_length:
         cut = f" (the first {len(v.output):,} of {v.output_length:,} characters)"
         cut = cut if v.output_length > len(v.output) else ""
-        lines += ["", f"What it printed{cut}:", "", "```text", v.output.rstrip(), "```"]
+        lines += ["", f"What it printed{cut}:", "", *fenced(v.output.rstrip())]
     return "\n".join(lines).rstrip() + "\n"
 
 

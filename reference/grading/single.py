@@ -6,7 +6,9 @@
 This is ``scripts/diff_gradients.py --against`` and the exercise's backprop
 check: the sandbox (:mod:`reference.sandbox`) runs the function in a child
 process; the judge (:mod:`reference.judge`) gives the verdict in this one.
-``runner`` is what starts the sandbox (a test hands in one that replays).
+``sandbox`` is the level asked for (reference/sandbox/isolation.py: "auto",
+"required" or "process"); ``runner`` is what starts the sandbox (a test hands
+in one that replays).
 """
 
 from __future__ import annotations
@@ -17,16 +19,29 @@ from typing import Callable, Optional, Tuple
 from reference.judge import Diagnosis, ForwardVerdict, StudentError, calls, diagnose, judge_forward
 from reference.judge import forward as forward_pass
 from reference.sandbox import Limits, Runner, Task
+from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
+
+__all__ = [
+    "WANTED",
+    "Sandbox",
+    "SandboxUnavailable",
+    "diagnose_file",
+    "forward_file",
+    "isolation",
+    "split_spec",
+    "started",
+]
 from reference.witnesses.losses import loss_named
 
-#: What starts a sandbox under given limits (the Runner itself, or one that replays runs).
-Sandbox = Callable[[Limits], Runner]
+#: What starts a sandbox under given limits, at a level asked for (the Runner itself, or
+#: one that replays runs).
+Sandbox = Callable[[Limits, str], Runner]
 
 
-def started(runner: Optional[Sandbox], limits: Optional[Limits]) -> Runner:
+def started(runner: Optional[Sandbox], limits: Optional[Limits], sandbox: str = "auto") -> Runner:
     """A sandbox started by ``runner`` (by default the Runner) under ``limits`` (by
-    default 10 s and 2 GiB)."""
-    return (runner or Runner)(limits if limits is not None else Limits())
+    default 10 s and 2 GiB), at the level ``sandbox`` asks for."""
+    return (runner or Runner)(limits if limits is not None else Limits(), sandbox)
 
 
 def split_spec(spec: str) -> Tuple[str, str]:
@@ -45,13 +60,14 @@ def diagnose_file(
     limits: Optional[Limits] = None,
     *,
     runner: Optional[Sandbox] = None,
+    sandbox: str = "auto",
 ) -> Diagnosis:
     """Run ``PATH.py:FUNCTION`` in the sandbox (under ``limits``: by default 10 s and
     2 GiB) and judge its backprop here."""
     path, function = split_spec(spec)
     loss_named(loss)  # an unknown loss is refused before anything runs
-    with started(runner, limits) as sandbox:
-        run = sandbox.run(Task(path, function, calls()))
+    with started(runner, limits, sandbox) as apart:
+        run = apart.run(Task(path, function, calls()))
     return diagnose(run, loss)
 
 
@@ -60,6 +76,6 @@ def forward_file(
 ) -> ForwardVerdict:
     """Run the forward pass ``PATH.py:FUNCTION`` in the sandbox and judge it here."""
     path, function = split_spec(spec)
-    with started(runner, limits) as sandbox:
-        run = sandbox.run(Task(path, function, forward_pass.calls()))
+    with started(runner, limits) as apart:
+        run = apart.run(Task(path, function, forward_pass.calls()))
     return judge_forward(run)

@@ -68,7 +68,7 @@ class Outcome(Protocol):
     @property
     def parameters(self) -> Optional[int]: ...
     @property
-    def loaded(self) -> bool: ...
+    def loaded(self) -> Optional[bool]: ...
     @property
     def calls(self) -> Sequence[Returned]: ...
 
@@ -86,13 +86,14 @@ def refuse(run: Outcome) -> None:
     """StudentError (one line) for a submission that could not be run to the end."""
     name = Path(run.path).name
     line = f" (line {run.line})" if run.line else ""
-    stage = "while running the function" if run.loaded else "while loading"
+    # where it was, when that is known
+    stage = {True: " while running the function", False: " while loading", None: ""}[run.loaded]
     words = {
-        "timeout": f"{name} did not finish {stage} within the time limit",
-        "exited": f"{name} exited {stage} ({run.detail})",
-        "crashed": f"{name} crashed {stage} ({run.detail})",
+        "timeout": f"{name} did not finish{stage} within the time limit",
+        "exited": f"{name} exited{stage} ({run.detail})",
+        "crashed": f"{name} crashed{stage} ({run.detail})",
         "raised": f"{run.path} raised {run.detail} while loading{line}",
-        "memory": f"{name} ran out of memory {stage} (past the memory limit)",
+        "memory": f"{name} ran out of memory{stage} (past the memory limit)",
         "syntax": f"{run.path} is not valid Python: {run.detail}{line}",
         "missing": f"{run.path} has no function {run.function!r} (functions there: "
         f"{', '.join(run.functions) or 'none'})",

@@ -13,6 +13,15 @@ NumPy and the standard library only.
 """
 
 from reference.sandbox.records import Call, Run, Task
-from reference.sandbox.runner import OUTPUT_SHOWN, Limits, Runner, environment
+from reference.sandbox.runner import OUTPUT_SHOWN, Limits, Runner, die_with_parent, environment
 
-__all__ = ["OUTPUT_SHOWN", "Call", "Limits", "Run", "Runner", "Task", "environment"]
+__all__ = [
+    "OUTPUT_SHOWN",
+    "Call",
+    "Limits",
+    "Run",
+    "Runner",
+    "Task",
+    "die_with_parent",
+    "environment",
+]

@@ -1,114 +1,52 @@
-"""The child's side of the sandbox: the fork server and what each child does.
+"""The child a sandbox's server forks for each submission: what runs beside the student's code.
 
-This module (with :mod:`reference.sandbox.records`) is all a child process has
-of the project: it imports NumPy and the standard library, nothing of
-``numpy_impl`` or of the judge. The fork server (:func:`serve`, a second
-interpreter started by the grader's :class:`~reference.sandbox.runner.Runner`)
-reads one request a line, forks a child for each (:func:`run_child`) and
-reports each child's end. A child puts itself under its limits, reads the
-calls, loads the submission from a copy in a fresh working folder, calls the
-function at the calls for its number of parameters, writes what came back (a
-:class:`~reference.sandbox.records.Report`) and exits at once.
+This module (with :mod:`reference.sandbox.records`) is all a sandbox has of
+the project besides its server: it imports NumPy and the standard library,
+nothing of ``numpy_impl`` or of the judge. A child puts itself under its
+limits, reads the calls, loads the submission as a module (registered, so
+that multiprocessing can pickle its functions), calls the function at the
+calls for its number of parameters and writes what came back (a
+:class:`~reference.sandbox.records.Report`) on the pipe it was handed before
+the submission was loaded, never through what the submission can replace;
+then it exits at once. What the function returned is read as it is, by
+NumPy's own conversion: no length, item or value that an object of the
+submission's claims is asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import inspect
 import os
-import runpy
-import select
-import shutil
 import signal
 import sys
+import tempfile
 import traceback
 import warnings
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from reference.sandbox.records import (
-    ITEMS_KEPT,
-    LOADED,
-    OUTPUT,
-    Arguments,
-    Call,
-    Report,
-    Request,
-    load_calls,
-)
+from reference.sandbox.records import ITEMS_KEPT, Arguments, Call, Report, Request, load_calls
 
 #: The size past which the file of a child's printed output stops growing.
 OUTPUT_FILE_LIMIT = 64 * 2**20
-#: Characters of printed output a child keeps (the judge shows fewer).
+#: Characters of printed output a child keeps (the grader shows fewer).
 KEPT = 2**20
+#: The byte a child writes on its report pipe once the submission has loaded.
+LOADED = b"L"
+#: prctl's options (linux/prctl.h).
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 
 
-def kill_group(pid: int) -> None:
-    """SIGKILL the child's process group: the child and everything it started."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGKILL)  # before it had a group of its own
+def prctl(option: int, value: int) -> None:
+    """prctl(2), where there is one (Linux)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
 
-
-def serve() -> None:
-    """The fork server: read requests (one JSON object a line) on stdin, fork a
-    child for each and answer "started PID"; answer "ended PID CODE" for each
-    child that ends (CODE negative: killed by that signal). At the end of its
-    input it ends every child left, and itself."""
-    wake_read, wake_write = os.pipe()
-    for fd in (wake_read, wake_write):
-        os.set_blocking(fd, False)
-    signal.set_wakeup_fd(wake_write)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
-    children: Set[int] = set()
-    pending, out = b"", sys.stdout.buffer
-    while True:
-        try:
-            ready, _, _ = select.select([0, wake_read], [], [])
-        except InterruptedError:
-            ready = []
-        if wake_read in ready:
-            with contextlib.suppress(BlockingIOError):
-                os.read(wake_read, 4096)
-        if 0 in ready:
-            data = os.read(0, 65536)
-            if not data:
-                for pid in children:
-                    kill_group(pid)
-                return
-            pending += data
-            while b"\n" in pending:
-                line, pending = pending.split(b"\n", 1)
-                request = Request.parse(line)
-                pid = os.fork()
-                if pid == 0:
-                    signal.set_wakeup_fd(-1)
-                    for number in (signal.SIGCHLD, signal.SIGINT):
-                        signal.signal(number, signal.SIG_DFL)
-                    os.close(wake_read)
-                    os.close(wake_write)
-                    run_child(request)
-                children.add(pid)
-                out.write(f"started {pid}\n".encode())
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            children.discard(pid)
-            out.write(f"ended {pid} {_exit_code(status)}\n".encode())
-        out.flush()
-
-
-def _exit_code(status: int) -> int:
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
+            ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
 
 
 class _Capped:
@@ -138,33 +76,44 @@ class _Capped:
         return getattr(self.stream, name)
 
 
-def run_child(request: Request) -> None:
-    """In the child: limits, the inputs, the file, the calls, the report; then exit at once."""
-    os.setsid()  # a process group of its own, which the grader can kill whole
-    _limit(request.memory)
-    calls = load_calls(request.inputs)
-    out = open(os.path.join(request.task, OUTPUT), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
-    os.dup2(out.fileno(), 1)
-    os.dup2(out.fileno(), 2)
+def run_child(
+    request: Request, report: int, output: int, folders: Tuple[str, str], inside: bool
+) -> None:
+    """In the child: limits, the calls, the file, the calls made, the report written
+    on ``report``; then exit at once. ``folders``: its working folder and its /tmp."""
+    work, tmp = folders
+    os.setsid()  # a process group of its own, which the server can end whole
+    if not inside:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # it ends with its server
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.dup2(report, 3)
+    os.closerange(4, 65536)  # the server's pipes, and anything else it had open
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
+    os.close(null)
+    _limit(request.memory)
+    calls = load_calls(request.inputs)  # read before the submission can touch anything
+    capped = _Capped(open(1, "w", encoding="utf-8", errors="replace", closefd=False), KEPT)  # noqa: SIM115
     sys.stdin = open(os.devnull)  # noqa: SIM115
-    sys.stdout = sys.stderr = _Capped(out, KEPT)
-    work = os.path.join(request.task, "work")
+    sys.stdout = sys.stderr = capped
     os.chdir(work)
-    copy = os.path.join(work, os.path.basename(request.path))
-    shutil.copyfile(request.path, copy)
+    os.environ["TMPDIR"] = tmp  # its temporary files in its own folder
+    tempfile.tempdir = None
     sys.dont_write_bytecode = True
-    sys.path.insert(0, os.path.dirname(request.path))  # its own helper modules, if it has any
-    report = Report()
+    found = Report()
     try:
-        _load_and_call(copy, request.function, calls, report)
+        _load_and_call(os.path.join(work, request.name), request.function, calls, found)
     except MemoryError:
-        report.reason, report.detail = "memory", "MemoryError"
+        found.reason, found.detail = "memory", "MemoryError"
+    for stream in (sys.stdout, sys.stderr, capped):  # the submission's own streams too
+        with contextlib.suppress(BaseException):
+            stream.flush()
     with contextlib.suppress(BaseException):
-        report.printed = sys.stdout.written
-        report.write(request.task)
-        out.flush()
+        found.printed = capped.written
+        data = memoryview(found.to_bytes())
+        while data:
+            data = data[os.write(3, data) :]
     os._exit(0)  # at once: no atexit handler, no non-daemon thread waited for
 
 
@@ -189,8 +138,8 @@ def _load_and_call(
     namespace = _load(copy, report)
     if namespace is None:
         return
-    open(os.path.join(os.path.dirname(os.path.dirname(copy)), LOADED), "w").close()
-    report.functions = sorted(k for k, v in namespace.items() if inspect.isfunction(v))
+    os.write(3, LOADED)
+    report.functions = sorted(k for k, v in list(namespace.items()) if inspect.isfunction(v))
     target = namespace.get(function)
     if not callable(target):
         report.reason = "missing"
@@ -208,17 +157,29 @@ def _load_and_call(
             raise
         except BaseException as err:
             message = _one_line(err, bare=True)
-            report.calls.append(Call("raised", error=type(err).__name__, message=message,
+            report.calls.append(Call("raised", error=_name(err), message=message,
                                      line=_line_in(copy, err)))  # fmt: skip
         else:
-            report.calls.append(_described(value))
+            try:
+                report.calls.append(_described(value))
+            except Exception:  # a value that cannot even be looked at
+                report.calls.append(Call("other", types=(_type_name(value),)))
 
 
 def _load(copy: str, report: Report) -> Optional[Dict[str, Any]]:
-    """The file's namespace, run as a module; None (the report says why) if it did not load."""
+    """The file's namespace, run as a module registered in sys.modules (so that its
+    functions can be pickled, as multiprocessing does); None (the report says why)
+    if it did not load."""
     warnings.simplefilter("ignore")  # its warnings are its own
+    name = _module_name(copy)
+    sys.path.insert(0, os.path.dirname(copy))  # its own folder, as a script's would be
     try:
-        return runpy.run_path(copy, run_name="student")
+        spec = importlib.util.spec_from_file_location(name, copy)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return vars(module)
     except SystemExit as err:
         report.reason, report.detail = "exited", _exit_detail(err)
     except SyntaxError as err:
@@ -232,11 +193,21 @@ def _load(copy: str, report: Report) -> Optional[Dict[str, Any]]:
     return None
 
 
+def _module_name(copy: str) -> str:
+    """The name the submission is loaded under: its own, unless that would stand for
+    another module (a file named like one of the standard library's), else 'submission'."""
+    stem = os.path.splitext(os.path.basename(copy))[0]
+    with contextlib.suppress(Exception):
+        if stem.isidentifier() and importlib.util.find_spec(stem) is None:
+            return stem
+    return "submission"
+
+
 def _positional(function: Any) -> int:
     """How many positional parameters ``function`` takes (-1: its signature cannot be read)."""
     try:
         params = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
+    except Exception:
         return -1
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return sum(p.kind in kinds for p in params)
@@ -244,40 +215,91 @@ def _positional(function: Any) -> int:
 
 def _described(value: Any) -> Call:
     """What the function returned: the items of a tuple or a list (each as an array,
-    when it is one of real numbers), or what it was."""
-    if not isinstance(value, (tuple, list)):
-        return Call("other", types=(type(value).__name__,))
-    if len(value) > ITEMS_KEPT:
-        return Call("values", length=len(value))
-    arrays: List[Optional[np.ndarray]] = []
-    for item in value:
-        try:
-            array: Optional[np.ndarray] = np.array(item)  # a copy: the function may change it later
-        except Exception:
-            array = None
-        if array is not None and array.dtype.kind in "biu":
-            array = array.astype(np.float64)
-        arrays.append(array if array is not None and array.dtype.kind == "f" else None)
-    types = tuple(type(item).__name__ for item in value)
-    return Call("values", tuple(arrays), types, len(value))
+    when it is one of real numbers), or what it was. The items are read as the
+    tuple or list holds them: a length or items a user class claims are not asked."""
+    actual = type(value)  # what it is, not what it says it is
+    kind = tuple if issubclass(actual, tuple) else list if issubclass(actual, list) else None
+    if kind is None or _says_otherwise(actual, kind):
+        return Call("other", types=(_type_name(value),))
+    length = kind.__len__(value)
+    if length > ITEMS_KEPT:
+        return Call("values", length=length)
+    items = [kind.__getitem__(value, i) for i in range(length)]
+    arrays = tuple(_array(item) for item in items)
+    return Call("values", arrays, tuple(_type_name(item) for item in items), length)
+
+
+def _says_otherwise(actual: type, kind: type) -> bool:
+    """Does a subclass of tuple or list (``kind``) tell its own length, items or
+    iteration (which could say other than what it holds)?"""
+    own = actual.__mro__[: actual.__mro__.index(kind)]
+    return any(name in vars(c) for c in own for name in ("__len__", "__iter__", "__getitem__"))
+
+
+def _array(item: Any) -> Optional[np.ndarray]:
+    """``item`` as a copy by NumPy's own conversion, float64 for whole numbers, when
+    it is an array or numbers (nested in plain lists or tuples); None for anything else."""
+    if issubclass(type(item), np.ndarray):  # a subclass's own methods are not asked
+        item = np.ndarray.view(item, np.ndarray)
+    if not _plain(item, 0):
+        return None
+    try:
+        array = np.array(item, copy=True)
+    except Exception:
+        return None
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    return array if array.dtype.kind == "f" else None
+
+
+def _plain(item: Any, depth: int) -> bool:
+    """Is ``item`` made of NumPy's own numbers only (no object of the submission's that
+    could tell its own length or values)?"""
+    kind = type(item)
+    if kind is np.ndarray or (issubclass(kind, np.generic) and kind.__module__ == "numpy"):
+        return bool(item.dtype.kind in "biuf")
+    if kind in (bool, int, float):
+        return True
+    if kind in (list, tuple) and depth < 32:
+        return all(_plain(x, depth + 1) for x in item)
+    return False
+
+
+def _type_name(value: Any) -> str:
+    with contextlib.suppress(Exception):
+        return str(type(value).__name__)
+    return "object"
+
+
+def _name(err: BaseException) -> str:
+    return _type_name(err)
 
 
 def _exit_detail(err: SystemExit) -> str:
-    code = err.code
-    if code is None or isinstance(code, int):
-        return f"status {0 if code is None else code}"
-    return str(code).strip().splitlines()[0][:200] if str(code).strip() else "status 1"
+    try:
+        code = err.code
+        if code is None or isinstance(code, int):
+            return f"status {0 if code is None else code}"
+        text = str(code).strip()
+        return text.splitlines()[0][:200] if text else "status 1"
+    except Exception:
+        return "status 1"
 
 
 def _one_line(err: BaseException, bare: bool = False) -> str:
-    text = str(err).strip().splitlines()
+    try:
+        text = str(err).strip().splitlines()
+    except Exception:  # an exception that cannot say what it is
+        text = []
     first = text[0][:200] if text else ""
     if bare:
         return first
-    return f"{type(err).__name__}: {first}" if first else type(err).__name__
+    return f"{_name(err)}: {first}" if first else _name(err)
 
 
 def _line_in(copy: str, err: BaseException) -> Optional[int]:
     """The last line of the student's file that the traceback passes through."""
-    lines = [f.lineno for f in traceback.extract_tb(err.__traceback__) if f.filename == copy]
-    return lines[-1] if lines else None
+    with contextlib.suppress(Exception):
+        lines = [f.lineno for f in traceback.extract_tb(err.__traceback__) if f.filename == copy]
+        return lines[-1] if lines else None
+    return None

@@ -1,4 +1,4 @@
-"""What crosses between the grader's process and a child: one schema, written and read here.
+"""What crosses between the grader's process and a sandbox: one schema, written and read here.
 
 A :class:`Task` asks for one submission to be run: the file, the function,
 and the calls to make, by the number of positional parameters the function
@@ -7,18 +7,20 @@ turns out to take (a gradient ``f(x, y, w1, w2)`` and a step
 not know which is which, it picks the list whose count fits). An argument is
 an array or a number.
 
-The child writes a :class:`Report` (JSON, and the arrays the function
-returned in an ``.npz`` file, without pickle); the grader's side reads it
-back into a :class:`Run`, adding what only it can see: how the child ended,
-what it printed, how long it took. Both sides import this module, so the
-record is defined once: :meth:`Report.write` and :meth:`Report.read`.
+The grader's side sends a sandbox's server a :class:`Request` (one line: the
+file's bytes, the function, the limits); the child that runs it writes a
+:class:`Report` (bytes: an ``.npz`` archive, without pickle, holding the
+arrays the function returned and the report itself) on a pipe it was given
+before the submission was loaded; the server passes it on, and says how the
+child ended (:class:`Message`). The grader's side makes of it all a
+:class:`Run`. Both sides import this module, so each record is defined once.
 """
 
 from __future__ import annotations
 
-import contextlib
+import base64
+import io
 import json
-import os
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
@@ -30,8 +32,10 @@ Arguments = Tuple[Argument, ...]
 #: The calls to make, by the number of positional parameters of the function.
 Calls = Mapping[int, Sequence[Arguments]]
 
-#: The files a child leaves in its task folder.
-REPORT, ARRAYS, OUTPUT, LOADED = "report.json", "arrays.npz", "output.txt", "loaded"
+#: Items of a returned tuple or list that are kept (a longer one is described by its length).
+ITEMS_KEPT = 8
+#: The largest report read (bytes): the arrays of every call, with room to spare.
+REPORT_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,6 @@ class Call:
     line: Optional[int] = None
 
 
-#: Items of a returned tuple or list that are kept (a longer one is described by its length).
-ITEMS_KEPT = 8
-
-
 @dataclass
 class Report:
     """What the child says of its run: why it stopped early (``reason``, None if it
@@ -82,37 +82,38 @@ class Report:
     calls: List[Call] = field(default_factory=list)
     printed: int = 0
 
-    def write(self, folder: str) -> None:
-        """The record as JSON, and the returned arrays in an ``.npz`` file (no pickle)."""
+    def to_bytes(self) -> bytes:
+        """The report as one ``.npz`` archive: the returned arrays, and the rest as JSON."""
         arrays = {
             f"{i}_{k}": a
             for i, call in enumerate(self.calls)
             for k, a in enumerate(call.arrays)
             if a is not None
         }
-        np.savez(os.path.join(folder, ARRAYS), **cast(Dict[str, Any], arrays))
         data = asdict(self)
         data["calls"] = [{**vars(c), "arrays": len(c.arrays)} for c in self.calls]
-        with open(os.path.join(folder, REPORT), "w") as f:
-            json.dump(data, f)
+        text = np.frombuffer(json.dumps(data).encode(), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez(buffer, report=text, **cast(Dict[str, Any], arrays))
+        return buffer.getvalue()
 
     @classmethod
-    def read(cls, folder: str) -> Optional[Report]:
-        """The record the child left in ``folder``, or None when there is none that reads
-        (the child ended first, or the submission spoiled it)."""
-        with contextlib.suppress(ValueError, OSError, TypeError, KeyError):
-            with open(os.path.join(folder, REPORT)) as f:
-                data = json.load(f)
-            with np.load(os.path.join(folder, ARRAYS), allow_pickle=False) as saved:
+    def from_bytes(cls, data: bytes) -> Optional[Report]:
+        """The report in ``data``, or None when it does not read as one (the child
+        ended while writing it, or the submission wrote something else there)."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as saved:
                 arrays = {name: saved[name] for name in saved.files}
-            calls = [_call(c, i, arrays) for i, c in enumerate(data.pop("calls"))]
-            known = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in data.items() if k in known}, calls=calls)
-        return None
+            found = json.loads(arrays.pop("report").tobytes().decode())
+            calls = [_call(c, i, arrays) for i, c in enumerate(found.pop("calls"))]
+            known = {f.name for f in fields(cls)} - {"calls"}
+            return cls(**{k: v for k, v in found.items() if k in known}, calls=calls)
+        except Exception:  # whatever the bytes were, they are no report
+            return None
 
 
 def _call(data: Dict[str, Any], index: int, arrays: Mapping[str, np.ndarray]) -> Call:
-    kept = tuple(arrays.get(f"{index}_{k}") for k in range(data.pop("arrays")))
+    kept = tuple(arrays.get(f"{index}_{k}") for k in range(int(data.pop("arrays"))))
     return Call(**{**data, "arrays": kept, "types": tuple(data["types"])})
 
 
@@ -122,9 +123,10 @@ class Run:
 
     ``reason`` is None when the file loaded and the function was called at
     every input; otherwise why not: "timeout", "exited" (``detail`` the status
-    or message), "crashed" (``detail`` the signal's name), "raised" (while
-    loading; ``detail`` the exception, ``line`` where), "memory", "syntax"
-    (``line``), "missing" (``functions``: those the file does have)."""
+    or message), "crashed" (``detail`` the signal's name, or what ended it),
+    "raised" (while loading; ``detail`` the exception, ``line`` where),
+    "memory", "syntax" (``line``), "missing" (``functions``: those the file
+    does have)."""
 
     path: str
     function: str
@@ -133,7 +135,7 @@ class Run:
     line: Optional[int] = None
     functions: List[str] = field(default_factory=list)
     parameters: Optional[int] = None  # the function's positional parameters
-    loaded: bool = False  # whether the file had loaded (False: it ended while loading)
+    loaded: Optional[bool] = False  # whether the file had loaded (None: not known)
     calls: List[Call] = field(default_factory=list)
     output: str = ""  # what it printed, cut to OUTPUT_SHOWN characters
     output_length: int = 0  # how many characters it printed in all
@@ -158,9 +160,8 @@ def load_calls(path: str) -> Dict[int, List[Arguments]]:
         for name in saved.files:
             count, i, k = (int(part) for part in name.split("_"))
             value = saved[name]
-            found.setdefault(count, {}).setdefault(i, {})[k] = (
-                value.item() if value.ndim == 0 else value
-            )
+            argument = value.item() if value.ndim == 0 else value
+            found.setdefault(count, {}).setdefault(i, {})[k] = argument
     return {
         count: [tuple(made[i][k] for k in sorted(made[i])) for i in sorted(made)]
         for count, made in found.items()
@@ -169,18 +170,42 @@ def load_calls(path: str) -> Dict[int, List[Arguments]]:
 
 @dataclass(frozen=True)
 class Request:
-    """One line from the grader's side to the fork server: run ``path``'s ``function`` in
-    the folder ``task``, at the calls saved in ``inputs``, under ``memory`` bytes."""
+    """One line from the grader's side to a sandbox's server: run ``function`` of the
+    file ``name`` (its bytes, ``source``) at the calls saved in ``inputs``, under
+    ``memory`` bytes and ``timeout`` seconds."""
 
-    task: str
-    inputs: str
-    path: str
+    name: str
+    source: bytes
     function: str
+    inputs: str
     memory: Optional[int]
+    timeout: float
 
     def line(self) -> bytes:
-        return (json.dumps(asdict(self)) + "\n").encode()
+        data = {**asdict(self), "source": base64.b64encode(self.source).decode()}
+        return (json.dumps(data) + "\n").encode()
 
     @classmethod
     def parse(cls, line: bytes) -> Request:
-        return cls(**json.loads(line))
+        data = json.loads(line)
+        return cls(**{**data, "source": base64.b64decode(data["source"])})
+
+
+@dataclass(frozen=True)
+class Message:
+    """One line from a server to the grader's side: a child "started", the submission
+    "loaded", a "report" of ``size`` bytes follows, or the child "ended" (``code``:
+    its exit status, or minus the signal that ended it; ``timed_out``)."""
+
+    kind: str
+    size: int = 0
+    code: int = 0
+    timed_out: bool = False
+
+    def line(self) -> bytes:
+        return f"{self.kind} {self.size} {self.code} {int(self.timed_out)}\n".encode()
+
+    @classmethod
+    def parse(cls, line: bytes) -> Message:
+        kind, size, code, timed_out = line.decode().split()
+        return cls(kind, int(size), int(code), timed_out == "1")

@@ -1,55 +1,71 @@
-"""Running a submission apart: a student's code runs only in a child process.
+"""Running a submission apart: a student's code runs only inside a sandbox.
 
 Whoever asks (the grading room) hands a :class:`~reference.sandbox.records.Task`:
-a file, a function and the calls to make. A child process loads the file,
-calls the function at each of them and hands back what it returned, as plain
-arrays in an ``.npz`` file (no pickle) and a JSON report
-(:mod:`reference.sandbox.records`, the one schema both sides read). The
-sandbox knows nothing of gradients or of verdicts: what the values mean is
-the judge's business, in another process that never runs the submission.
-Nothing a submission does to NumPy, to ``numpy_impl``, to global state or to
-its own process reaches the process that asked.
+a file, a function and the calls to make. A sandbox's server
+(:mod:`reference.sandbox.child`) forks a child that loads the file, calls the
+function at each call and hands back what it returned, as plain arrays (no
+pickle) and a report (:mod:`reference.sandbox.records`, the one schema both
+sides read). The sandbox knows nothing of gradients or of verdicts: what the
+values mean is the judge's business, in this process, where no submission
+runs. Nothing a submission does to NumPy, to ``numpy_impl``, to global state
+or to its own process reaches it.
 
-Every child runs under limits (:class:`Limits`):
+Each worker (one per submission run at once) has a server of its own, which
+has imported NumPy once, so a submission costs its own work; at the
+namespaces level (:mod:`reference.sandbox.isolation`) each server is a
+bubblewrap sandbox. Every child runs under limits (:class:`Limits`):
 
 * a wall-clock time limit: past it the child and everything it started are
-  killed (the child leads a process group of its own);
+  ended (the server enforces it; the Runner ends the server itself if that
+  does not come);
 * a memory cap (``RLIMIT_AS``, on Linux): an allocation past it fails with
   ``MemoryError``;
 * stdin closed (``input()`` gets ``EOFError``);
-* a fresh temporary working folder, removed afterwards, where the file is run
-  from a copy: a file the submission writes never lands beside the teacher's;
-  no bytecode is written;
+* a fresh working folder and ``/tmp``, emptied after it, with a copy of its
+  own file: nothing it writes lands beside the teacher's files; no bytecode
+  is written;
 * its printed output captured (stdout and stderr together) and cut to a
-  readable length.
+  readable length;
+* an environment of its own (:func:`child_environment`), not the grader's.
 
-Children are forked from a fork server that has already imported NumPy and
-reference/sandbox/child.py (:func:`reference.sandbox.child.serve`), so a
-submission costs its own work, not a fresh interpreter importing NumPy. The
-isolation protects against accidents (loops, exits, crashes, stray files,
-patched libraries), not against deliberate attacks: the child runs as the
-same user.
+A server that ends (a submission at the process level can end it) is started
+again for the next submission; the one it was running is reported as
+crashed. Whatever the grader's end (Ctrl-C, a signal, a kill), no server,
+child or anything a child started outlives it (at the process level, what a
+child starts in the background survives a grader killed outright).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from reference.sandbox.child import kill_group
-from reference.sandbox.records import LOADED, OUTPUT, Report, Request, Run, Task, save_calls
+from reference.sandbox.child import PR_SET_PDEATHSIG, prctl
+from reference.sandbox.isolation import (
+    INPUTS,
+    Isolation,
+    SandboxUnavailable,
+    isolation,
+    server_command,
+)
+from reference.sandbox.records import REPORT_LIMIT, Message, Report, Request, Run, Task, save_calls
+from reference.sandbox.server import kill_group
 
 #: Characters of a submission's printed output that are kept.
 OUTPUT_SHOWN = 2000
+#: Seconds past a child's time limit the Runner waits for its server to say it ended.
+GRACE = 2.0
+#: Bytes of a file read as a submission (a larger one is refused as it is).
+SOURCE_LIMIT = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -60,29 +76,148 @@ class Limits:
     memory: Optional[int] = 2 * 2**30
 
 
+@dataclass
+class _Ticket:
+    """One submission under way: its task, its worker, when it started, and what
+    its server has said of it so far."""
+
+    task: Task
+    worker: Any  # a Worker (or _Unread)
+    started: float
+    begun: bool = False  # its server has said it started
+    loaded: bool = False
+    report: bytes = b""
+    ended: Optional[Message] = None
+
+
+class Worker:
+    """One server, and the folder, output file and messages that go with it."""
+
+    def __init__(self, folder: str, found: Isolation, inputs: str) -> None:
+        os.makedirs(folder, exist_ok=True)
+        self.folder = folder
+        self.output = os.open(os.path.join(folder, "output.txt"), os.O_RDWR | os.O_CREAT, 0o600)
+        env = child_environment()
+        command = server_command(found, ROOT, inputs, env, [self.output])
+        self.log = os.path.join(folder, "server.log")
+        with open(self.log, "ab") as log:
+            self.server = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
+                cwd=folder, pass_fds=[self.output], start_new_session=True,
+            )  # fmt: skip
+        self.pending = b""
+        self.ticket: Optional[_Ticket] = None
+        self.served = 0  # the children its server has started
+
+    def fileno(self) -> int:
+        assert self.server.stdout is not None
+        return self.server.stdout.fileno()
+
+    def send(self, request: Request) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.write(request.line())
+        self.server.stdin.flush()
+
+    def read(self) -> bool:
+        """Read what the server said; False when it has ended."""
+        data = b""
+        with contextlib.suppress(OSError):
+            data = os.read(self.fileno(), 1 << 20)
+        self.pending += data
+        while self._message():
+            pass
+        return bool(data)
+
+    def _message(self) -> bool:
+        """Take one whole message (with a report's bytes) off what was read, if there is one."""
+        line, sep, rest = self.pending.partition(b"\n")
+        if not sep:
+            return False
+        message = Message.parse(line)
+        if message.kind == "report" and len(rest) < message.size:
+            return False
+        self.pending = rest[message.size :] if message.kind == "report" else rest
+        ticket = self.ticket
+        if ticket is not None:
+            if message.kind == "started":
+                ticket.begun, self.served = True, self.served + 1
+            elif message.kind == "loaded":
+                ticket.loaded = True
+            elif message.kind == "report":
+                ticket.report = rest[: min(message.size, REPORT_LIMIT)]
+            elif message.kind == "ended":
+                ticket.ended = message
+        return True
+
+    def printed(self) -> Tuple[str, int]:
+        """What the last child printed (cut to OUTPUT_SHOWN characters), and how many
+        characters it printed (bytes that are not UTF-8 counted as one each)."""
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        shown, count, offset = "", 0, 0
+        while True:
+            data = os.pread(self.output, 1 << 20, offset)
+            text = decoder.decode(data, final=not data)
+            shown += text[: OUTPUT_SHOWN - len(shown)]
+            count, offset = count + len(text), offset + len(data)
+            if not data:
+                return shown, count
+
+    def alive(self) -> bool:
+        return self.server.poll() is None
+
+    def stop(self, wait: float = 5.0) -> None:
+        """End the server (at the end of its input; killed if it does not go) and close."""
+        with contextlib.suppress(OSError, ValueError):
+            assert self.server.stdin is not None
+            self.server.stdin.close()
+        try:
+            self.server.wait(wait)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.close()
+
+    def kill(self) -> None:
+        """End the server now (and with it, its namespace or its children)."""
+        kill_group(self.server.pid)  # it leads a group of its own
+        self.server.wait()
+
+    def said(self) -> str:
+        """The last line the server wrote on its standard error (why it could not start)."""
+        with contextlib.suppress(OSError):
+            with open(self.log, "rb") as f:
+                lines = f.read().decode(errors="replace").strip().splitlines()
+            return lines[-1] if lines else ""
+        return ""
+
+    def close(self) -> None:
+        for stream in (self.server.stdin, self.server.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                if stream is not None:
+                    stream.close()
+        with contextlib.suppress(OSError):
+            os.close(self.output)
+
+
 # --- The side that asks ------------------------------------------------------
 
 
 class Runner:
     """Starts children and collects what they did; one per grading (or one check).
-    Use it as a context manager, so that no child, nor the fork server, outlives it.
+    Use it as a context manager, so that no server, nor anything a child started,
+    outlives it.
 
-    The fork server is a second interpreter that has imported NumPy and this
-    module, with one BLAS thread; it reads one request a line, forks a child
-    for each, and reports each child's end (:func:`reference.sandbox.child.serve`)."""
+    ``sandbox``: the level asked for ("auto", "required" or "process":
+    :mod:`reference.sandbox.isolation`); :attr:`isolation` says which one it runs at."""
 
-    def __init__(self, limits: Limits = Limits()) -> None:
+    def __init__(self, limits: Limits = Limits(), sandbox: str = "auto") -> None:
         self.limits = limits
+        self.isolation = isolation(sandbox)
         self.folder = tempfile.mkdtemp(prefix="numpy-impl-grading-")
-        env = child_environment()
-        command = [sys.executable, "-c", "from reference.sandbox.child import serve; serve()"]
-        self.server = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=self.folder
-        )
-        self.ended: Dict[int, int] = {}  # pid -> exit code (negative: the signal)
-        self.running: Dict[int, Tuple[Task, str, float]] = {}  # pid -> (task, its folder, start)
-        self.pending = b""
+        self.workers: List[Worker] = []
+        self.ended: Dict[int, int] = {}  # ticket -> the child's exit code (negative: the signal)
+        self.running: Dict[int, _Ticket] = {}
         self.written: Tuple[Any, str] = (None, "")  # the calls last written, and their file
+        self.count = 0
 
     def __enter__(self) -> Runner:
         return self
@@ -91,102 +226,180 @@ class Runner:
         self.close()
 
     def start(self, task: Task) -> int:
-        """Start a child that runs ``task``; returns its process id."""
-        folder = tempfile.mkdtemp(dir=self.folder)
-        os.mkdir(os.path.join(folder, "work"))
-        if self.written[0] is not task.calls:  # a class is called at the same calls: written once
-            saved = os.path.join(self.folder, f"inputs-{len(os.listdir(self.folder))}.npz")
-            save_calls(saved, task.calls)
-            self.written = (task.calls, saved)
-        request = Request(folder, self.written[1], os.path.abspath(task.path), task.function,
-                          self.limits.memory)  # fmt: skip
-        assert self.server.stdin is not None
-        self.server.stdin.write(request.line())
-        self.server.stdin.flush()
-        while True:
-            message = self._message(None)
-            if message is not None and message[0] == "started":
-                pid = int(message[1])
-                self.running[pid] = (task, folder, time.monotonic())
-                return pid
+        """Start a child that runs ``task``; returns its ticket."""
+        self.count += 1
+        try:
+            with open(task.path, "rb") as f:
+                source = f.read(SOURCE_LIMIT + 1)
+        except OSError as err:  # a file that cannot be read is that submission's end alone
+            return self._refused(task, f"{type(err).__name__}: {err.strerror}")
+        if len(source) > SOURCE_LIMIT:
+            return self._refused(task, f"the file is over {SOURCE_LIMIT // 2**20} MiB")
+        inputs = self._inputs(task)
+        worker = self._idle()
+        ticket = _Ticket(task, worker, time.monotonic())
+        worker.ticket, self.running[self.count] = ticket, ticket
+        worker.send(Request(_name_of(task.path), source, task.function, inputs,
+                            self.limits.memory, self.limits.timeout))  # fmt: skip
+        while not ticket.begun and ticket.ended is None:
+            self._messages(None)
+        if not ticket.begun and worker.served == 0:
+            said = worker.said() or "no reason given"
+            raise SandboxUnavailable(f"the sandbox could not start: {said}")
+        ticket.started = time.monotonic()
+        return self.count
 
-    def deadline(self, pid: int) -> float:
-        """When (time.monotonic) the child ``pid`` runs out of time."""
-        return self.running[pid][2] + self.limits.timeout
+    def _refused(self, task: Task, why: str) -> int:
+        """A ticket already ended: the file could not be read (``why``)."""
+        ticket = _Ticket(task, _Unread(), time.monotonic(), begun=True)
+        ticket.report = Report(reason="raised", detail=why).to_bytes()
+        ticket.ended = Message("ended")
+        self.running[self.count], self.ended[self.count] = ticket, 0
+        return self.count
 
-    def wait(self, pids: Sequence[int]) -> None:
-        """Until one of ``pids`` has ended or the first of their deadlines."""
-        until = min(self.deadline(pid) for pid in pids)
-        while not any(pid in self.ended for pid in pids):
+    def deadline(self, ticket: int) -> float:
+        """When (time.monotonic) the child ``ticket`` runs out of time, its server's
+        grace included."""
+        return self.running[ticket].started + self.limits.timeout + GRACE
+
+    def wait(self, tickets: Sequence[int]) -> None:
+        """Until one of ``tickets`` has ended or the first of their deadlines."""
+        until = min(self.deadline(t) for t in tickets)
+        while not any(t in self.ended for t in tickets):
             left = until - time.monotonic()
-            if left <= 0 or self._message(left) is None:
+            if left <= 0 or not self._messages(left):
                 return
 
-    def finish(self, pid: int) -> Run:
-        """Wait for the child (until its deadline), end whatever is left of it,
-        and read what it did."""
-        task, folder, started = self.running[pid]
-        while pid not in self.ended:
-            left = self.deadline(pid) - time.monotonic()
+    def finish(self, ticket: int) -> Run:
+        """Wait for the child (until its deadline), end its server if that has not
+        done so, and read what the child did."""
+        while ticket not in self.ended:
+            left = self.deadline(ticket) - time.monotonic()
             if left <= 0:
+                self._end_server(self.running[ticket].worker, timed_out=True)
                 break
-            self._message(left)
-        timed_out = pid not in self.ended
-        kill_group(pid)  # the child, if it is still there, and all it started
-        while pid not in self.ended:
-            self._message(None)
-        seconds = time.monotonic() - started
-        del self.running[pid]
-        try:
-            run = _read(folder, task, self.ended.pop(pid), timed_out)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        run.seconds = seconds
-        return run
+            self._messages(left)
+        found = self.running.pop(ticket)
+        found.worker.ticket = None
+        self.ended.pop(ticket, None)
+        return _read(found, time.monotonic() - found.started)
 
     def run(self, task: Task) -> Run:
         """One submission, start to end."""
         return self.finish(self.start(task))
 
     def tasks(self) -> Dict[int, Task]:
-        """The tasks of the children still running, by process id."""
-        return {pid: task for pid, (task, _, _) in self.running.items()}
+        """The tasks of the children still running, by ticket."""
+        return {ticket: t.task for ticket, t in self.running.items()}
 
     def close(self) -> None:
-        """End every child still running, and the fork server; remove the folders."""
-        for pid in self.running:
-            kill_group(pid)
+        """End every server (and so every child), and remove the folders."""
+        for worker in self.workers:
+            if worker.ticket is not None:
+                worker.kill()
+                worker.close()
+            else:
+                worker.stop()
+        self.workers.clear()
         self.running.clear()
-        with contextlib.suppress(OSError):
-            assert self.server.stdin is not None
-            self.server.stdin.close()  # the server ends at the end of its input
-        try:
-            self.server.wait(5)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
-            self.server.wait()
-        if self.server.stdout is not None:
-            self.server.stdout.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _message(self, timeout: Optional[float]) -> Optional[List[str]]:
-        """The server's next line ("started PID" or "ended PID CODE"), waiting up
-        to ``timeout`` seconds (None: as long as it takes); None if none came."""
-        assert self.server.stdout is not None
-        fd = self.server.stdout.fileno()
-        while b"\n" not in self.pending:
-            ready, _, _ = select.select([fd], [], [], timeout)
-            if not ready:
-                return None
-            data = os.read(fd, 65536)
-            if not data:
-                raise RuntimeError("the grader's fork server ended unexpectedly")
-            self.pending += data
-        line, self.pending = self.pending.split(b"\n", 1)
-        message = line.decode().split()
-        if message[0] == "ended":
-            self.ended[int(message[1])] = int(message[2])
-        return message
+    # --- the workers, and what their servers say ---
+
+    def _idle(self) -> Worker:
+        """A worker with nothing to do and a live server (a new one if there is none)."""
+        for worker in list(self.workers):
+            if worker.ticket is None and not worker.alive():
+                worker.close()
+                self.workers.remove(worker)
+        for worker in self.workers:
+            if worker.ticket is None:
+                return worker
+        folder = os.path.join(self.folder, f"worker-{len(self.workers) + self.count}")
+        worker = Worker(folder, self.isolation, os.path.join(self.folder, "inputs"))
+        self.workers.append(worker)
+        return worker
+
+    def _inputs(self, task: Task) -> str:
+        """The file of the task's calls, as the server sees it (written once a class;
+        again if it has gone)."""
+        folder = os.path.join(self.folder, "inputs")
+        os.makedirs(folder, exist_ok=True)
+        if self.written[0] is not task.calls or not os.path.exists(self.written[1]):
+            saved = os.path.join(folder, f"inputs-{len(os.listdir(folder))}.npz")
+            save_calls(saved, task.calls)
+            self.written = (task.calls, saved)
+        name = os.path.basename(self.written[1])
+        inside = self.isolation.level == "namespaces"
+        return f"{INPUTS}/{name}" if inside else self.written[1]
+
+    def _messages(self, timeout: Optional[float]) -> bool:
+        """Read what the servers say, waiting up to ``timeout`` seconds (None: as long as
+        it takes); False if nothing came."""
+        busy = [w for w in self.workers if w.ticket is not None]
+        if not busy:
+            return False
+        ready, _, _ = select.select(busy, [], [], timeout)
+        for worker in ready:
+            if not worker.read():
+                self._end_server(worker, timed_out=False)
+        for ticket_id, ticket in self.running.items():
+            if ticket.ended is not None and ticket_id not in self.ended:
+                self.ended[ticket_id] = ticket.ended.code
+        return bool(ready)
+
+    def _end_server(self, worker: Worker, timed_out: bool) -> None:
+        """A server that ended, or is ended here (``timed_out``: its child ran out of
+        time and it did not say so): its child's end is said for it."""
+        worker.kill()
+        ticket = worker.ticket
+        if ticket is not None and ticket.ended is None:
+            code = -signal.SIGKILL if timed_out else SERVER_ENDED
+            ticket.ended = Message("ended", code=code, timed_out=timed_out)
+        for ticket_id, found in self.running.items():
+            if found is ticket and found.ended is not None:
+                self.ended[ticket_id] = found.ended.code
+
+
+#: The code said of a child whose server ended before it did.
+SERVER_ENDED = -1000
+
+
+class _Unread:
+    """The worker of a submission whose file could not be read: it printed nothing."""
+
+    def printed(self) -> Tuple[str, int]:
+        return "", 0
+
+
+def die_with_parent(parent: int) -> None:
+    """Let this process end when the one that started it (``parent``) does (on Linux,
+    by the parent-death signal): for a process that runs a sandbox on another's
+    behalf, as the exercise's judge does for a notebook's kernel."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the signal was set
+        os._exit(1)
+
+
+def _name_of(path: str) -> str:
+    """The name the submission's copy gets: its own, where that is a plain file name."""
+    name = os.path.basename(path)
+    plain = name.isascii() and name.isprintable() and name.endswith(".py") and "/" not in name
+    return name if plain and not name.startswith(".") else "submission.py"
+
+
+def child_environment() -> Dict[str, str]:
+    """The environment a submission runs in: PASSED and NUMPY_IMPL_* from this one,
+    the project on PYTHONPATH, one BLAS thread (a class is graded side by side)."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED or k.startswith("NUMPY_IMPL_")}
+    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    return {**env, "PYTHONPATH": ROOT, "PYTHONDONTWRITEBYTECODE": "1", **threads}
+
+
+#: What of the grader's environment a submission's process is given: the rest
+#: (credentials, tokens, a harness's switches) stays behind. The project's own
+#: variables (NUMPY_IMPL_*) pass, so that a process can be told whose it is.
+PASSED = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
 
 
 def environment(**extra: str) -> Dict[str, str]:
@@ -197,36 +410,21 @@ def environment(**extra: str) -> Dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 
-#: What of the grader's environment a submission's process is given: the rest
-#: (credentials, tokens, a harness's switches) stays behind. The project's own
-#: variables (NUMPY_IMPL_*) pass, so that a process can be told whose it is.
-PASSED = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
-
-
-def child_environment() -> Dict[str, str]:
-    """The environment a submission runs in: PASSED and NUMPY_IMPL_* from this one,
-    the project on PYTHONPATH, one BLAS thread (a class is graded side by side)."""
-    env = {k: v for k, v in os.environ.items() if k in PASSED or k.startswith("NUMPY_IMPL_")}
-    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {**env, "PYTHONPATH": ROOT, **threads}
-
-
 #: The folder that holds ``reference``: the repository, or site-packages.
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _read(folder: str, task: Task, exitcode: Optional[int], timed_out: bool) -> Run:
-    """The child's report, or why there is none."""
-    run = Run(path=task.path, function=task.function)
-    output = os.path.join(folder, OUTPUT)
-    if os.path.exists(output):
-        with open(output, encoding="utf-8", errors="replace") as f:
-            text = f.read(OUTPUT_SHOWN + 1)
-        run.output, run.output_length = text[:OUTPUT_SHOWN], os.path.getsize(output)
-    run.loaded = os.path.exists(os.path.join(folder, LOADED))
-    report = None if timed_out else Report.read(folder)
+def _read(ticket: _Ticket, seconds: float) -> Run:
+    """The run: the child's report, or why there is none."""
+    task = ticket.task
+    run = Run(path=task.path, function=task.function, loaded=ticket.loaded, seconds=seconds)
+    run.output, run.output_length = ticket.worker.printed()
+    ended = ticket.ended if ticket.ended is not None else Message("ended", code=-signal.SIGKILL)
+    report = None if ended.timed_out else Report.from_bytes(ticket.report)
     if report is None:
-        run.reason, run.detail = _ending(exitcode, timed_out)
+        run.reason, run.detail = _ending(ended)
+        if ended.code == SERVER_ENDED and not ticket.loaded:
+            run.loaded = None  # its server ended before it could say
         return run
     run.output_length = max(run.output_length, report.printed)
     run.reason, run.detail, run.line = report.reason, report.detail, report.line
@@ -234,14 +432,16 @@ def _read(folder: str, task: Task, exitcode: Optional[int], timed_out: bool) -> 
     return run
 
 
-def _ending(exitcode: Optional[int], timed_out: bool) -> Tuple[str, str]:
-    """Why a child left no record: (reason, detail)."""
-    if timed_out:
+def _ending(ended: Message) -> Tuple[str, str]:
+    """Why a child left no report: (reason, detail)."""
+    if ended.timed_out:
         return "timeout", ""
-    if exitcode is not None and exitcode < 0:
+    if ended.code == SERVER_ENDED:
+        return "crashed", "the process that ran it was ended"
+    if ended.code < 0:
         try:
-            name = signal.Signals(-exitcode).name
+            name = signal.Signals(-ended.code).name
         except ValueError:
-            name = f"signal {-exitcode}"
+            name = f"signal {-ended.code}"
         return "crashed", name
-    return "exited", f"status {exitcode}"
+    return "exited", f"status {ended.code}"

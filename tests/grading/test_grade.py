@@ -337,8 +337,8 @@ class Watched(Runner):
 
     made: ClassVar[list] = []
 
-    def __init__(self, limits):
-        super().__init__(limits)
+    def __init__(self, limits, sandbox="auto"):
+        super().__init__(limits, sandbox)
         self.most, self.finished = 0, []
         Watched.made.append(self)
 

@@ -82,9 +82,9 @@ def test_an_unknown_loss_is_refused_before_anything_runs(monkeypatch):
 def test_a_file_runs_under_the_limits_given_or_10_s_and_2_gib():
     used = []
 
-    def recording(limits):
+    def recording(limits, sandbox):
         used.append(limits)
-        return Runner(limits)
+        return Runner(limits, sandbox)
 
     spec = "tests/judge/students/factor_2_lost.py:grads"
     assert single.diagnose_file(spec, "mse", runner=recording).layers[1].mistakes == [

@@ -1,35 +1,40 @@
-"""The sandbox (reference/sandbox/) on small submissions written here: what a
-child hands back (arrays as returned, the calls for its number of parameters,
-what it printed), each way a child can end (its own exit, a signal, a named and
-an unnamed one, its time limit), the calls written once for a class, the
-report read back as it was written, and nothing left behind."""
+"""The sandbox (reference/sandbox/) on small submissions written here, at both levels
+(namespaces, where bubblewrap works, and the plain process): what a child hands
+back (arrays as returned, the calls for its number of parameters, what it
+printed), each way a child can end (its own exit, a signal, a named and an
+unnamed one, its time limit, its server ended), the calls written once for a
+class, the records read back as they were written, and nothing left behind."""
 
 import os
 import signal
 import sys
 import tempfile
 import time
+import uuid
 
 import numpy as np
 import pytest
 
 from reference.sandbox import OUTPUT_SHOWN, Call, Limits, Runner, Task, records
 from reference.sandbox import runner as runner_module
-from tests.helpers import ROOT
+from reference.sandbox.isolation import PROJECT, SandboxUnavailable, isolation
+from tests.helpers import NAMESPACES, ROOT, alive, marked
 
 X = np.arange(6.0).reshape(2, 3)
 INPUTS = [(X, X + 1, X + 2, X + 3), (2 * X, 2 * X + 1, 2 * X + 2, 2 * X + 3)]
 #: The calls a class is given: four arguments, or five with a number last.
 CALLS = {4: INPUTS, 5: [(*call, 0.1) for call in INPUTS]}
+#: The levels a sandbox runs at here: namespaces where bubblewrap makes them.
+LEVELS = [pytest.param("required", marks=NAMESPACES), "process"]
 
 
 def task(path, function="f", calls=CALLS):
     return Task(path, function, calls)
 
 
-@pytest.fixture(scope="module")
-def runner():
-    with Runner(Limits(timeout=5.0)) as r:
+@pytest.fixture(scope="module", params=LEVELS)
+def runner(request):
+    with Runner(Limits(timeout=5.0), request.param) as r:
         yield r
 
 
@@ -83,6 +88,35 @@ def test_other_values_and_exceptions_are_described(tmp_path, runner):
     assert "w3" in second.message
 
 
+def test_returned_values_are_read_as_they_are_not_as_they_say(tmp_path, runner):
+    # a sequence whose length lies, one whose len() raises, an object posing as a
+    # tuple, an array subclass that lies about its values, numbers in plain lists
+    path = submission(tmp_path, (
+        "class Lying(tuple):\n    def __len__(self):\n        return 2\n"
+        "    def __getitem__(self, i):\n        return np.zeros((2, 3))\n"
+        "class Raising(list):\n    def __len__(self):\n        raise RuntimeError('no')\n"
+        "class Posing:\n    __class__ = tuple\n"
+        "class Fake(np.ndarray):\n    def __array__(self, *a, **k):\n        return np.zeros(3)\n"
+        "def f(x, y, w1, w2):\n"
+        "    if x[0, 1] == 1:\n        return Lying((w1, w2, x))\n"
+        "    return Raising([w1, w2])\n"
+        "def g(x, y, w1, w2):\n    return Posing()\n"
+        "def h(x, y, w1, w2):\n    return w1.view(Fake), [[1, 2.5], [3, 4]]\n"
+        "class Plain(tuple):\n    pass\n"
+        "def k(x, y, w1, w2):\n    return Plain((w1, w2))\n"
+    ))  # fmt: skip
+    lying, raising = runner.run(task(path)).calls  # named, not read
+    assert [(c.kind, c.types) for c in (lying, raising)] == [("other", ("Lying",)),
+                                                             ("other", ("Raising",))]  # fmt: skip
+    (posing, _) = runner.run(task(path, "g")).calls
+    assert (posing.kind, posing.types) == ("other", ("Posing",))
+    (viewed, _) = runner.run(task(path, "h")).calls
+    assert np.array_equal(viewed.arrays[0], INPUTS[0][2])  # its own values, not the lie
+    assert viewed.arrays[1].tolist() == [[1.0, 2.5], [3.0, 4.0]]
+    (plain, _) = runner.run(task(path, "k")).calls  # a tuple of its own that says nothing else
+    assert (plain.kind, plain.length) == ("values", 2)
+
+
 def test_printed_output_is_cut_and_counted(tmp_path, runner):
     path = submission(tmp_path, "print('x' * 5000)\n\ndef f(x, y, w1, w2):\n    return w1, w2\n")
     run = runner.run(task(path, calls={4: INPUTS[:1]}))
@@ -109,28 +143,33 @@ def test_each_way_a_child_ends_is_told(tmp_path, runner, body, reason, detail, l
     assert (run.reason, run.detail, run.loaded, run.calls) == (reason, detail, loaded, [])
 
 
-def test_a_child_past_its_time_is_ended_at_its_deadline(tmp_path):
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_child_past_its_time_is_ended_at_its_limit(tmp_path, level):
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    while True:\n        pass\n")
-    with Runner(Limits(timeout=1.0)) as r:
+    with Runner(Limits(timeout=1.0), level) as r:
         began = time.monotonic()
-        pid = r.start(task(path))
-        assert began + 1.0 <= r.deadline(pid) <= time.monotonic() + 1.0  # its start + its limit
-        r.wait([pid])  # returns at the deadline, the child still running
-        assert pid not in r.ended and time.monotonic() >= r.deadline(pid)
-        run = r.finish(pid)
-    assert (run.reason, run.detail, run.loaded) == ("timeout", "", True)
-    assert 1.0 <= run.seconds < 11.0  # its limit, and ended then (not left to run on)
+        ticket = r.start(task(path))
+        # the server ends it at its limit; the Runner's own deadline is a backstop past it
+        assert began + 1.0 + runner_module.GRACE <= r.deadline(ticket) <= time.monotonic() + 3.0
+        r.wait([ticket])
+        assert ticket in r.ended and time.monotonic() < r.deadline(ticket)
+        run = r.finish(ticket)
+        assert (run.reason, run.detail, run.loaded) == ("timeout", "", True)
+        assert 1.0 <= run.seconds < 1.0 + runner_module.GRACE
+        again = r.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
+        assert again.reason is None  # the same server runs the next one
 
 
 def test_wait_returns_when_the_first_child_ends(tmp_path):
     slow = submission(tmp_path, "time.sleep(3)\n", "slow.py")
     quick = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n", "quick.py")
     with Runner(Limits(timeout=10.0)) as r:
-        pids = [r.start(task(slow)), r.start(task(quick))]
-        r.wait(pids)
-        assert pids[1] in r.ended and pids[0] not in r.ended  # back before the slow one ended
-        assert r.finish(pids[1]).reason is None
-        assert r.finish(pids[0]).reason == "missing"  # it slept, then had no f
+        tickets = [r.start(task(slow)), r.start(task(quick))]
+        r.wait(tickets)
+        assert tickets[1] in r.ended and tickets[0] not in r.ended  # back before the slow one
+        assert r.finish(tickets[1]).reason is None
+        assert r.finish(tickets[0]).reason == "missing"  # it slept, then had no f
+        assert len(r.workers) == 2  # one server each, side by side
 
 
 def test_a_class_at_the_same_inputs_has_them_written_once(tmp_path):
@@ -138,44 +177,47 @@ def test_a_class_at_the_same_inputs_has_them_written_once(tmp_path):
     with Runner(Limits()) as r:
         for _ in range(3):
             r.run(task(path))
-        written = sorted(n for n in os.listdir(r.folder) if n.startswith("inputs-"))
+        inputs = os.path.join(r.folder, "inputs")
+        written = os.listdir(inputs)
         other = [tuple(a + 1 for a in call) for call in INPUTS]
         run = r.run(task(path, calls={4: other}))
         assert np.array_equal(run.calls[0].arrays[0], INPUTS[0][2] + 1)
-        again = sorted(n for n in os.listdir(r.folder) if n.startswith("inputs-"))
+        again = os.listdir(inputs)
+        os.remove(os.path.join(inputs, sorted(again)[-1]))  # gone: written again
+        assert r.run(task(path, calls={4: other})).reason is None
         folder = r.folder
     assert len(written) == 1 and len(again) == 2
-    assert not os.path.exists(folder)  # removed on close, with every child's folder
+    assert not os.path.exists(folder)  # removed on close, with every worker's folder
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
-def test_closing_ends_every_child_and_the_server(tmp_path):
+@pytest.mark.parametrize("level", LEVELS)
+def test_closing_ends_every_server_and_child(tmp_path, monkeypatch, level):
+    marker = uuid.uuid4().hex
+    monkeypatch.setenv("NUMPY_IMPL_RUNNER_TEST", marker)
     path = submission(tmp_path, "time.sleep(60)\n")
-    r = Runner(Limits(timeout=60.0))
-    pids = [r.start(task(path)) for _ in range(2)]
-    server = r.server
+    r = Runner(Limits(timeout=60.0), level)
+    [r.start(task(path)) for _ in range(2)]
+    servers = [w.server for w in r.workers]
+    assert len(marked(marker)) >= 2
     r.close()
-    assert server.poll() is not None and r.running == {}
+    assert all(s.poll() is not None for s in servers) and r.running == {}
     time.sleep(0.2)  # the killed children are reaped
-    assert not any(alive(pid) for pid in pids)
+    assert marked(marker) == []
 
 
-def alive(pid):
-    """Whether ``pid`` is a process still running (not a zombie left to reap)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in "ZX"
-    except FileNotFoundError:
-        return False
-
-
-def test_a_server_that_ended_is_an_error_not_a_hang(tmp_path):
-    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
-    with Runner(Limits()) as r:
-        r.server.kill()
-        r.server.wait()
-        with pytest.raises((RuntimeError, BrokenPipeError), match=r"ended unexpectedly|Broken"):
-            r.run(task(path))
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_server_that_ends_ends_its_submission_alone(tmp_path, level):
+    # its submission is said to have been ended; the next one gets a new server
+    path = submission(tmp_path, "time.sleep(30)\n")
+    with Runner(Limits(timeout=30.0), level) as r:
+        ticket = r.start(task(path))
+        (worker,) = r.workers
+        worker.kill()
+        run = r.finish(ticket)
+        assert (run.reason, run.detail) == ("crashed", "the process that ran it was ended")
+        again = r.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
+        assert again.reason is None and len(r.workers) == 1 and r.workers[0] is not worker
 
 
 def test_the_childs_environment_is_little_of_the_graders(monkeypatch):
@@ -189,7 +231,7 @@ def test_the_childs_environment_is_little_of_the_graders(monkeypatch):
     assert env["PYTHONPATH"] == root and env["OMP_NUM_THREADS"] == "1"
     assert env["NUMPY_IMPL_MARK"] == "mine" and env["HOME"] == os.environ["HOME"]
     assert "API_TOKEN" not in env and set(env) <= {
-        *runner_module.PASSED, "PYTHONPATH", "NUMPY_IMPL_MARK",
+        *runner_module.PASSED, "PYTHONPATH", "NUMPY_IMPL_MARK", "PYTHONDONTWRITEBYTECODE",
         "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
     }  # fmt: skip
     # another interpreter of the project (the exercise's judge) keeps all of this one's
@@ -200,9 +242,10 @@ def test_the_childs_environment_is_little_of_the_graders(monkeypatch):
     assert runner_module.environment()["PYTHONPATH"] == root
 
 
-def test_run_ends_a_function_that_never_returns_at_its_limit(tmp_path):
+@pytest.mark.parametrize("level", LEVELS)
+def test_run_ends_a_function_that_never_returns_at_its_limit(tmp_path, level):
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    while True:\n        pass\n")
-    with Runner(Limits(timeout=1.0)) as r:
+    with Runner(Limits(timeout=1.0), level) as r:
         run = r.run(task(path))
     assert (run.reason, run.loaded) == ("timeout", True) and 1.0 <= run.seconds < 11.0
 
@@ -218,29 +261,33 @@ def test_wait_is_for_the_children_named(tmp_path):
         assert named in r.ended and other in r.ended
 
 
-def test_each_childs_folder_is_removed_when_it_is_finished(tmp_path, runner):
-    path = submission(tmp_path, "open('left.txt', 'w').write('x')\n\ndef f(x, y, w1, w2):\n"
-                      "    return w1, w2\n")  # fmt: skip
-    before = set(os.listdir(runner.folder))
-    runner.run(task(path))
-    assert set(os.listdir(runner.folder)) <= before | {
-        n for n in os.listdir(runner.folder) if n.startswith("inputs-")
-    }
-    assert not os.path.exists(tmp_path / "left.txt")  # written in the child's own folder
+def test_nothing_a_child_writes_reaches_the_next_or_the_submissions_folder(tmp_path, runner):
+    writer = submission(tmp_path, "import tempfile\nopen('left.txt', 'w').write('x')\n"
+                        "open(os.path.join(tempfile.gettempdir(), 'left.txt'), 'w').write('x')\n\n"
+                        "def f(x, y, w1, w2):\n    return w1, w2\n")  # fmt: skip
+    runner.run(task(writer))
+    assert sorted(os.listdir(tmp_path)) == ["ana.py"]  # its copy's folder is its own
+    reader = submission(tmp_path, (
+        "import tempfile\n"
+        "seen = sorted(os.listdir('.')) + sorted(os.listdir(tempfile.gettempdir()))\n"
+        "def f(x, y, w1, w2):\n    return w1, np.array([float(len(seen))])\n"
+    ), "reader.py")  # fmt: skip
+    (call, _) = runner.run(task(reader)).calls
+    assert call.arrays[1].tolist() == [1.0]  # its own file, and nothing of the one before
 
 
-def test_a_child_has_one_blas_thread_and_the_project_on_its_path(tmp_path):
-    # one BLAS thread a child (a class graded side by side), the repository on PYTHONPATH
-    root = str(ROOT)
+def test_a_child_has_one_blas_thread_and_the_project_on_its_path(tmp_path, runner):
+    # one BLAS thread a child (a class graded side by side), the project on PYTHONPATH
+    project = PROJECT if runner.isolation.level == "namespaces" else str(ROOT)
     body = (
+        "import reference.sandbox.records\n"
         "def f(x, y, w1, w2):\n"
         "    names = ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')\n"
         "    ones = [os.environ.get(n) == '1' for n in names]\n"
-        f"    first = os.environ['PYTHONPATH'].split(os.pathsep)[0] == {root!r}\n"
+        f"    first = os.environ['PYTHONPATH'].split(os.pathsep)[0] == {project!r}\n"
         "    return np.array(ones, dtype=float), np.array([first], dtype=float)\n"
     )
-    with Runner(Limits()) as r:  # a runner of its own: its making is part of what is checked
-        run = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+    run = runner.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
     assert run.calls[0].arrays[0].tolist() == [1.0, 1.0, 1.0]
     assert run.calls[0].arrays[1].tolist() == [1.0]
 
@@ -258,16 +305,6 @@ def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
     assert os.listdir(tmp_path / "tmp") == []
 
 
-def test_a_server_that_ended_is_said_in_one_line(tmp_path):
-    path = submission(tmp_path, "time.sleep(5)\n")
-    with Runner(Limits(timeout=10.0)) as r:
-        pid = r.start(task(path))
-        r.server.kill()
-        with pytest.raises(RuntimeError) as ended:
-            r.wait([pid])
-    assert str(ended.value) == "the grader's fork server ended unexpectedly"
-
-
 def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):
     # 3 MiB printed: the file keeps 1 MiB, the count is all of it; bytes that are
     # not UTF-8 are shown replaced, not a reason to fail
@@ -280,27 +317,54 @@ def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):
 
 
 @pytest.mark.parametrize(
-    "spoil", ["open('../report.json', 'w').write('{')", "os.mkdir('../report.json')"]
+    "spoil", ["os.write(3, b'not a report')", "os.close(3)", "sys.stdout = open(os.devnull, 'w')"]
 )
-def test_a_record_the_submission_spoiled_is_no_record(tmp_path, runner, spoil):
-    # where the child's record would go, something else: the run is judged by its end
-    body = f"{spoil}\nos._exit(3)\n"
-    run = runner.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+def test_a_report_the_submission_spoiled_is_no_report(tmp_path, runner, spoil):
+    # on its own report's pipe, something else: the run is judged by its end; its
+    # standard output replaced: the report does not go through it
+    run = runner.run(task(submission(tmp_path, f"{spoil}\nos._exit(3)\n"), calls={4: INPUTS[:1]}))
     assert (run.reason, run.detail) == ("exited", "status 3")
+    inside = spoil if "stdout" in spoil else "pass"
+    body = f"def f(x, y, w1, w2):\n    {inside}\n    print('after')\n    return w1, w2\n"
+    run = runner.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+    assert run.reason is None and len(run.calls) == 1
 
 
-def test_a_report_reads_back_as_it_was_written(tmp_path):
+def test_an_unreadable_file_is_that_submissions_end_alone(tmp_path, runner):
+    folder = tmp_path / "a folder.py"
+    folder.mkdir()
+    run = runner.run(task(str(folder)))
+    assert run.reason == "raised" and run.detail.startswith("IsADirectoryError")
+    assert runner.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
+
+
+def test_namespaces_required_and_missing_is_refused_in_one_line(monkeypatch):
+    monkeypatch.setenv("PATH", "/nowhere")
+    from reference.sandbox import isolation as module
+
+    module._namespaces.cache_clear()
+    try:
+        found = isolation("auto")
+        assert found.level == "process" and "bubblewrap (bwrap) is not installed" in found.why
+        assert found.notice.startswith("note: bubblewrap (bwrap) is not installed: each")
+        with pytest.raises(SandboxUnavailable, match=r"^--sandbox required, but bubblewrap"):
+            Runner(Limits(), "required")
+        assert isolation("process").notice == ""  # asked for: nothing to say
+    finally:
+        module._namespaces.cache_clear()
+
+
+def test_a_report_reads_back_as_it_was_written():
     # the one schema: what the child writes is what the grader's side reads
     a = np.arange(4.0).reshape(2, 2).astype(np.float32)
     calls = [
         Call("values", (a, None), ("ndarray", "str"), 2),
         Call("values", length=12),
         Call("other", types=("NoneType",)),
-        Call("raised", error="KeyError", message="w3", line=7),
+        Call("raised", error="KeyError", message="w3 \udcff", line=7),
     ]
     written = records.Report("raised", "OSError: x", 4, ["f", "g"], 4, calls, 120)
-    written.write(str(tmp_path))
-    read = records.Report.read(str(tmp_path))
+    read = records.Report.from_bytes(written.to_bytes())
     assert read is not None and read.calls[0].arrays[1] is None
     assert np.array_equal(read.calls[0].arrays[0], a) and read.calls[0].arrays[0].dtype == a.dtype
     assert [c.arrays[1:] for c in read.calls[1:]] == [()] * 3
@@ -309,8 +373,8 @@ def test_a_report_reads_back_as_it_was_written(tmp_path):
     ]
     assert (read.reason, read.detail, read.line, read.functions, read.parameters, read.printed) == (
         "raised", "OSError: x", 4, ["f", "g"], 4, 120)  # fmt: skip
-    (tmp_path / records.ARRAYS).unlink()
-    assert records.Report.read(str(tmp_path)) is None  # half a report is none
+    for spoiled in (b"", b"PK", written.to_bytes()[:-10], b"x" * 100):
+        assert records.Report.from_bytes(spoiled) is None
 
 
 def test_calls_read_back_as_they_were_saved(tmp_path):
@@ -322,8 +386,18 @@ def test_calls_read_back_as_they_were_saved(tmp_path):
     assert type(loaded[5][0][4]) is float and loaded[5][0][4] == 0.25
 
 
-def test_a_request_is_one_line_and_reads_back():
-    made = records.Request("/t/1", "/t/in.npz", "/c/ana.py", "grads", None)
+def test_a_request_and_a_message_are_one_line_and_read_back():
+    made = records.Request(
+        "ana.py", b"\x00\xffdef f(): pass\n", "grads", "/inputs/1.npz", None, 2.5
+    )
     line = made.line()
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     assert records.Request.parse(line) == made
+    for message in (records.Message("started"), records.Message("report", size=12),
+                    records.Message("ended", code=-9, timed_out=True)):  # fmt: skip
+        line = message.line()
+        assert line.count(b"\n") == 1 and records.Message.parse(line[:-1]) == message
+
+
+def test_alive_tells_a_process_from_a_zombie():
+    assert alive(os.getpid()) and not alive(2**22 + 12345)

@@ -1,0 +1,24 @@
+"""Correct, and leaves a daemon: forked twice, in a session of its own, spinning: it
+must not outlive the grading.
+
+expect: status correct
+"""
+
+import os
+
+import numpy as np
+
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        while True:
+            pass
+    os._exit(0)
+
+
+def backprop(x, y, w1, w2):
+    a1 = 1 / (1 + np.exp(-x @ w1))
+    a2 = 1 / (1 + np.exp(-a1 @ w2))
+    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
+    d1 = d2 @ w2.T * a1 * (1 - a1)
+    return x.T @ d1, a1.T @ d2

@@ -17,7 +17,9 @@ see the same machine load; the figures are medians over the repeats:
 * grading a class: ``scripts/grade.py`` on --submissions copies of the student
   files of tests/judge/students/ (those it can check), against one single-file
   ``scripts/diff_gradients.py --against`` check run as a whole command, side
-  by side: the ratio of the two (target: at most 25 for 100 submissions).
+  by side, both in the sandbox (--sandbox: its level, namespaces where
+  bubblewrap works): the ratio of the two (target: at most 25 for 100
+  submissions).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def main() -> int:
     parser.add_argument("--networks", type=int, default=1000, help="networks in the sweep")
     parser.add_argument("--memory-networks", type=int, default=10000)
     parser.add_argument("--submissions", type=int, default=100, help="submissions graded")
+    parser.add_argument("--sandbox", default="auto", choices=("auto", "required", "process"),
+                        help="the sandbox's level for the grading (auto)")  # fmt: skip
     args = parser.parse_args()
     if min(args.repeats, args.epochs, args.networks, args.memory_networks, args.submissions) < 1:
         parser.error("--repeats, --epochs and the network and submission counts must be >= 1")
@@ -110,20 +114,25 @@ def main() -> int:
         f"  peak memory of a sweep of {args.memory_networks} networks "
         f"(with the noisy-letter evaluation): {peak_kib / 1024:.0f} MiB"
     )
-    grading(args.submissions, args.repeats)
+    grading(args.submissions, args.repeats, args.sandbox)
     return 0
 
 
-def grading(count: int, repeats: int) -> None:
-    """Grading ``count`` submissions vs one ``--against`` check, each a whole command."""
+def grading(count: int, repeats: int, sandbox: str) -> None:
+    """Grading ``count`` submissions vs one ``--against`` check, each a whole command,
+    both at the sandbox level ``sandbox`` asks for."""
+    from reference.sandbox.isolation import isolation
+
+    level = isolation(sandbox).level
     students = ROOT / "tests" / "judge" / "students"
     usable = [p for p in sorted(students.glob("*.py")) if "function backprop;" in p.read_text()]
     folder = Path(tempfile.mkdtemp(prefix="bench-class-"))
     try:
         for i in range(count):
             shutil.copy(usable[i % len(usable)], folder / f"student_{i:03d}.py")
-        one = [sys.executable, "scripts/diff_gradients.py", "--against", f"{usable[0]}:backprop"]
-        many = [sys.executable, "scripts/grade.py", str(folder)]
+        one = [sys.executable, "scripts/diff_gradients.py", "--against", f"{usable[0]}:backprop",
+               "--sandbox", sandbox]  # fmt: skip
+        many = [sys.executable, "scripts/grade.py", str(folder), "--sandbox", sandbox]
         times: Dict[str, List[float]] = {"one": [], "many": []}
         for repeat in range(repeats):
             for name in ("one", "many") if repeat % 2 == 0 else ("many", "one"):
@@ -135,7 +144,8 @@ def grading(count: int, repeats: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     single, whole = statistics.median(times["one"]), statistics.median(times["many"])
     print(
-        f"  grading {count} submissions: {whole:.2f} s; one --against check: {single:.2f} s;"
+        f"  grading {count} submissions, sandbox at the {level} level: {whole:.2f} s;"
+        f" one --against check: {single:.2f} s;"
         f" ratio {whole / single:.1f} (target <= 25 for 100), {whole / count * 1e3:.0f} ms a"
         f" submission against {single * 1e3:.0f} ms for one check alone"
     )

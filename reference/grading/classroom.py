@@ -113,6 +113,10 @@ def verdict_on(run: Run, loss: str) -> Verdict:
     except StudentError as err:
         verdict.reason, verdict.message, verdict.line = err.reason, str(err), err.line
         return verdict
+    except Exception as err:  # one submission's answers never end a class's grading
+        verdict.reason = "bad-output"
+        verdict.message = f"what it returned could not be read ({type(err).__name__}: {err})"
+        return verdict
     verdict.diagnosis = found
     verdict.status = "correct" if found.ok else "wrong"
     return verdict

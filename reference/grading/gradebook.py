@@ -5,8 +5,9 @@ What a submission controls (its file's name, what it printed, the messages
 of what it raised) is made inert wherever it lands (:func:`inert`): every
 control character written out as an escape, so that no terminal code runs on
 the teacher's screen; in the CSV no cell a spreadsheet would read as a
-formula; in the feedback no Markdown of its own (its printed output fenced by
-more backticks than it holds).
+formula; in the feedback no Markdown of its own: its name and messages in
+code spans, its printed output in a code block, each fenced by more
+backticks than it holds (no link is made of a name or an address there).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, TextIO
+from typing import Any, Dict, List, Sequence, Set, TextIO
 
 from numpy_impl.files import write_atomically
 from reference.grading.classroom import Summary, Verdict
@@ -42,15 +43,6 @@ def inert(text: str, lines: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-#: The characters Markdown reads as its own, escaped in a submission's words.
-MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~!])")
-
-
-def markdown(text: str) -> str:
-    """A submission's words as plain text in Markdown: inert, and its own markup escaped."""
-    return MARKDOWN.sub(r"\\\1", inert(text))
 
 
 def code(text: str) -> str:
@@ -90,8 +82,7 @@ def short(v: Verdict) -> str:
 
 
 def print_table(verdicts: Sequence[Verdict], summary: Summary, out: TextIO) -> None:
-    names = [inert(Path(v.file).name + ("" if v.function == "backprop" else f":{v.function}"))
-             for v in verdicts]  # fmt: skip
+    names = shown_names(verdicts)
     width = max(len(name) for name in names)
     print(f"{'submission':{width}s}  {'status':9s}  {'seconds':>7s}  what", file=out)
     for v, name in zip(verdicts, names):
@@ -161,11 +152,11 @@ def csv_row(v: Verdict) -> Dict[str, Any]:
 def feedback(v: Verdict) -> str:
     """A student's feedback, in Markdown: what was checked, what it found, what to
     look at. Only the differences are described, never the reference gradient."""
-    name = markdown(Path(v.file).name)
+    name = code(Path(v.file).name)
     lines = [f"# Feedback on {name}", "", f"The function checked: {code(v.function)}, against "
              f"{LOSSES[v.loss].words}.", ""]  # fmt: skip
     if v.status == "unchecked":
-        lines += ["**Not checked.** " + markdown(v.message) + ".", ""]
+        lines += ["**Not checked:** " + code(v.message), ""]
         advice = {
             "timeout": "Make sure the file loads and the function returns quickly: no endless loop,"
             " no waiting for input.",
@@ -176,6 +167,7 @@ def feedback(v: Verdict) -> str:
             "syntax": "Fix the line Python cannot read.",
             "missing": f"Name the function {code(v.function)} and give it the parameters"
             " (x, y, w1, w2) or (x, y, w1, w2, alpha).",
+            "unreadable": "Hand in the file itself: a .py file of your own, not a link.",
             "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
         }
         lines += [advice.get(v.reason or "", ""), ""]
@@ -207,13 +199,39 @@ def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summ
             f.write(text.encode())
     if args.feedback:
         os.makedirs(args.feedback, exist_ok=True)
-        names: Dict[str, int] = {}
-        for v in verdicts:
-            stem = Path(v.file).stem
-            names[stem] = names.get(stem, 0) + 1
-            unique = stem if names[stem] == 1 else f"{stem}-{names[stem]}"
-            with write_atomically(os.path.join(args.feedback, f"{unique}.md")) as f:
+        for v, name in zip(verdicts, feedback_names(verdicts)):
+            with write_atomically(os.path.join(args.feedback, name)) as f:
                 f.write(feedback(v).encode())
+
+
+def feedback_names(verdicts: Sequence[Verdict]) -> List[str]:
+    """One file name per submission: its own stem and ``.md``, a number added where
+    that name is taken already (by another submission, or by such a number)."""
+    taken: Set[str] = set()
+    names = []
+    for v in verdicts:
+        stem, count = Path(v.file).stem, 1
+        name = f"{stem}.md"
+        while name in taken:
+            count += 1
+            name = f"{stem}-{count}.md"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def shown_names(verdicts: Sequence[Verdict]) -> List[str]:
+    """Each submission's name in the table: its file's name, or where two share one, as
+    much of its path as tells them apart; its function when it is not backprop."""
+    parts = [Path(v.file).parts for v in verdicts]
+    names = []
+    for v, own in zip(verdicts, parts):
+        depth = 1
+        while depth < len(own) and sum(p[-depth:] == own[-depth:] for p in parts) > 1:
+            depth += 1
+        shown = "/".join(own[-depth:])
+        names.append(inert(shown + ("" if v.function == "backprop" else f":{v.function}")))
+    return names
 
 
 def _csv_text(rows: List[Dict[str, Any]]) -> str:

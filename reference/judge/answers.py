@@ -75,7 +75,7 @@ class Outcome(Protocol):
 
 class StudentError(ValueError):
     """The submission cannot be checked; ``reason`` says why (for the gradebook:
-    timeout, exited, crashed, raised, memory, syntax, missing, bad-output)."""
+    timeout, exited, crashed, raised, memory, syntax, missing, unreadable, bad-output)."""
 
     def __init__(self, message: str, reason: str = "bad-output", line: Optional[int] = None):
         super().__init__(message)
@@ -97,6 +97,7 @@ def refuse(run: Outcome) -> None:
         "syntax": f"{run.path} is not valid Python: {run.detail}{line}",
         "missing": f"{run.path} has no function {run.function!r} (functions there: "
         f"{', '.join(run.functions) or 'none'})",
+        "unreadable": f"{run.path} was not read: {run.detail}",
     }
     if run.reason is not None:
         raise StudentError(words[run.reason], run.reason, run.line)

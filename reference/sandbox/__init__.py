@@ -13,7 +13,8 @@ NumPy and the standard library only.
 """
 
 from reference.sandbox.records import Call, Run, Task
-from reference.sandbox.runner import OUTPUT_SHOWN, Limits, Runner, die_with_parent, environment
+from reference.sandbox.runner import Limits, Runner, die_with_parent
+from reference.sandbox.worker import OUTPUT_SHOWN, environment
 
 __all__ = [
     "OUTPUT_SHOWN",

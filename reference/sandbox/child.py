@@ -98,7 +98,7 @@ def run_child(
     sys.stdin = open(os.devnull)  # noqa: SIM115
     sys.stdout = sys.stderr = capped
     os.chdir(work)
-    os.environ["TMPDIR"] = tmp  # its temporary files in its own folder
+    os.environ.update(TMPDIR=tmp, HOME=work)  # its temporary files, its home: its own folders
     tempfile.tempdir = None
     sys.dont_write_bytecode = True
     found = Report()
@@ -133,8 +133,9 @@ def _limit(memory: Optional[int]) -> None:
 def _load_and_call(
     copy: str, function: str, calls: Dict[int, List[Arguments]], report: Report
 ) -> None:
-    """Load the file, find the function and call it at the calls for its number of
-    positional parameters (none: the report says how many it takes, and no call is made)."""
+    """Load the file, find the function and call it at the calls for the number of
+    positional parameters it requires (those without a default), or else for the number
+    it takes (none: the report says how many it takes, and no call is made)."""
     namespace = _load(copy, report)
     if namespace is None:
         return
@@ -144,8 +145,9 @@ def _load_and_call(
     if not callable(target):
         report.reason = "missing"
         return
-    report.parameters = _positional(target)
-    for arguments in calls.get(report.parameters, []):
+    _signature(target, report)
+    report.given = next((n for n in (report.required, report.parameters) if n in calls), None)
+    for arguments in calls.get(report.given, []) if report.given is not None else []:
         given = [a.copy() if isinstance(a, np.ndarray) else a for a in arguments]
         try:
             with np.errstate(all="ignore"):
@@ -203,14 +205,19 @@ def _module_name(copy: str) -> str:
     return "submission"
 
 
-def _positional(function: Any) -> int:
-    """How many positional parameters ``function`` takes (-1: its signature cannot be read)."""
+def _signature(function: Any, report: Report) -> None:
+    """The function's positional parameters, as the report tells them: how many, how many
+    have no default, and the names of those that have one (-1: it cannot be read)."""
     try:
-        params = inspect.signature(function).parameters.values()
+        params = list(inspect.signature(function).parameters.values())
     except Exception:
-        return -1
+        report.parameters = report.required = -1
+        return
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return sum(p.kind in kinds for p in params)
+    positional = [p for p in params if p.kind in kinds]
+    report.parameters = len(positional)
+    report.required = sum(p.default is inspect.Parameter.empty for p in positional)
+    report.defaulted = [str(p.name) for p in positional if p.default is not inspect.Parameter.empty]
 
 
 def _described(value: Any) -> Call:

@@ -3,10 +3,11 @@ that tool is missing, as a plain process (the fallback). Said in one line.
 
 The namespaces level runs each server under bubblewrap (``bwrap``, the tool
 Flatpak uses; Debian and Ubuntu package ``bubblewrap``): new PID, mount,
-network, IPC and UTS namespaces (and a user namespace where the grader is not
-root); the system and the Python environment read-only; a private ``/tmp`` and
-working folder (``/home/student``), wiped between submissions; no network; of the
-project, only its two packages. No folder of the grader's is visible,
+network, IPC, UTS and user namespaces, with no capability at all (root's
+included); the whole file system read-only but a private ``/tmp``, working
+folder (``/home/student``) and ``/dev/shm``, each of a bounded size, wiped
+between submissions; no network; of the project, only its two packages; no
+user namespace of its own to make. No folder of the grader's is visible,
 writable or not: a submission's own file reaches it as bytes, its printed
 output leaves through a file descriptor, its report through a pipe. The
 server is the namespace's first process (``--as-pid-1``): a submission cannot
@@ -16,11 +17,14 @@ every process in the namespace ends with it.
 The process level (``--sandbox process``, or where bwrap is missing or cannot
 make namespaces, as in a container without user namespaces) runs the same
 server as a plain process of the grader's user: each submission in a process
-group of its own, from a copy of its file in a fresh folder, with the
-parent-death signal at every level and the server as the reaper of whatever
-a submission leaves behind. It protects against accidents (loops, exits,
-crashes, stray files, patched libraries), not against a submission that sets
-out to read or change other files of the grader's user.
+group of its own, from a copy of its file in a fresh folder that is also its
+home, with the parent-death signal at every level, the server the reaper of
+whatever a submission leaves behind, and the Runner's janitor ending, once
+the grader has ended however it ended, every process that still carries the
+grading's mark in its environment. It protects against accidents (loops,
+exits, crashes, stray files, patched libraries, pools and forks left
+running), not against a submission that sets out to read or change other
+files of the grader's user, or to hide a process from the janitor.
 """
 
 from __future__ import annotations
@@ -38,8 +42,8 @@ from typing import Dict, List, Optional, Sequence
 #: nothing ("required"), or the plain process ("process").
 WANTED = ("auto", "required", "process")
 #: Inside a namespace: the project's packages, the submission's working folder (its
-#: home), and the folder of the calls.
-PROJECT, WORK, INPUTS = "/opt/numpy-impl", "/home/student", "/inputs"
+#: home), the folder of the calls, and the shared memory multiprocessing uses.
+PROJECT, WORK, INPUTS, SHM = "/opt/numpy-impl", "/home/student", "/inputs", "/dev/shm"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -87,7 +91,7 @@ def _namespaces() -> Isolation:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return Isolation("process", why="bubblewrap (bwrap) is not installed")
-    command = [bwrap, *_namespace_flags(), *_system(), "--", "true"]
+    command = [bwrap, *_namespace_flags(bwrap), *_system(), "--", "true"]
     try:
         tried = subprocess.run(command, capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -99,8 +103,28 @@ def _namespaces() -> Isolation:
     return Isolation("namespaces", bwrap)
 
 
-def _namespace_flags() -> List[str]:
-    return ["--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1"]
+def _namespace_flags(bwrap: str) -> List[str]:
+    """Every namespace, a user namespace included (where the grader is root too), no
+    capability at all inside, no further user namespace (where bwrap can forbid it),
+    the server the first process, and everything ended with the grader."""
+    flags = ["--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"]
+    flags += ["--as-pid-1", "--cap-drop", "ALL"]
+    return flags + (["--disable-userns"] if "--disable-userns" in _options(bwrap) else [])
+
+
+@cache
+def _options(bwrap: str) -> str:
+    """What this bwrap's --help lists (its options differ by version)."""
+    try:
+        return subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def _tmpfs(bwrap: str, folder: str, room: Optional[int]) -> List[str]:
+    """A fresh tmpfs at ``folder``, of at most ``room`` bytes where bwrap can say so."""
+    sized = room is not None and "--size" in _options(bwrap)
+    return (["--size", str(room)] if sized else []) + ["--tmpfs", folder]
 
 
 def _system() -> List[str]:
@@ -132,27 +156,39 @@ def python_folders() -> List[str]:
     return [p for p in real if not any(p.startswith(q + os.sep) for q in real if q != p)]
 
 
-def server_command(
-    found: Isolation, root: str, inputs: str, env: Dict[str, str], fds: Sequence[int]
-) -> List[str]:
-    """The command that starts a server at level ``found``: the project's packages
-    from ``root``, the calls in ``inputs`` (a folder), ``env`` its environment, and
-    ``fds`` the descriptors it is handed (its output file)."""
-    module = [sys.executable, "-m", "reference.sandbox", found.level, *map(str, fds)]
+@dataclass(frozen=True)
+class Setting:
+    """Where a server is set up: the project's packages from ``root``, the calls in
+    ``inputs`` (a folder), ``env`` its environment, ``fds`` the descriptors it is
+    handed (its output file), and ``room``: bytes each of its folders may hold."""
+
+    root: str
+    inputs: str
+    env: Dict[str, str]
+    fds: Sequence[int]
+    room: Optional[int]
+
+
+def server_command(found: Isolation, setting: Setting) -> List[str]:
+    """The command that starts a server at level ``found``."""
+    module = [sys.executable, "-m", "reference.sandbox", found.level, *map(str, setting.fds)]
     if found.level == "process":
         return module
-    assert found.bwrap is not None
+    bwrap = found.bwrap
+    assert bwrap is not None
     # the fresh folders first: a folder bound below may lie inside one of them
-    flags = [found.bwrap, *_namespace_flags(), "--tmpfs", "/tmp", "--tmpfs", WORK, *_system()]
+    flags = [bwrap, *_namespace_flags(bwrap), *_tmpfs(bwrap, "/tmp", setting.room)]
+    flags += [*_tmpfs(bwrap, WORK, setting.room), *_system()]
     for folder in python_folders():
         flags += ["--ro-bind", folder, folder]
         if os.path.realpath(folder) != folder:  # pragma: no cover - realpath'd above
             flags += ["--ro-bind", folder, os.path.realpath(folder)]
     for package in ("reference", "numpy_impl"):
-        flags += ["--ro-bind-try", os.path.join(root, package), f"{PROJECT}/{package}"]
-    flags += ["--ro-bind", inputs, INPUTS, "--dev", "/dev", "--proc", "/proc"]
-    flags += ["--chdir", WORK, "--clearenv"]
-    inside = {**env, "PYTHONPATH": PROJECT, "HOME": WORK, "TMPDIR": "/tmp"}
+        flags += ["--ro-bind-try", os.path.join(setting.root, package), f"{PROJECT}/{package}"]
+    flags += ["--ro-bind", setting.inputs, INPUTS, "--dev", "/dev", "--proc", "/proc"]
+    flags += [*_tmpfs(bwrap, SHM, setting.room), "--remount-ro", "/dev"]
+    flags += ["--remount-ro", "/", "--chdir", WORK, "--clearenv"]  # only its folders writable
+    inside = {**setting.env, "PYTHONPATH": PROJECT, "HOME": WORK, "TMPDIR": "/tmp"}
     for name, value in sorted(inside.items()):
         flags += ["--setenv", name, value]
     return [*flags, "--", *module]

@@ -1,11 +1,11 @@
 """What crosses between the grader's process and a sandbox: one schema, written and read here.
 
 A :class:`Task` asks for one submission to be run: the file, the function,
-and the calls to make, by the number of positional parameters the function
-turns out to take (a gradient ``f(x, y, w1, w2)`` and a step
-``f(x, y, w1, w2, alpha)`` are given different arguments; the sandbox does
-not know which is which, it picks the list whose count fits). An argument is
-an array or a number.
+and the calls to make, by the number of arguments (a gradient ``f(x, y, w1,
+w2)`` and a step ``f(x, y, w1, w2, alpha)`` are given different arguments;
+the sandbox does not know which is which: it picks the list for the number of
+positional parameters the function requires, those without a default, or
+else for the number it takes). An argument is an array or a number.
 
 The grader's side sends a sandbox's server a :class:`Request` (one line: the
 file's bytes, the function, the limits); the child that runs it writes a
@@ -29,7 +29,7 @@ import numpy as np
 #: One argument of a call: an array, or a number (passed to the function as a Python float).
 Argument = Union[np.ndarray, float]
 Arguments = Tuple[Argument, ...]
-#: The calls to make, by the number of positional parameters of the function.
+#: The calls to make, by their number of arguments.
 Calls = Mapping[int, Sequence[Arguments]]
 
 #: Items of a returned tuple or list that are kept (a longer one is described by its length).
@@ -71,14 +71,19 @@ class Call:
 class Report:
     """What the child says of its run: why it stopped early (``reason``, None if it
     called the function at every input), the file's functions, the function's
-    positional parameters (-1: they cannot be read), each call, and how many
-    characters it printed."""
+    positional parameters (``parameters``, -1: they cannot be read; ``required``:
+    those without a default; ``defaulted``: the names of the others), how many
+    arguments each call was given (``given``, None: it was not called), each
+    call, and how many characters it printed."""
 
     reason: Optional[str] = None
     detail: str = ""
     line: Optional[int] = None
     functions: List[str] = field(default_factory=list)
     parameters: Optional[int] = None
+    required: Optional[int] = None
+    defaulted: List[str] = field(default_factory=list)
+    given: Optional[int] = None
     calls: List[Call] = field(default_factory=list)
     printed: int = 0
 
@@ -99,21 +104,69 @@ class Report:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Optional[Report]:
-        """The report in ``data``, or None when it does not read as one (the child
-        ended while writing it, or the submission wrote something else there)."""
+        """The report in ``data``, or None when it does not read as one, field by field
+        (the child ended while writing it, or the submission wrote something else
+        there: a report it forged must still be one a child could have written)."""
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as saved:
                 arrays = {name: saved[name] for name in saved.files}
             found = json.loads(arrays.pop("report").tobytes().decode())
             calls = [_call(c, i, arrays) for i, c in enumerate(found.pop("calls"))]
             known = {f.name for f in fields(cls)} - {"calls"}
-            return cls(**{k: v for k, v in found.items() if k in known}, calls=calls)
+            report = cls(**{k: v for k, v in found.items() if k in known}, calls=calls)
         except Exception:  # whatever the bytes were, they are no report
             return None
+        return report if report.well_formed() else None
+
+    def well_formed(self) -> bool:
+        """Is every field of a kind a child writes?"""
+        counts = (self.line, self.parameters, self.required, self.given)
+        return (
+            self.reason in CHILD_REASONS
+            and isinstance(self.detail, str)
+            and all(_count(n) for n in counts)
+            and _strings(self.functions)
+            and _strings(self.defaulted)
+            and _count(self.printed)
+            and all(_well_formed(c) for c in self.calls)
+        )
+
+
+#: The reasons a child gives for stopping early (the others are the grader's side's).
+CHILD_REASONS = (None, "exited", "syntax", "raised", "missing", "memory")
+
+
+def _count(value: Any) -> bool:
+    """None or a whole number (-1 stands for "cannot be read")."""
+    return value is None or (type(value) is int and value >= -1)
+
+
+def _strings(value: Any) -> bool:
+    return type(value) is list and all(type(s) is str for s in value)
+
+
+def _well_formed(call: Call) -> bool:
+    """Is ``call`` one a child writes: its kind, its arrays of real numbers, its names?"""
+    arrays = all(a is None or (a.dtype.kind == "f" and a.dtype.hasobject is False)
+                 for a in call.arrays)  # fmt: skip
+    length = call.length if type(call.length) is int and call.length >= 0 else None
+    kept = length is not None and length <= ITEMS_KEPT
+    shape = {  # a tuple or list's items, each named; or, past ITEMS_KEPT, its length alone
+        "values": length is not None
+        and len(call.types) == len(call.arrays) == (length if kept else 0),
+        "other": len(call.types) == 1 and not call.arrays,
+        "raised": not call.arrays and not call.types,
+    }
+    names = [call.error, call.message, *call.types]
+    text = all(type(s) is str for s in names)
+    return bool(shape.get(call.kind)) and arrays and text and _count(call.line)
 
 
 def _call(data: Dict[str, Any], index: int, arrays: Mapping[str, np.ndarray]) -> Call:
-    kept = tuple(arrays.get(f"{index}_{k}") for k in range(int(data.pop("arrays"))))
+    count = data.pop("arrays")
+    if type(count) is not int or not 0 <= count <= ITEMS_KEPT:
+        raise ValueError("not a count of arrays")
+    kept = tuple(arrays.get(f"{index}_{k}") for k in range(count))
     return Call(**{**data, "arrays": kept, "types": tuple(data["types"])})
 
 
@@ -126,7 +179,7 @@ class Run:
     or message), "crashed" (``detail`` the signal's name, or what ended it),
     "raised" (while loading; ``detail`` the exception, ``line`` where),
     "memory", "syntax" (``line``), "missing" (``functions``: those the file
-    does have)."""
+    does have), "unreadable" (``detail``: why the file was not read)."""
 
     path: str
     function: str
@@ -135,6 +188,9 @@ class Run:
     line: Optional[int] = None
     functions: List[str] = field(default_factory=list)
     parameters: Optional[int] = None  # the function's positional parameters
+    required: Optional[int] = None  # of which without a default
+    defaulted: List[str] = field(default_factory=list)  # the names of those with one
+    given: Optional[int] = None  # the arguments each call was given (None: not called)
     loaded: Optional[bool] = False  # whether the file had loaded (None: not known)
     calls: List[Call] = field(default_factory=list)
     output: str = ""  # what it printed, cut to OUTPUT_SHOWN characters

@@ -37,35 +37,36 @@ child starts in the background survives a grader killed outright).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import os
 import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from reference.sandbox.child import PR_SET_PDEATHSIG, prctl
 from reference.sandbox.isolation import (
     INPUTS,
-    Isolation,
     SandboxUnavailable,
     isolation,
-    server_command,
 )
-from reference.sandbox.records import REPORT_LIMIT, Message, Report, Request, Run, Task, save_calls
-from reference.sandbox.server import kill_group
+from reference.sandbox.records import Message, Report, Request, Run, Task, save_calls
+from reference.sandbox.worker import (
+    Ticket,
+    Unread,
+    Worker,
+    name_of,
+    read_source,
+)
 
-#: Characters of a submission's printed output that are kept.
-OUTPUT_SHOWN = 2000
 #: Seconds past a child's time limit the Runner waits for its server to say it ended.
 GRACE = 2.0
-#: Bytes of a file read as a submission (a larger one is refused as it is).
-SOURCE_LIMIT = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -74,128 +75,6 @@ class Limits:
 
     timeout: float = 10.0
     memory: Optional[int] = 2 * 2**30
-
-
-@dataclass
-class _Ticket:
-    """One submission under way: its task, its worker, when it started, and what
-    its server has said of it so far."""
-
-    task: Task
-    worker: Any  # a Worker (or _Unread)
-    started: float
-    begun: bool = False  # its server has said it started
-    loaded: bool = False
-    report: bytes = b""
-    ended: Optional[Message] = None
-
-
-class Worker:
-    """One server, and the folder, output file and messages that go with it."""
-
-    def __init__(self, folder: str, found: Isolation, inputs: str) -> None:
-        os.makedirs(folder, exist_ok=True)
-        self.folder = folder
-        self.output = os.open(os.path.join(folder, "output.txt"), os.O_RDWR | os.O_CREAT, 0o600)
-        env = child_environment()
-        command = server_command(found, ROOT, inputs, env, [self.output])
-        self.log = os.path.join(folder, "server.log")
-        with open(self.log, "ab") as log:
-            self.server = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
-                cwd=folder, pass_fds=[self.output], start_new_session=True,
-            )  # fmt: skip
-        self.pending = b""
-        self.ticket: Optional[_Ticket] = None
-        self.served = 0  # the children its server has started
-
-    def fileno(self) -> int:
-        assert self.server.stdout is not None
-        return self.server.stdout.fileno()
-
-    def send(self, request: Request) -> None:
-        assert self.server.stdin is not None
-        self.server.stdin.write(request.line())
-        self.server.stdin.flush()
-
-    def read(self) -> bool:
-        """Read what the server said; False when it has ended."""
-        data = b""
-        with contextlib.suppress(OSError):
-            data = os.read(self.fileno(), 1 << 20)
-        self.pending += data
-        while self._message():
-            pass
-        return bool(data)
-
-    def _message(self) -> bool:
-        """Take one whole message (with a report's bytes) off what was read, if there is one."""
-        line, sep, rest = self.pending.partition(b"\n")
-        if not sep:
-            return False
-        message = Message.parse(line)
-        if message.kind == "report" and len(rest) < message.size:
-            return False
-        self.pending = rest[message.size :] if message.kind == "report" else rest
-        ticket = self.ticket
-        if ticket is not None:
-            if message.kind == "started":
-                ticket.begun, self.served = True, self.served + 1
-            elif message.kind == "loaded":
-                ticket.loaded = True
-            elif message.kind == "report":
-                ticket.report = rest[: min(message.size, REPORT_LIMIT)]
-            elif message.kind == "ended":
-                ticket.ended = message
-        return True
-
-    def printed(self) -> Tuple[str, int]:
-        """What the last child printed (cut to OUTPUT_SHOWN characters), and how many
-        characters it printed (bytes that are not UTF-8 counted as one each)."""
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        shown, count, offset = "", 0, 0
-        while True:
-            data = os.pread(self.output, 1 << 20, offset)
-            text = decoder.decode(data, final=not data)
-            shown += text[: OUTPUT_SHOWN - len(shown)]
-            count, offset = count + len(text), offset + len(data)
-            if not data:
-                return shown, count
-
-    def alive(self) -> bool:
-        return self.server.poll() is None
-
-    def stop(self, wait: float = 5.0) -> None:
-        """End the server (at the end of its input; killed if it does not go) and close."""
-        with contextlib.suppress(OSError, ValueError):
-            assert self.server.stdin is not None
-            self.server.stdin.close()
-        try:
-            self.server.wait(wait)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        self.close()
-
-    def kill(self) -> None:
-        """End the server now (and with it, its namespace or its children)."""
-        kill_group(self.server.pid)  # it leads a group of its own
-        self.server.wait()
-
-    def said(self) -> str:
-        """The last line the server wrote on its standard error (why it could not start)."""
-        with contextlib.suppress(OSError):
-            with open(self.log, "rb") as f:
-                lines = f.read().decode(errors="replace").strip().splitlines()
-            return lines[-1] if lines else ""
-        return ""
-
-    def close(self) -> None:
-        for stream in (self.server.stdin, self.server.stdout):
-            with contextlib.suppress(OSError, ValueError):
-                if stream is not None:
-                    stream.close()
-        with contextlib.suppress(OSError):
-            os.close(self.output)
 
 
 # --- The side that asks ------------------------------------------------------
@@ -213,9 +92,15 @@ class Runner:
         self.limits = limits
         self.isolation = isolation(sandbox)
         self.folder = tempfile.mkdtemp(prefix="numpy-impl-grading-")
+        self.mark = uuid.uuid4().hex  # every worker's is this, a dash and its number
+        self.janitor = subprocess.Popen(
+            [sys.executable, "-I", "-S", JANITOR, self.mark + "-", self.folder],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
         self.workers: List[Worker] = []
         self.ended: Dict[int, int] = {}  # ticket -> the child's exit code (negative: the signal)
-        self.running: Dict[int, _Ticket] = {}
+        self.running: Dict[int, Ticket] = {}
         self.written: Tuple[Any, str] = (None, "")  # the calls last written, and their file
         self.count = 0
 
@@ -228,18 +113,14 @@ class Runner:
     def start(self, task: Task) -> int:
         """Start a child that runs ``task``; returns its ticket."""
         self.count += 1
-        try:
-            with open(task.path, "rb") as f:
-                source = f.read(SOURCE_LIMIT + 1)
-        except OSError as err:  # a file that cannot be read is that submission's end alone
-            return self._refused(task, f"{type(err).__name__}: {err.strerror}")
-        if len(source) > SOURCE_LIMIT:
-            return self._refused(task, f"the file is over {SOURCE_LIMIT // 2**20} MiB")
+        source = read_source(task.path)
+        if not isinstance(source, bytes):  # it cannot be read: that submission's end alone
+            return self._refused(task, source)
         inputs = self._inputs(task)
         worker = self._idle()
-        ticket = _Ticket(task, worker, time.monotonic())
+        ticket = Ticket(task, worker, time.monotonic())
         worker.ticket, self.running[self.count] = ticket, ticket
-        worker.send(Request(_name_of(task.path), source, task.function, inputs,
+        worker.send(Request(name_of(task.path), source, task.function, inputs,
                             self.limits.memory, self.limits.timeout))  # fmt: skip
         while not ticket.begun and ticket.ended is None:
             self._messages(None)
@@ -251,8 +132,7 @@ class Runner:
 
     def _refused(self, task: Task, why: str) -> int:
         """A ticket already ended: the file could not be read (``why``)."""
-        ticket = _Ticket(task, _Unread(), time.monotonic(), begun=True)
-        ticket.report = Report(reason="raised", detail=why).to_bytes()
+        ticket = Ticket(task, Unread(why), time.monotonic(), begun=True)
         ticket.ended = Message("ended")
         self.running[self.count], self.ended[self.count] = ticket, 0
         return self.count
@@ -303,6 +183,13 @@ class Runner:
         self.workers.clear()
         self.running.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
+        assert self.janitor.stdin is not None
+        with contextlib.suppress(OSError):
+            self.janitor.stdin.close()  # it ends what is left, and goes
+        try:
+            self.janitor.wait(10)
+        except subprocess.TimeoutExpired:
+            self.janitor.kill()
 
     # --- the workers, and what their servers say ---
 
@@ -315,8 +202,10 @@ class Runner:
         for worker in self.workers:
             if worker.ticket is None:
                 return worker
-        folder = os.path.join(self.folder, f"worker-{len(self.workers) + self.count}")
-        worker = Worker(folder, self.isolation, os.path.join(self.folder, "inputs"))
+        name = f"{len(self.workers) + self.count}"
+        inputs = os.path.join(self.folder, "inputs")
+        worker = Worker(os.path.join(self.folder, f"worker-{name}"), self.isolation, inputs,
+                        f"{self.mark}-{name}", self.limits.memory)  # fmt: skip
         self.workers.append(worker)
         return worker
 
@@ -365,13 +254,6 @@ class Runner:
 SERVER_ENDED = -1000
 
 
-class _Unread:
-    """The worker of a submission whose file could not be read: it printed nothing."""
-
-    def printed(self) -> Tuple[str, int]:
-        return "", 0
-
-
 def die_with_parent(parent: int) -> None:
     """Let this process end when the one that started it (``parent``) does (on Linux,
     by the parent-death signal): for a process that runs a sandbox on another's
@@ -381,43 +263,17 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _name_of(path: str) -> str:
-    """The name the submission's copy gets: its own, where that is a plain file name."""
-    name = os.path.basename(path)
-    plain = name.isascii() and name.isprintable() and name.endswith(".py") and "/" not in name
-    return name if plain and not name.startswith(".") else "submission.py"
+#: The janitor's script (run as a script: the standard library is all it needs).
+JANITOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "janitor.py")
 
 
-def child_environment() -> Dict[str, str]:
-    """The environment a submission runs in: PASSED and NUMPY_IMPL_* from this one,
-    the project on PYTHONPATH, one BLAS thread (a class is graded side by side)."""
-    env = {k: v for k, v in os.environ.items() if k in PASSED or k.startswith("NUMPY_IMPL_")}
-    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {**env, "PYTHONPATH": ROOT, "PYTHONDONTWRITEBYTECODE": "1", **threads}
-
-
-#: What of the grader's environment a submission's process is given: the rest
-#: (credentials, tokens, a harness's switches) stays behind. The project's own
-#: variables (NUMPY_IMPL_*) pass, so that a process can be told whose it is.
-PASSED = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
-
-
-def environment(**extra: str) -> Dict[str, str]:
-    """This process's environment for another interpreter of the project (the
-    exercise's judge): the repository root on PYTHONPATH (so ``reference`` is
-    found), and ``extra``."""
-    path = os.pathsep.join([ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])
-    return {**os.environ, "PYTHONPATH": path, **extra}
-
-
-#: The folder that holds ``reference``: the repository, or site-packages.
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _read(ticket: _Ticket, seconds: float) -> Run:
+def _read(ticket: Ticket, seconds: float) -> Run:
     """The run: the child's report, or why there is none."""
     task = ticket.task
     run = Run(path=task.path, function=task.function, loaded=ticket.loaded, seconds=seconds)
+    if isinstance(ticket.worker, Unread):
+        run.reason, run.detail = "unreadable", ticket.worker.why
+        return run
     run.output, run.output_length = ticket.worker.printed()
     ended = ticket.ended if ticket.ended is not None else Message("ended", code=-signal.SIGKILL)
     report = None if ended.timed_out else Report.from_bytes(ticket.report)
@@ -429,6 +285,7 @@ def _read(ticket: _Ticket, seconds: float) -> Run:
     run.output_length = max(run.output_length, report.printed)
     run.reason, run.detail, run.line = report.reason, report.detail, report.line
     run.functions, run.parameters, run.calls = report.functions, report.parameters, report.calls
+    run.required, run.defaulted, run.given = report.required, report.defaulted, report.given
     return run
 
 

@@ -32,7 +32,8 @@ from reference.sandbox.child import (
     prctl,
     run_child,
 )
-from reference.sandbox.isolation import WORK
+from reference.sandbox.isolation import SHM, WORK
+from reference.sandbox.janitor import MARKED, sweep
 from reference.sandbox.records import REPORT_LIMIT, Message, Request
 
 
@@ -135,8 +136,8 @@ class Server:
 
     def fresh(self) -> None:
         """The folders empty (made again if they were removed) and the output file empty."""
-        for folder in (self.work, self.tmp):
-            if not self.inside or folder != "/tmp":
+        for folder in (self.work, self.tmp, *([SHM] if self.inside else [])):
+            if not self.inside:
                 os.makedirs(folder, exist_ok=True)
             _empty(folder)
         os.ftruncate(self.output, 0)
@@ -147,6 +148,8 @@ class Server:
         if self.inside:  # every process of the namespace but this one
             with contextlib.suppress(ProcessLookupError):
                 os.kill(-1, signal.SIGKILL)
+        elif os.environ.get(MARKED):  # what carries this server's mark, wherever it went
+            sweep(os.environ[MARKED], seconds=1.0)
         for _ in range(200):
             left = _children()
             for pid in left:

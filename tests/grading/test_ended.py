@@ -17,6 +17,8 @@ from tests.helpers import DIFF_SCRIPT, NAMESPACES, ROOT, marked
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
 LOOP = "def backprop(x, y, w1, w2):\n    while True:\n        pass\n"
+#: A loop that forks first: the fork, which has no parent-death signal of its own, loops too.
+FORKS = "import os\n\ndef backprop(x, y, w1, w2):\n    os.fork()\n    while True:\n        pass\n"
 #: What ends it, and the status and the line it ends with (SIGKILL: none, it cannot say).
 SIGNALS = {
     "SIGTERM": (signal.SIGTERM, 128 + signal.SIGTERM, "ended (SIGTERM)"),
@@ -28,10 +30,10 @@ SIGNALS = {
 RUNNING = {"required": 4, "process": 3}
 
 
-def command(kind, folder, level):
+def command(kind, folder, level, body=LOOP):
     """The single check or the grader, on a folder holding one looping submission."""
     loop = folder / "loop.py"
-    loop.write_text(LOOP)
+    loop.write_text(body)
     if kind == "check":
         return [sys.executable, str(DIFF_SCRIPT), "--against", f"{loop}:backprop",
                 "--sandbox", level]  # fmt: skip
@@ -72,11 +74,22 @@ CASES = [
 
 @pytest.mark.parametrize(("kind", "name", "whole", "level"), CASES)
 def test_ended_in_the_middle_of_a_loop_it_leaves_nothing(tmp_path, kind, name, whole, level):
+    ended_leaves_nothing(command(kind, tmp_path, level), name, whole, RUNNING[level])
+
+
+@pytest.mark.parametrize("name", SIGNALS)
+@pytest.mark.parametrize("level", [pytest.param("required", marks=NAMESPACES), "process"])
+def test_a_fork_of_the_loop_ends_with_the_grader_too(tmp_path, level, name):
+    # at the process level, by the janitor: the fork has no parent-death signal
+    ended_leaves_nothing(command("grader", tmp_path, level, FORKS), name, True, 1 + RUNNING[level])
+
+
+def ended_leaves_nothing(argv, name, whole, running):
     number, status, line = SIGNALS[name]
     marker = uuid.uuid4().hex
-    proc = started(command(kind, tmp_path, level), marker, RUNNING[level])
+    proc = started(argv, marker, running)
     try:
-        assert len(marked(marker)) >= RUNNING[level]
+        assert len(marked(marker)) >= running
         (os.killpg if whole else os.kill)(proc.pid, number)
         out, err = proc.communicate(timeout=30)
     finally:

@@ -24,7 +24,7 @@ from reference.judge import catalogue
 from reference.judge.diagnosis import Diagnosis, LayerVerdict
 from reference.judge.plan import state_at
 from reference.sandbox import Limits, Runner
-from tests.helpers import ROOT, expectation
+from tests.helpers import ROOT, expectation, marked
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
 
@@ -39,20 +39,6 @@ def snapshot(folder):
         str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
         for p in folder.rglob("*")
     }
-
-
-def marked(marker):
-    """The processes still alive whose environment carries ``marker``."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if marker.encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
 
 
 def grade(*argv, marker, **kw):

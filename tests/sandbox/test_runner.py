@@ -17,6 +17,7 @@ import pytest
 
 from reference.sandbox import OUTPUT_SHOWN, Call, Limits, Runner, Task, records
 from reference.sandbox import runner as runner_module
+from reference.sandbox import worker as worker_module
 from reference.sandbox.isolation import PROJECT, SandboxUnavailable, isolation
 from tests.helpers import NAMESPACES, ROOT, alive, marked
 
@@ -227,19 +228,19 @@ def test_the_childs_environment_is_little_of_the_graders(monkeypatch):
     monkeypatch.setenv("PYTHONPATH", "/elsewhere")
     monkeypatch.setenv("API_TOKEN", "secret")
     monkeypatch.setenv("NUMPY_IMPL_MARK", "mine")
-    env = runner_module.child_environment()
+    env = worker_module.child_environment()
     assert env["PYTHONPATH"] == root and env["OMP_NUM_THREADS"] == "1"
     assert env["NUMPY_IMPL_MARK"] == "mine" and env["HOME"] == os.environ["HOME"]
     assert "API_TOKEN" not in env and set(env) <= {
-        *runner_module.PASSED, "PYTHONPATH", "NUMPY_IMPL_MARK", "PYTHONDONTWRITEBYTECODE",
+        *worker_module.PASSED, "PYTHONPATH", "NUMPY_IMPL_MARK", "PYTHONDONTWRITEBYTECODE",
         "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
     }  # fmt: skip
     # another interpreter of the project (the exercise's judge) keeps all of this one's
-    full = runner_module.environment(OMP_NUM_THREADS="1")
+    full = worker_module.environment(OMP_NUM_THREADS="1")
     assert full["PYTHONPATH"] == os.pathsep.join([root, "/elsewhere"])
     assert full["API_TOKEN"] == "secret" and full["OMP_NUM_THREADS"] == "1"
     monkeypatch.delenv("PYTHONPATH")
-    assert runner_module.environment()["PYTHONPATH"] == root
+    assert worker_module.environment()["PYTHONPATH"] == root
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -331,10 +332,22 @@ def test_a_report_the_submission_spoiled_is_no_report(tmp_path, runner, spoil):
 
 
 def test_an_unreadable_file_is_that_submissions_end_alone(tmp_path, runner):
-    folder = tmp_path / "a folder.py"
-    folder.mkdir()
-    run = runner.run(task(str(folder)))
-    assert run.reason == "raised" and run.detail.startswith("IsADirectoryError")
+    # a folder, a pipe (which would block whoever opens it), a link (which could lead to
+    # a file of the teacher's), a missing file: none is read, each said in words
+    secret = tmp_path / "secret.txt"
+    secret.write_text("sk_TOKEN = 42\n")
+    (tmp_path / "a folder.py").mkdir()
+    os.mkfifo(tmp_path / "a pipe.py")
+    (tmp_path / "a link.py").symlink_to(secret)
+    said = {
+        "a folder.py": "it is not a file (a folder, a pipe or a device)",
+        "a pipe.py": "it is not a file (a folder, a pipe or a device)",
+        "a link.py": "it is a link: a submission is read only as a file of its own",
+        "nowhere.py": "No such file or directory",
+    }
+    for name, detail in said.items():
+        run = runner.run(task(str(tmp_path / name)))
+        assert (run.reason, run.detail, run.calls) == ("unreadable", detail, []), name
     assert runner.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
 
 
@@ -363,7 +376,10 @@ def test_a_report_reads_back_as_it_was_written():
         Call("other", types=("NoneType",)),
         Call("raised", error="KeyError", message="w3 \udcff", line=7),
     ]
-    written = records.Report("raised", "OSError: x", 4, ["f", "g"], 4, calls, 120)
+    written = records.Report(
+        "raised", "OSError: x", 4, ["f", "g"], 5, required=4, defaulted=["decay"], given=4,
+        calls=calls, printed=120,
+    )  # fmt: skip
     read = records.Report.from_bytes(written.to_bytes())
     assert read is not None and read.calls[0].arrays[1] is None
     assert np.array_equal(read.calls[0].arrays[0], a) and read.calls[0].arrays[0].dtype == a.dtype
@@ -371,10 +387,34 @@ def test_a_report_reads_back_as_it_was_written():
     assert [(c.kind, c.types, c.length, c.error, c.message, c.line) for c in read.calls] == [
         (c.kind, c.types, c.length, c.error, c.message, c.line) for c in calls
     ]
-    assert (read.reason, read.detail, read.line, read.functions, read.parameters, read.printed) == (
-        "raised", "OSError: x", 4, ["f", "g"], 4, 120)  # fmt: skip
+    assert (read.reason, read.detail, read.line, read.functions, read.printed) == (
+        "raised", "OSError: x", 4, ["f", "g"], 120)  # fmt: skip
+    assert (read.parameters, read.required, read.defaulted, read.given) == (5, 4, ["decay"], 4)
     for spoiled in (b"", b"PK", written.to_bytes()[:-10], b"x" * 100):
         assert records.Report.from_bytes(spoiled) is None
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"reason": "bogus"}, {"reason": "timeout"}, {"printed": "lots"}, {"printed": -5},
+        {"functions": [1, 2]}, {"defaulted": "alpha"}, {"line": True}, {"given": 4.0},
+        {"detail": None},
+    ],
+)  # fmt: skip
+def test_a_forged_report_of_a_kind_no_child_writes_is_no_report(forged):
+    # what a submission may write on its own report's pipe: a report, but not one
+    # that would lead the grader astray
+    fine = records.Report(calls=[Call("values", (X, X), ("ndarray", "ndarray"), 2)])
+    assert records.Report.from_bytes(fine.to_bytes()) is not None
+    assert records.Report.from_bytes(records.Report(**forged).to_bytes()) is None
+    for call in [
+        Call("other", types=()), Call("other", (X,), ("ndarray",)), Call("raised", (X,)),
+        Call("values", (X,), ("ndarray", "ndarray"), 2), Call("values", (), (), 2),
+        Call("values", (X.astype("U3"),), ("ndarray",), 1), Call("bogus"),
+        Call("values", (X,), (3,), 1), Call("values", length=-1),
+    ]:  # fmt: skip
+        assert records.Report.from_bytes(records.Report(calls=[call]).to_bytes()) is None, call
 
 
 def test_calls_read_back_as_they_were_saved(tmp_path):
@@ -401,3 +441,35 @@ def test_a_request_and_a_message_are_one_line_and_read_back():
 
 def test_alive_tells_a_process_from_a_zombie():
     assert alive(os.getpid()) and not alive(2**22 + 12345)
+
+
+@NAMESPACES
+def test_inside_a_namespace_nothing_but_its_own_folders_is_writable(tmp_path):
+    # no capability (as root too), every mount read-only but its three folders, none of
+    # which keeps anything for the next submission
+    body = (
+        "import tempfile\n"
+        "def can_write(path):\n"
+        "    try:\n"
+        "        with open(path, 'w') as f:\n"
+        "            f.write('x')\n"
+        "        return 1.0\n"
+        "    except OSError:\n"
+        "        return 0.0\n"
+        "def f(x, y, w1, w2):\n"
+        "    caps = [line.split()[1] for line in open('/proc/self/status')\n"
+        "            if line.startswith('CapEff')]\n"
+        "    places = ['/opt/numpy-impl/resource.py', '/plant.py', '/dev/plant', '/inputs/x',\n"
+        "              sys.prefix + '/plant.py', '/tmp/mine', '/home/student/mine',\n"
+        "              '/dev/shm/mine']\n"
+        "    return np.array([float(int(caps[0], 16))]), np.array([can_write(p) for p in places])\n"
+    )
+    with Runner(Limits(), "required") as r:
+        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+        assert call.arrays[0].tolist() == [0.0]  # CapEff: none
+        assert call.arrays[1].tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
+        seen = (
+            "def f(x, y, w1, w2):\n    return np.array([float(len(os.listdir('/dev/shm')))]), w2\n"
+        )
+        (again,) = r.run(task(submission(tmp_path, seen, "next.py"), calls={4: INPUTS[:1]})).calls
+        assert again.arrays[0].tolist() == [0.0]  # the last one's /dev/shm is gone

@@ -18,7 +18,7 @@ EXPECTED = ": expected f(x, y, w1, w2) -> (dw1, dw2) or f(x, y, w1, w2, alpha) -
 
 
 def ended(reason=None, detail="", line=None, loaded=False, functions=(), parameters=4):
-    return Run(PATH, "grads", reason, detail, line, list(functions), parameters, loaded)
+    return Run(PATH, "grads", reason, detail, line, list(functions), parameters, loaded=loaded)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import contextlib
 import os
 import signal
 import sys
+import unicodedata
 from typing import Any, Dict, Iterator, NoReturn, Optional
 
 from numpy_impl.checks import DTYPES, INITS, RULES
@@ -24,9 +25,28 @@ from numpy_impl.settings import NAMES
 INTERRUPTED = 128 + 2
 
 
+def inert(text: str, lines: bool = False) -> str:
+    """``text`` with every control or format character (and a byte of a file name that
+    was not UTF-8) written out as an escape (\\x1b, \\u202e); ``lines``: newlines and
+    tabs kept."""
+    out = []
+    for ch in text:
+        point = ord(ch)
+        if lines and ch in "\n\t":
+            out.append(ch)
+        elif 0xDC80 <= point <= 0xDCFF:  # a byte os.fsdecode could not decode
+            out.append(f"\\x{point - 0xDC00:02x}")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def error(message: str, status: int = 2) -> int:
-    """Say what went wrong in one line on stderr; return the exit status (2: bad input)."""
-    print(f"error: {message}", file=sys.stderr)
+    """Say what went wrong in one line on stderr (its control characters written out:
+    it may quote a file's own words); return the exit status (2: bad input)."""
+    print(f"error: {inert(message)}", file=sys.stderr)
     return status
 
 

@@ -34,6 +34,13 @@ except importlib.metadata.PackageNotFoundError:  # pragma: no cover - depends on
 PARITY = "test_parity_*.py"
 collect_ignore_glob = [f"*/{PARITY}"] if TORCH is None else []  # in every room's folder
 
+# mutmut's first run (nox -s mutation), which notes the functions each test reaches,
+# counts calls in this process only (mutmut keeps its own copy of the setting), and
+# a grader started from a folder of its own would look for mutmut's settings there
+# and fail: the processes the tests start run the code unmutated for that run.
+if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+    del os.environ["MUTANT_UNDER_TEST"]
+
 
 def pytest_collection_modifyitems(items: List[Any]) -> None:
     for item in items:

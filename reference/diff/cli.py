@@ -41,6 +41,7 @@ from numpy_impl.options import (
     ended,
     ended_by_signals,
     error,
+    inert,
     interrupted,
     network_options,
     settings_of,
@@ -322,7 +323,7 @@ def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) ->
     if args.json:
         print(json.dumps(found.as_dict()), file=out)
     else:
-        print(found.text(), file=out)
+        print(inert(found.text(), lines=True), file=out)  # it may quote the function's words
     return 0 if found.ok else 1
 
 

@@ -18,31 +18,13 @@ import io
 import json
 import os
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Set, TextIO
 
 from numpy_impl.files import write_atomically
+from numpy_impl.options import inert
 from reference.grading.classroom import Summary, Verdict
 from reference.witnesses.losses import LOSSES
-
-
-def inert(text: str, lines: bool = False) -> str:
-    """``text`` with every control or format character (and a byte of a file name that
-    was not UTF-8) written out as an escape (\\x1b, \\u202e); ``lines``: newlines and
-    tabs kept."""
-    out = []
-    for ch in text:
-        point = ord(ch)
-        if lines and ch in "\n\t":
-            out.append(ch)
-        elif 0xDC80 <= point <= 0xDCFF:  # a byte os.fsdecode could not decode
-            out.append(f"\\x{point - 0xDC00:02x}")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            out.append(f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def code(text: str) -> str:
@@ -179,7 +161,8 @@ def feedback(v: Verdict) -> str:
         lines += [f"- {layer.words}" for layer in found.layers]
         if found.pointer:
             lines += ["", found.pointer[0].upper() + found.pointer[1:] + "."]
-        lines += [""] + [f"Note: {n}" for n in found.notes]
+        lines += [""] + [f"Note: {n.words}" + (f": {code(n.said)}" if n.said else "")
+                         for n in found.notes]  # fmt: skip
     if v.output_length:
         cut = f" (the first {len(v.output):,} of {v.output_length:,} characters)"
         cut = cut if v.output_length > len(v.output) else ""
@@ -204,13 +187,21 @@ def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summ
                 f.write(feedback(v).encode())
 
 
+#: Bytes of a submission's name kept in its feedback file's name (with room for a
+#: number, ".md" and the temporary name it is written under first).
+STEM_BYTES = 160
+
+
 def feedback_names(verdicts: Sequence[Verdict]) -> List[str]:
-    """One file name per submission: its own stem and ``.md``, a number added where
-    that name is taken already (by another submission, or by such a number)."""
+    """One file name per submission: its own stem (its first STEM_BYTES bytes) and
+    ``.md``, a number added where that name is taken already (by another submission,
+    or by such a number)."""
     taken: Set[str] = set()
     names = []
     for v in verdicts:
         stem, count = Path(v.file).stem, 1
+        while len(os.fsencode(stem)) > STEM_BYTES:  # a file name has room for 255 bytes
+            stem = stem[:-1]
         name = f"{stem}.md"
         while name in taken:
             count += 1

@@ -156,12 +156,26 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A note beside the verdict: the judge's own ``words``, and what was said of the
+    submission's own doing (``said``: a message that quotes its exception or its
+    type; "" when none), kept apart, so that whoever shows it shows the quote as
+    quoted (in Markdown, as code)."""
+
+    words: str
+    said: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.words}: {self.said}" if self.said else self.words
+
+
+@dataclass(frozen=True)
 class Answers:
     """Every answer read, by group (a group that could not be read is left out, and
     noted), with the layout and the precision found."""
 
     groups: Dict[str, List[Answer]]
-    notes: List[str]
+    notes: List[Note]
     layout: Layout
     precision: Precision
     step: bool
@@ -233,14 +247,14 @@ def read_answers(run: Outcome) -> Answers:
     step = run.parameters == ARTICLE.parameters(True)
     reading = _Reading(step)
     found: Dict[str, List[Answer]] = {}
-    notes: List[str] = []
+    notes: List[Note] = []
     for group in GROUPS:
         try:
             found[group.label] = _group(reading, group, run.calls)
         except StudentError as err:
             if not found:
                 raise
-            notes.append(f"not checked with {group.label}: {err}")
+            notes.append(Note(f"not checked with {group.label}", str(err)))
     assert reading.layout is not None  # the first group was read
     return Answers(found, notes, reading.layout, reading.precision, step)
 

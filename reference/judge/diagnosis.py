@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from reference.judge import words
-from reference.judge.answers import Answers, Outcome, Precision, read_answers, refuse
+from reference.judge.answers import Answers, Note, Outcome, Precision, read_answers, refuse
 from reference.judge.catalogue import Chain, correct
 from reference.judge.fit import Judged, LayerFit, fit_layer
 from reference.judge.network import ARTICLE
@@ -94,7 +94,7 @@ class Diagnosis:
     origin: Optional[str]  # the first quantity to go wrong (ARTICLE.order), None when all are right
     pointer: str  # the line to look at, in words ("" when there is none)
     checked: List[str]  # what the function was run on
-    notes: List[str]
+    notes: List[Note]
     first: Optional[FirstPoint] = None
 
     @property
@@ -111,7 +111,7 @@ class Diagnosis:
             "shape": self.shape,
             "precision": self.precision,
             "checked": self.checked,
-            "notes": self.notes,
+            "notes": [str(note) for note in self.notes],
             "layers": [layer.as_dict() for layer in self.layers],
             "origin": self.origin,
             "pointer": self.pointer or None,
@@ -139,7 +139,7 @@ def diagnose(run: Outcome, loss: str = "mse") -> Diagnosis:
         origin=origin,
         pointer=words.pointer(said, judged, origin, traced),
         checked=_checked(answers),
-        notes=answers.notes + [layer.note for layer in judged.layers if layer.note],
+        notes=answers.notes + [Note(layer.note) for layer in judged.layers if layer.note],
         first=FirstPoint(first.gradient, {w: right.gradient(w) for w in ARTICLE.weights}),
     )
 

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import traceback
 import warnings
+from types import FunctionType
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -140,7 +141,11 @@ def _load_and_call(
     if namespace is None:
         return
     os.write(3, LOADED)
-    report.functions = sorted(k for k, v in list(namespace.items()) if inspect.isfunction(v))
+    # what each name is, not what it says it is (a property named __class__ could say
+    # anything, or raise); a name that is not a string is no function's
+    report.functions = sorted(
+        k for k, v in list(namespace.items()) if type(k) is str and type(v) is FunctionType
+    )
     target = namespace.get(function)
     if not callable(target):
         report.reason = "missing"
@@ -210,7 +215,7 @@ def _signature(function: Any, report: Report) -> None:
     have no default, and the names of those that have one (-1: it cannot be read)."""
     try:
         params = list(inspect.signature(function).parameters.values())
-    except Exception:
+    except BaseException:  # a __signature__ of its own that raises, SystemExit included
         report.parameters = report.required = -1
         return
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -4,7 +4,8 @@ that tool is missing, as a plain process (the fallback). Said in one line.
 The namespaces level runs each server under bubblewrap (``bwrap``, the tool
 Flatpak uses; Debian and Ubuntu package ``bubblewrap``): new PID, mount,
 network, IPC, UTS and user namespaces, with no capability at all (root's
-included); the whole file system read-only but a private ``/tmp``, working
+included); the whole file system read-only, /proc with it (the kernel's
+settings there are the machine's), but a private ``/tmp``, working
 folder (``/home/student``) and ``/dev/shm``, each of a bounded size, wiped
 between submissions; no network; of the project, only its two packages; no
 user namespace of its own to make. No folder of the grader's is visible,
@@ -186,7 +187,9 @@ def server_command(found: Isolation, setting: Setting) -> List[str]:
     for package in ("reference", "numpy_impl"):
         flags += ["--ro-bind-try", os.path.join(setting.root, package), f"{PROJECT}/{package}"]
     flags += ["--ro-bind", setting.inputs, INPUTS, "--dev", "/dev", "--proc", "/proc"]
-    flags += [*_tmpfs(bwrap, SHM, setting.room), "--remount-ro", "/dev"]
+    # /proc read-only: inside, the server runs as the user that started it, which may be
+    # root, who may write the kernel's settings (/proc/sys) without any capability
+    flags += ["--remount-ro", "/proc", *_tmpfs(bwrap, SHM, setting.room), "--remount-ro", "/dev"]
     flags += ["--remount-ro", "/", "--chdir", WORK, "--clearenv"]  # only its folders writable
     inside = {**setting.env, "PYTHONPATH": PROJECT, "HOME": WORK, "TMPDIR": "/tmp"}
     for name, value in sorted(inside.items()):

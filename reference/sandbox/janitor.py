@@ -17,6 +17,7 @@ was killed outright.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -68,6 +69,21 @@ def main(argv: List[str]) -> None:
     while os.read(0, 4096):
         pass
     sweep(mark)
+    remove(folder)
+
+
+def remove(folder: str) -> None:
+    """Remove ``folder`` and all in it, as far as can be: every folder in it made the
+    owner's to list first (a submission may have left one that is not), links never
+    followed."""
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)
+    for root, folders, _ in os.walk(folder):
+        for name in folders:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                with contextlib.suppress(OSError):
+                    os.chmod(path, 0o700)
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import zipfile
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
@@ -108,8 +109,7 @@ class Report:
         (the child ended while writing it, or the submission wrote something else
         there: a report it forged must still be one a child could have written)."""
         try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as saved:
-                arrays = {name: saved[name] for name in saved.files}
+            arrays = read_archive(data)
             found = json.loads(arrays.pop("report").tobytes().decode())
             calls = [_call(c, i, arrays) for i, c in enumerate(found.pop("calls"))]
             known = {f.name for f in fields(cls)} - {"calls"}
@@ -130,6 +130,30 @@ class Report:
             and _count(self.printed)
             and all(_well_formed(c) for c in self.calls)
         )
+
+
+def read_archive(data: bytes) -> Dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` archive written by ``np.savez``, read so that it
+    cannot claim more memory than its own bytes: every member stored, never
+    compressed (a compressed one could inflate a thousandfold), and every array
+    exactly as long as its header says (no array is made before that is
+    checked). ValueError otherwise."""
+    arrays = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if member.compress_type != zipfile.ZIP_STORED or member.file_size > len(data):
+                raise ValueError(f"{member.filename}: not a stored member")
+            stream = io.BytesIO(archive.read(member))
+            version = np.lib.format.read_magic(stream)
+            header = {(1, 0): np.lib.format.read_array_header_1_0,
+                      (2, 0): np.lib.format.read_array_header_2_0}[version]  # fmt: skip
+            shape, fortran, dtype = header(stream)
+            body = stream.read()
+            if dtype.hasobject or len(body) != int(np.prod(shape)) * dtype.itemsize:
+                raise ValueError(f"{member.filename}: not an array of its header's size")
+            array = np.frombuffer(body, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+            arrays[member.filename.removesuffix(".npy")] = array.copy()
+    return arrays
 
 
 #: The reasons a child gives for stopping early (the others are the grader's side's).
@@ -263,5 +287,14 @@ class Message:
 
     @classmethod
     def parse(cls, line: bytes) -> Message:
-        kind, size, code, timed_out = line.decode().split()
-        return cls(kind, int(size), int(code), timed_out == "1")
+        """The message on ``line``; ValueError if it is not one a server writes."""
+        kind, size, code, timed_out = line.decode("ascii").split()
+        message = cls(kind, int(size), int(code), timed_out == "1")
+        sized = 0 <= message.size <= REPORT_LIMIT
+        if kind not in MESSAGES or not sized or timed_out not in ("0", "1"):
+            raise ValueError(f"not a server's message: {line[:80]!r}")
+        return message
+
+
+#: What a server says.
+MESSAGES = ("started", "loaded", "report", "ended")

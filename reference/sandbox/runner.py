@@ -40,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +55,7 @@ from reference.sandbox.isolation import (
     SandboxUnavailable,
     isolation,
 )
+from reference.sandbox.janitor import remove
 from reference.sandbox.records import Message, Report, Request, Run, Task, save_calls
 from reference.sandbox.worker import (
     Ticket,
@@ -67,6 +67,9 @@ from reference.sandbox.worker import (
 
 #: Seconds past a child's time limit the Runner waits for its server to say it ended.
 GRACE = 2.0
+#: Seconds a server has to start a child once asked (it empties its folders and
+#: forks; a new one starts its namespace and imports NumPy first).
+STARTING = 60.0
 
 
 @dataclass(frozen=True)
@@ -116,19 +119,40 @@ class Runner:
         source = read_source(task.path)
         if not isinstance(source, bytes):  # it cannot be read: that submission's end alone
             return self._refused(task, source)
-        inputs = self._inputs(task)
-        worker = self._idle()
-        ticket = Ticket(task, worker, time.monotonic())
-        worker.ticket, self.running[self.count] = ticket, ticket
-        worker.send(Request(name_of(task.path), source, task.function, inputs,
-                            self.limits.memory, self.limits.timeout))  # fmt: skip
+        request = Request(name_of(task.path), source, task.function, self._inputs(task),
+                          self.limits.memory, self.limits.timeout)  # fmt: skip
+        while True:
+            worker = self._idle()
+            ticket = Ticket(task, worker, time.monotonic())
+            worker.ticket, self.running[self.count] = ticket, ticket
+            if self._started(worker, request):
+                ticket.started = time.monotonic()
+                return self.count
+            if worker.served == 0:  # a new server that could not start
+                said = worker.said() or "no reason given"
+                raise SandboxUnavailable(f"the sandbox could not start: {said}")
+            # a server that ended before it started this one (it could not empty its
+            # folders of the last submission's files): the submission has not run, and
+            # goes to a new server
+            worker.ticket = None
+            self.running.pop(self.count)
+            self.ended.pop(self.count, None)
+
+    def _started(self, worker: Worker, request: Request) -> bool:
+        """Send ``request`` to ``worker``'s server: has it started a child for it (within
+        STARTING seconds)?"""
+        ticket = worker.ticket
+        assert ticket is not None
+        with contextlib.suppress(OSError):
+            worker.send(request)
+        until = time.monotonic() + STARTING
         while not ticket.begun and ticket.ended is None:
-            self._messages(None)
-        if not ticket.begun and worker.served == 0:
-            said = worker.said() or "no reason given"
-            raise SandboxUnavailable(f"the sandbox could not start: {said}")
-        ticket.started = time.monotonic()
-        return self.count
+            left = until - time.monotonic()
+            if left <= 0:
+                self._end_server(worker, timed_out=False)
+            else:
+                self._messages(left)
+        return ticket.begun
 
     def _refused(self, task: Task, why: str) -> int:
         """A ticket already ended: the file could not be read (``why``)."""
@@ -182,7 +206,7 @@ class Runner:
                 worker.stop()
         self.workers.clear()
         self.running.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove(self.folder)
         assert self.janitor.stdin is not None
         with contextlib.suppress(OSError):
             self.janitor.stdin.close()  # it ends what is left, and goes

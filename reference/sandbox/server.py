@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import shutil
 import signal
 import sys
 import time
@@ -35,6 +34,9 @@ from reference.sandbox.child import (
 from reference.sandbox.isolation import SHM, WORK
 from reference.sandbox.janitor import MARKED, sweep
 from reference.sandbox.records import REPORT_LIMIT, Message, Request
+
+#: The exit status of a server that could not make its folders fresh for the next submission.
+DIRTY = 3
 
 
 def kill_group(pid: int) -> None:
@@ -89,8 +91,10 @@ class Server:
     def run(self, request: Request) -> None:
         """Fork a child for ``request``, watch it to its end or its time limit, end
         whatever it left, and say what happened."""
-        self.fresh()
-        with open(os.path.join(self.work, request.name), "wb") as f:
+        if not self.fresh():  # something of the last submission's could not be removed:
+            os._exit(DIRTY)  # the Runner gives this one to a new server
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with open(os.open(os.path.join(self.work, request.name), flags, 0o600), "wb") as f:
             f.write(request.source)
         read, write = os.pipe()
         pid = os.fork()
@@ -134,14 +138,20 @@ class Server:
                 said = True
                 self.say(Message("loaded"))
 
-    def fresh(self) -> None:
-        """The folders empty (made again if they were removed) and the output file empty."""
-        for folder in (self.work, self.tmp, *([SHM] if self.inside else [])):
-            if not self.inside:
-                os.makedirs(folder, exist_ok=True)
-            _empty(folder)
+    def fresh(self) -> bool:
+        """The folders empty (made again if they were removed) and the output file
+        empty: False if a folder could not be emptied."""
+        try:
+            for folder in (self.work, self.tmp, *([SHM] if self.inside else [])):
+                if not self.inside:
+                    os.makedirs(folder, exist_ok=True)
+                if not wipe(folder):
+                    return False
+        except (OSError, RecursionError):
+            return False
         os.ftruncate(self.output, 0)
         os.lseek(self.output, 0, os.SEEK_SET)
+        return True
 
     def clean(self) -> None:
         """End every process a submission left, and reap them."""
@@ -204,15 +214,23 @@ def _drain(fd: int, room: int, once: bool = False) -> bytes:
             return kept
 
 
-def _empty(folder: str) -> None:
-    """Remove everything in ``folder`` (links are removed, never followed)."""
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+def wipe(folder: str) -> bool:
+    """Remove everything in ``folder``, whatever a submission did to it: every folder
+    in it made the owner's to list and change first (a folder one can enter but not
+    list would be left behind by a plain removal, and a file in it with it), links
+    removed and never followed, no file opened (a pipe would block). True when
+    ``folder`` is left empty; OSError if it cannot be (a path too deep, say)."""
+    below = [folder]
+    for path in below:  # top down: a folder is listed once it may be
+        os.chmod(path, 0o700)
+        below += [e.path for e in os.scandir(path) if e.is_dir(follow_symlinks=False)]
+    for path in reversed(below):  # bottom up: a folder is removed once it is empty
+        for entry in os.scandir(path):
+            if entry.is_dir(follow_symlinks=False):
+                os.rmdir(entry.path)
+            else:
+                os.unlink(entry.path)
+    return not os.listdir(folder)
 
 
 def main(argv: List[str]) -> None:

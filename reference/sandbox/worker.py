@@ -68,13 +68,17 @@ class Worker:
         self.server.stdin.flush()
 
     def read(self) -> bool:
-        """Read what the server said; False when it has ended."""
+        """Read what the server said; False when it has ended, or said something no
+        server says (then it is no longer trusted: the caller ends it)."""
         data = b""
         with contextlib.suppress(OSError):
             data = os.read(self.fileno(), 1 << 20)
         self.pending += data
-        while self._message():
-            pass
+        try:
+            while self._message():
+                pass
+        except ValueError:
+            return False
         return bool(data)
 
     def _message(self) -> bool:

@@ -24,6 +24,9 @@ HOSTILE = ROOT / "tests" / "grading" / "hostile"
 SCRIPT = ROOT / "scripts" / "grade.py"
 #: A file name that is not UTF-8, as zip exports from learning platforms make them.
 ODD = b"\xff\xfe-correct.py"
+#: A name of 245 bytes: its feedback file's name, and the temporary one it is written
+#: under first, must still fit in a file name's 255 (the feedback was once lost).
+LONG = "a_long_name_" + "x" * 230 + ".py"
 
 
 def fingerprint(folder):
@@ -49,6 +52,7 @@ def graded(request, tmp_path_factory):
     for path in HOSTILE.glob("*.py"):
         shutil.copy(path, folder / path.name)
     shutil.copy(HOSTILE / "correct.py", os.path.join(os.fsencode(folder), ODD))
+    shutil.copy(HOSTILE / "correct.py", folder / LONG)
     before = fingerprint(folder)
     out = tmp_path_factory.mktemp(f"grades-{level}")
     marker = uuid.uuid4().hex
@@ -78,10 +82,11 @@ def test_the_class_is_graded_and_its_files_written(graded):
     assert done.returncode == 1, done.stderr  # some are wrong or unchecked
     assert done.stderr == b""  # the level was asked for: nothing to say of it
     assert sorted(os.listdir(graded["out"] / "notes")) == sorted(
-        n.decode(errors="surrogateescape")[:-3] + ".md" for n in graded["before"]
-    )
+        n.decode(errors="surrogateescape")[:-3][:160] + ".md" for n in graded["before"]
+    )  # the long name's first 160 bytes (ASCII, so characters)
     with open(graded["out"] / "g.csv", newline="", encoding="utf-8") as f:
         assert len(list(csv.DictReader(f))) == len(graded["before"])
+    assert by_name(graded)[LONG.encode()]["status"] == "correct"
 
 
 @pytest.mark.parametrize("path", sorted(HOSTILE.glob("*.py")), ids=lambda p: p.stem)
@@ -124,6 +129,17 @@ def test_what_a_submission_printed_or_raised_is_inert_everywhere(graded):
         row = next(r for r in csv.DictReader(f) if r["file"].endswith("escape_codes.py"))
     assert row["output"].startswith("\\x1b[2J") and row["message"].startswith("the function")
     assert not any(cell.startswith(("=", "+", "@")) for r in [row] for cell in r.values())
+
+
+def test_words_a_submission_raised_or_named_are_quoted_in_its_notes(graded):
+    text = (graded["out"] / "notes" / "quotes_links_in_its_notes.md").read_text()
+    notes = [line for line in text.splitlines() if line.startswith("Note:")]
+    assert len(notes) == 2, text  # one for hidden size 3, one for hidden size 8
+    for line in notes:
+        outside = re.sub(r"(`+).*?\1", "", line)  # what Markdown would render
+        assert "](" not in outside and "<img" not in outside and "http" not in outside, line
+    assert "[click here](http://evil.example)" in text  # quoted, not dropped
+    assert "[typename link](http://evil.example)" in text
 
 
 def test_a_fence_printed_into_the_feedback_stays_inside_it(graded):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reference.judge import answers, catalogue, plan
-from reference.judge.answers import StudentError, read_answers, refuse
+from reference.judge.answers import Note, StudentError, read_answers, refuse
 from reference.judge.plan import GROUPS
 from reference.sandbox import Call, Run
 from tests.helpers import returned as pair
@@ -279,14 +279,14 @@ def test_a_group_that_fails_after_the_first_is_noted_and_left_out():
     found = answered(broken_at(index, Call("other", types=("NoneType",))))
     assert list(found.groups) == ["hidden size 5", "hidden size 3", "several rows at once"]
     assert found.notes == [
-        "not checked with hidden size 8: the function returned NoneType: expected two arrays"
-        " (dw1, dw2)"
-    ]
+        Note("not checked with hidden size 8",
+             "the function returned NoneType: expected two arrays (dw1, dw2)")
+    ]  # fmt: skip
     # a run that stopped early: the groups it did not reach are noted, not guessed at
     found = answered(every_call()[:20])
     assert list(found.groups) == ["hidden size 5"]
     assert found.notes == [
-        f"not checked with {label}: the function was not run at every point"
+        Note(f"not checked with {label}", "the function was not run at every point")
         for label in ("hidden size 3", "hidden size 8", "several rows at once")
     ]
     err = refused(every_call()[:12])

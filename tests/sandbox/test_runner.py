@@ -5,12 +5,14 @@ printed), each way a child can end (its own exit, a signal, a named and an
 unnamed one, its time limit, its server ended), the calls written once for a
 class, the records read back as they were written, and nothing left behind."""
 
+import io
 import os
 import signal
 import sys
 import tempfile
 import time
 import uuid
+import zipfile
 
 import numpy as np
 import pytest
@@ -418,6 +420,43 @@ def test_a_forged_report_of_a_kind_no_child_writes_is_no_report(forged):
         assert records.Report.from_bytes(records.Report(calls=[call]).to_bytes()) is None, call
 
 
+def rezipped(data, compress=zipfile.ZIP_STORED, header=None):
+    """The archive ``data`` again, each member compressed so, the array's header (its
+    first 128 bytes) replaced by ``header`` where given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w", compress) as new:
+        for member in old.infolist():
+            body = old.read(member)
+            new.writestr(member.filename, (header or body[:128]) + body[128:])
+    return out.getvalue()
+
+
+def test_a_report_claims_no_more_memory_than_its_own_bytes():
+    # a compressed member could inflate a thousandfold (a small report, gigabytes of
+    # zeros); a header may claim a shape its bytes do not hold
+    data = records.Report(calls=[Call("values", (X, X), ("ndarray", "ndarray"), 2)]).to_bytes()
+    assert records.Report.from_bytes(rezipped(data)) is not None
+    assert records.Report.from_bytes(rezipped(data, zipfile.ZIP_DEFLATED)) is None
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False,
+                                                  "shape": (10**12,)})  # fmt: skip
+    assert len(buffer.getvalue()) == 128  # as long as the header it replaces
+    with pytest.raises(ValueError):
+        records.read_archive(rezipped(data, header=buffer.getvalue()))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"numpy", b"import numpy as np", b"started 0 0", b"hello 0 0 0", b"report -1 0 0",
+     b"report 99999999999 0 0", b"ended 0 0 2", b"ended 0 x 0", "started 0 0 \u00e9".encode()],
+)  # fmt: skip
+def test_a_line_no_server_writes_is_no_message(line):
+    # a server whose messages are spoiled (a submission's bytes written into its pipe)
+    # is ended, not believed
+    with pytest.raises(ValueError):
+        records.Message.parse(line)
+
+
 def test_calls_read_back_as_they_were_saved(tmp_path):
     path = str(tmp_path / "calls.npz")
     records.save_calls(path, {4: INPUTS, 5: [(*INPUTS[1], 0.25)]})
@@ -445,7 +484,7 @@ def test_alive_tells_a_process_from_a_zombie():
 
 
 @NAMESPACES
-def test_inside_a_namespace_nothing_but_its_own_folders_is_writable(tmp_path):
+def test_in_a_namespace_only_its_folders_are_writable_not_the_kernels_settings(tmp_path):
     # no capability (as root too), every mount read-only but its three folders, none of
     # which keeps anything for the next submission
     body = (
@@ -457,18 +496,27 @@ def test_inside_a_namespace_nothing_but_its_own_folders_is_writable(tmp_path):
         "        return 1.0\n"
         "    except OSError:\n"
         "        return 0.0\n"
+        "def can_open(path):  # for writing, never written: the kernel's own settings\n"
+        "    try:\n"
+        "        os.close(os.open(path, os.O_WRONLY))\n"
+        "        return 1.0\n"
+        "    except OSError:\n"
+        "        return 0.0\n"
         "def f(x, y, w1, w2):\n"
         "    caps = [line.split()[1] for line in open('/proc/self/status')\n"
         "            if line.startswith('CapEff')]\n"
         "    places = ['/opt/numpy-impl/resource.py', '/plant.py', '/dev/plant', '/inputs/x',\n"
         "              sys.prefix + '/plant.py', '/tmp/mine', '/home/student/mine',\n"
         "              '/dev/shm/mine']\n"
-        "    return np.array([float(int(caps[0], 16))]), np.array([can_write(p) for p in places])\n"
+        "    kernel = ['/proc/sys/kernel/core_pattern', '/proc/sys/vm/drop_caches',\n"
+        "              '/proc/sys/kernel/pid_max', '/proc/self/oom_score_adj']\n"
+        "    return (np.array([float(int(caps[0], 16))]),\n"
+        "            np.array([can_write(p) for p in places] + [can_open(p) for p in kernel]))\n"
     )
     with Runner(Limits(), "required") as r:
         (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
         assert call.arrays[0].tolist() == [0.0]  # CapEff: none
-        assert call.arrays[1].tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
+        assert call.arrays[1].tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0]
         seen = (
             "def f(x, y, w1, w2):\n    return np.array([float(len(os.listdir('/dev/shm')))]), w2\n"
         )

@@ -62,7 +62,8 @@ def run_of(student, step=False, dtype=np.float64, calls=None):
         if step:
             g1, g2 = s.w1 - plan.ALPHA * g1, s.w2 - plan.ALPHA * g2
         made.append(returned(g1.astype(dtype), g2.astype(dtype)))
-    return Run("/class/ana.py", "grads", parameters=5 if step else 4, loaded=True, calls=made)
+    count = 5 if step else 4
+    return Run("/class/ana.py", "grads", parameters=count, given=count, loaded=True, calls=made)
 
 
 def returned(*values):

@@ -52,6 +52,7 @@ from reference.diff import sums as diff
 from reference.diff.sums import Comparison, StepReport, TrajectoryReport
 from reference.grading.single import (
     WANTED,
+    Contract,
     Sandbox,
     SandboxUnavailable,
     diagnose_file,
@@ -64,6 +65,7 @@ EXAMPLES = """examples:
   python scripts/diff_gradients.py --trajectory 15000     # both trainings side by side
   python scripts/diff_gradients.py --against my_net.py:backprop       # check YOUR backprop
   python scripts/diff_gradients.py --against my_net.py:train_step --loss bce --json
+  python scripts/diff_gradients.py --against my_net.py:backprop --require sizes,rows
 """
 
 
@@ -98,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--sandbox", choices=WANTED, default="auto",
         help="with --against: namespaces (bwrap) where they work (auto), or refuse (required),"
         " or a plain process (process)",
+    )  # fmt: skip
+    p.add_argument(
+        "--require", default="", metavar="PARTS",
+        help="with --against: what must hold beyond both layers at hidden size 5 (sizes, rows),"
+        " and one shape (gradient or step); e.g. sizes,rows,gradient",
+    )  # fmt: skip
+    p.add_argument(
+        "--points", default="", metavar="PART=N,...",
+        help="with --against: the points of each part (dw1, dw2, sizes, rows; 1 each)",
     )  # fmt: skip
     p.add_argument("--sample", type=_sample, default="A", help="A, B, C or all (summed)")
     p.add_argument("--epochs", type=int, default=0, help="numpy_impl epochs trained first (0)")
@@ -314,8 +325,9 @@ def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) ->
     notice = isolation(args.sandbox).notice
     if notice:
         print(notice, file=sys.stderr)
+    contract = Contract.parse(args.require, args.points)
     found = diagnose_file(args.against, loss=args.loss or "mse", runner=runner,
-                          sandbox=args.sandbox)  # fmt: skip
+                          sandbox=args.sandbox, contract=contract)  # fmt: skip
     if args.plot and found.first is not None:
         shown = found.first
         plot.save_gradient_heatmaps(shown.yours_in_order, shown.correct_in_order, args.plot,
@@ -353,6 +365,8 @@ def _main(argv: Optional[Sequence[str]], out: TextIO, runner: Optional[Sandbox])
         if args.trajectory is not None:
             check_int("trajectory", args.trajectory, low=1)
         check_output_path("--plot", args.plot, ".png")
+        if (args.require or args.points) and not args.against:
+            raise UsageError("--require and --points go with --against")
         if args.against:
             return against(args, out, runner)
         if args.trajectory:

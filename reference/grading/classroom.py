@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from numpy_impl.progress import Progress
 from reference.grading.single import Sandbox, started
-from reference.judge import Diagnosis, StudentError, calls, diagnose
+from reference.judge import DEFAULT, Contract, Diagnosis, StudentError, calls, diagnose
 from reference.sandbox import Limits, Run, Task
 
 #: The stages a grading tells its progress callback of, and what each counts.
@@ -47,6 +47,16 @@ class Verdict:
     output: str = ""  # what it printed, cut to a readable length
     output_length: int = 0
     seconds: float = 0.0
+    contract: Contract = DEFAULT  # what the teacher required, and the points
+
+    @property
+    def score(self) -> float:
+        """The points of the parts that hold (none, unchecked)."""
+        return self.diagnosis.score if self.diagnosis is not None else 0.0
+
+    @property
+    def max_score(self) -> float:
+        return sum(self.contract.points.values())
 
     @property
     def mistakes(self) -> List[str]:
@@ -102,14 +112,15 @@ def submissions(paths: Sequence[str], function: str) -> List[Tuple[str, str]]:
     return found
 
 
-def verdict_on(run: Run, loss: str) -> Verdict:
-    """The verdict on one run: its diagnosis, or why it has none."""
+def verdict_on(run: Run, loss: str, contract: Contract = DEFAULT) -> Verdict:
+    """The verdict on one run, under the teacher's ``contract``: its diagnosis, or
+    why it has none."""
     verdict = Verdict(
         run.path, run.function, loss, "unchecked", output=run.output,
-        output_length=run.output_length, seconds=run.seconds,
+        output_length=run.output_length, seconds=run.seconds, contract=contract,
     )  # fmt: skip
     try:
-        found = diagnose(run, loss)
+        found = diagnose(run, loss, contract)
     except StudentError as err:
         verdict.reason, verdict.message, verdict.line = err.reason, str(err), err.line
         return verdict
@@ -125,10 +136,10 @@ def verdict_on(run: Run, loss: str) -> Verdict:
 def grade(
     given: Sequence[Tuple[str, str]], loss: str = "mse", limits: Optional[Limits] = None,
     jobs: int = 1, progress: Optional[Progress] = None, *, runner: Optional[Sandbox] = None,
-    sandbox: str = "auto",
+    sandbox: str = "auto", contract: Contract = DEFAULT,
 ) -> List[Verdict]:  # fmt: skip
     """Grade every (file, function), ``jobs`` at a time, under ``limits`` (by default
-    10 s and 2 GiB each); the verdicts in the order given."""
+    10 s and 2 GiB each) and the teacher's ``contract``; the verdicts in the order given."""
     verdicts: Dict[int, Verdict] = {}
     waiting = list(enumerate(given))
     if progress is not None:
@@ -142,7 +153,8 @@ def grade(
             apart.wait(list(running))
             now = time.monotonic()
             for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:
-                verdicts[running.pop(ticket)] = verdict_on(apart.finish(ticket), loss)
+                found = verdict_on(apart.finish(ticket), loss, contract)
+                verdicts[running.pop(ticket)] = found
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
     return [verdicts[i] for i in range(len(given))]

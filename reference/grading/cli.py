@@ -34,7 +34,7 @@ from numpy_impl.options import (
 from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
 from reference.grading.gradebook import print_table, write_files
-from reference.grading.single import Sandbox
+from reference.grading.single import Contract, Sandbox
 from reference.sandbox import Limits
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 from reference.witnesses.losses import LOSSES
@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=seconds, default=10.0, help="seconds per submission (10)")
     p.add_argument("--memory", type=memory_size, default=2 * 2**30, help="per submission (2G)")
     p.add_argument("--jobs", type=jobs, default=os.cpu_count() or 1, help="at once (the cores)")
+    p.add_argument(
+        "--require",
+        default="",
+        metavar="PARTS",
+        help="what must hold beyond both"
+        " layers at hidden size 5: sizes, rows; and one shape: gradient or step",
+    )
+    p.add_argument(
+        "--points",
+        default="",
+        metavar="PART=N,...",
+        help="each part's points"
+        " (dw1, dw2, sizes, rows; 1 each): the score in the JSON, CSV and feedback",
+    )
     p.add_argument("--json", metavar="PATH", help="write every verdict and the summary as JSON")
     p.add_argument("--csv", metavar="PATH", help="write one row per submission")
     p.add_argument("--feedback", metavar="DIR", help="write one Markdown file per submission")
@@ -122,6 +136,7 @@ def main(
 def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> int:
     """Grade the class ``args`` names; its files written, its table shown."""
     _check_outputs(args)
+    contract = Contract.parse(args.require, args.points)
     given = submissions(args.paths, args.function)
     notice = isolation(args.sandbox).notice
     if notice:
@@ -129,7 +144,7 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
     progress = terminal_progress(STAGES) if sys.stderr.isatty() else None
     limits = Limits(timeout=args.timeout, memory=args.memory)
     verdicts = grade(given, args.loss, limits, args.jobs, progress, runner=runner,
-                     sandbox=args.sandbox)  # fmt: skip
+                     sandbox=args.sandbox, contract=contract)  # fmt: skip
     summary = summarize(verdicts)
     write_files(args, verdicts, summary)
     print_table(verdicts, summary, out)

@@ -19,6 +19,7 @@ NotImplementedError, or returns nothing), "correct", or what is wrong.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import os
@@ -30,8 +31,8 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from reference.grading.single import diagnose_file, forward_file
-from reference.judge import NOT_WRITTEN, StudentError
+from reference.grading.single import diagnose_file, forward_file, split_spec
+from reference.judge import DEFAULT, NOT_WRITTEN, Contract, StudentError
 from reference.sandbox import die_with_parent, environment
 
 #: The status lines in the notebooks' languages.
@@ -60,13 +61,20 @@ def check_forward(function: Callable[..., Any], language: str = "en") -> Result:
     return _check("forward", function, "mse", language)
 
 
-def check_backprop(function: Callable[..., Any], loss: str = "mse", language: str = "en") -> Result:
+def check_backprop(
+    function: Callable[..., Any], loss: str = "mse", language: str = "en", require: str = ""
+) -> Result:
     """Check a backprop ``f(x, y, w1, w2) -> (dw1, dw2)`` (or the article's step
-    ``f(x, y, w1, w2, alpha) -> (new_w1, new_w2)``) for ``loss``, in a separate judge process."""
-    return _check("backprop", function, loss, language)
+    ``f(x, y, w1, w2, alpha) -> (new_w1, new_w2)``) for ``loss``, in a separate judge
+    process; ``require``: what the teacher requires beyond both layers at hidden size
+    5 ("sizes,rows", and "gradient" or "step"), as ``--require`` takes it."""
+    Contract.parse(require)  # a teacher's typo is said here, in one line
+    return _check("backprop", function, loss, language, require)
 
 
-def _check(kind: str, function: Callable[..., Any], loss: str, language: str) -> Result:
+def _check(
+    kind: str, function: Callable[..., Any], loss: str, language: str, require: str = ""
+) -> Result:
     folder = tempfile.mkdtemp(prefix="exercise-")
     path = os.path.join(folder, "submission.py")
     with open(path, "w", encoding="utf-8") as f:
@@ -78,6 +86,7 @@ def _check(kind: str, function: Callable[..., Any], loss: str, language: str) ->
         kind,
         f"{path}:{function.__name__}",
         f"--parent={os.getpid()}",  # it ends with this kernel, whatever ends it
+        f"--require={require}",
     ]
     try:
         done = subprocess.run(
@@ -118,15 +127,44 @@ def source_of(function: Callable[..., Any]) -> str:
 # --- The judge process --------------------------------------------------------
 
 
-def judge_backprop(spec: str, loss: str) -> Dict[str, Any]:
+def judge_backprop(spec: str, loss: str, contract: Contract = DEFAULT) -> Dict[str, Any]:
     try:
-        found = diagnose_file(spec, loss)
+        found = diagnose_file(spec, loss, contract=contract)
     except StudentError as err:
         if _not_written(str(err)):
             return {"status": NOT_WRITTEN, "lines": []}
         return {"status": "unchecked", "lines": [str(err)]}
+    if not found.ok:  # a forward pass of its own that is wrong is said first
+        path, function = split_spec(spec)
+        for name in forwards_called(path, function):
+            forward = forward_file(f"{path}:{name}")
+            if forward.status != "correct":
+                why = "; ".join(forward.lines) or forward.status
+                return {"status": "wrong", "lines": [
+                    f"{function} calls {name}, which is not right yet ({why}): fix {name}"
+                    " first; until then the backprop's words would point at lines that may"
+                    " be right"]}  # fmt: skip
     lines = [layer.words for layer in found.layers] + ([found.pointer] if found.pointer else [])
+    if found.short_of_parts:
+        lines.append(found.verdict)  # what does not hold beyond the layers, required or not
     return {"status": "correct" if found.ok else "wrong", "lines": lines}
+
+
+def forwards_called(path: str, function: str) -> List[str]:
+    """The functions of the file, of three parameters as a forward pass f(x, w1, w2)
+    has, that ``function`` calls by name: read from its source, never run here."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    defined = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    if function not in defined:
+        return []
+    called = {node.func.id for node in ast.walk(defined[function])
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}  # fmt: skip
+    return sorted(name for name in called - {function}
+                  if name in defined and len(defined[name].args.args) == 3)  # fmt: skip
 
 
 def judge_forward(spec: str) -> Dict[str, Any]:
@@ -139,14 +177,16 @@ def _not_written(message: str) -> bool:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]``: the
-    verdict as JSON on stdout."""
+    """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]
+    [--require=PARTS] [--parent=PID]``: the verdict as JSON on stdout."""
     given = list(argv if argv is not None else sys.argv[1:])
-    parents = [a for a in given if a.startswith("--parent=")]
-    for parent in parents:
-        die_with_parent(int(parent.split("=", 1)[1]))
-    kind, spec, *rest = [a for a in given if a not in parents]
-    found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, *(rest or ["mse"]))
+    options = {a.partition("=")[0]: a.partition("=")[2] for a in given if a.startswith("--")}
+    if "--parent" in options:
+        die_with_parent(int(options["--parent"]))
+    kind, spec, *rest = [a for a in given if not a.startswith("--")]
+    contract = Contract.parse(options.get("--require", ""))
+    loss = rest[0] if rest else "mse"
+    found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, loss, contract)
     print(json.dumps(found))
     return 0
 

@@ -89,6 +89,9 @@ def as_json(v: Verdict) -> Dict[str, Any]:
         "file": v.file,
         "function": v.function,
         "status": v.status,
+        "score": v.score,
+        "max_score": v.max_score,
+        "parts": found["parts"] if found else [],
         "reason": v.reason,
         "message": v.message or None,
         "line": v.line,
@@ -117,8 +120,9 @@ def summary_json(summary: Summary) -> Dict[str, Any]:
     }
 
 
-CSV_FIELDS = ["file", "function", "status", "reason", "message", "line", "loss", "precision",
-              "w1_mistakes", "w2_mistakes", "origin", "seconds", "output"]  # fmt: skip
+CSV_FIELDS = ["file", "function", "status", "score", "max_score", "reason", "message", "line",
+              "loss", "precision", "w1_mistakes", "w2_mistakes", "origin", "seconds",
+              "output"]  # fmt: skip
 
 
 def csv_row(v: Verdict) -> Dict[str, Any]:
@@ -157,10 +161,12 @@ def feedback(v: Verdict) -> str:
         found = v.diagnosis
         assert found is not None
         verdict = "**Correct.**" if v.status == "correct" else "**Not yet correct.**"
-        lines += [verdict, ""]
+        lines += [verdict, "", f"Score: {v.score:g} of {v.max_score:g}.", ""]
         lines += [f"- {layer.words}" for layer in found.layers]
         if found.pointer:
             lines += ["", found.pointer[0].upper() + found.pointer[1:] + "."]
+        if found.short_of_parts:
+            lines += ["", found.verdict[0].upper() + found.verdict[1:] + "."]
         lines += [""] + [f"Note: {n.words}" + (f": {code(n.said)}" if n.said else "")
                          for n in found.notes]  # fmt: skip
     if v.output_length:

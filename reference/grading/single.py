@@ -16,13 +16,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional, Tuple
 
-from reference.judge import Diagnosis, ForwardVerdict, StudentError, calls, diagnose, judge_forward
+from reference.judge import (
+    DEFAULT,
+    Contract,
+    Diagnosis,
+    ForwardVerdict,
+    StudentError,
+    calls,
+    diagnose,
+    judge_forward,
+)
 from reference.judge import forward as forward_pass
 from reference.sandbox import Limits, Runner, Task
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 
 __all__ = [
     "WANTED",
+    "Contract",
     "Sandbox",
     "SandboxUnavailable",
     "diagnose_file",
@@ -61,14 +71,15 @@ def diagnose_file(
     *,
     runner: Optional[Sandbox] = None,
     sandbox: str = "auto",
+    contract: Contract = DEFAULT,
 ) -> Diagnosis:
     """Run ``PATH.py:FUNCTION`` in the sandbox (under ``limits``: by default 10 s and
-    2 GiB) and judge its backprop here."""
+    2 GiB) and judge its backprop here, under the teacher's ``contract``."""
     path, function = split_spec(spec)
     loss_named(loss)  # an unknown loss is refused before anything runs
     with started(runner, limits, sandbox) as apart:
         run = apart.run(Task(path, function, calls()))
-    return diagnose(run, loss)
+    return diagnose(run, loss, contract)
 
 
 def forward_file(

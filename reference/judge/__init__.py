@@ -9,6 +9,7 @@ the verdict in words. It runs no process and imports no submission.
 * :mod:`~reference.judge.trace`, :mod:`~reference.judge.unmatched`: a gradient no chain
   matches, traced to where it starts;
 * :mod:`~reference.judge.words`: every sentence the judge says;
+* :mod:`~reference.judge.contract`: what a teacher requires, and the points of each part;
 * :mod:`~reference.judge.diagnosis`: the verdict on a backprop (:func:`diagnose`);
 * :mod:`~reference.judge.forward`: the verdict on a forward pass (:func:`judge_forward`).
 
@@ -17,13 +18,17 @@ tolerances, the losses, the error measure), nothing else of ``reference``.
 """
 
 from reference.judge.answers import Outcome, Returned, StudentError
+from reference.judge.contract import DEFAULT, PARTS, Contract
 from reference.judge.diagnosis import Diagnosis, LayerVerdict, diagnose
 from reference.judge.forward import NOT_WRITTEN, ForwardVerdict, judge_forward
 from reference.judge.plan import ALPHA, calls
 
 __all__ = [
     "ALPHA",
+    "DEFAULT",
     "NOT_WRITTEN",
+    "PARTS",
+    "Contract",
     "Diagnosis",
     "ForwardVerdict",
     "LayerVerdict",

@@ -13,14 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Protocol, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple
 
 import numpy as np
 
 from reference.judge.catalogue import ENTRIES
 from reference.judge.network import ARTICLE, State
 from reference.judge.plan import ALPHA, GROUPS, REPEAT, Group, Point, plan, state_at
-from reference.witnesses.tolerances import FLOAT32, FLOAT32_FLOOR_SCALE, GRADIENT
+from reference.witnesses.tolerances import (
+    FLOAT16,
+    FLOAT16_FLOOR_SCALE,
+    FLOAT32,
+    FLOAT32_FLOOR_SCALE,
+    GRADIENT,
+)
 
 Array = np.ndarray
 
@@ -51,7 +57,8 @@ class Returned(Protocol):
 
 class Outcome(Protocol):
     """What a run returned (the sandbox's ``Run``): how it ended, the function's
-    positional parameters, and each call."""
+    positional parameters (``required``: those without a default; ``defaulted``: the
+    names of the others), how many arguments each call was given, and each call."""
 
     @property
     def path(self) -> str: ...
@@ -67,6 +74,12 @@ class Outcome(Protocol):
     def functions(self) -> Sequence[str]: ...
     @property
     def parameters(self) -> Optional[int]: ...
+    @property
+    def required(self) -> Optional[int]: ...
+    @property
+    def defaulted(self) -> Sequence[str]: ...
+    @property
+    def given(self) -> Optional[int]: ...
     @property
     def loaded(self) -> Optional[bool]: ...
     @property
@@ -101,11 +114,12 @@ def refuse(run: Outcome) -> None:
     }
     if run.reason is not None:
         raise StudentError(words[run.reason], run.reason, run.line)
-    if run.parameters not in (ARTICLE.parameters(False), ARTICLE.parameters(True)):
+    if run.given not in (ARTICLE.parameters(False), ARTICLE.parameters(True)):
+        without = f", {run.required} without a default" if run.defaulted else ""
         given = (
             "the function's parameters cannot be read"
             if run.parameters == -1
-            else f"the function takes {run.parameters} positional parameters"
+            else f"the function takes {run.parameters} positional parameters{without}"
         )
         raise StudentError(
             f"{given}: expected {ARTICLE.signature(False)} or {ARTICLE.signature(True)}",
@@ -128,6 +142,8 @@ class Precision:
 
 FLOAT64 = Precision("float64", GRADIENT, 1.0)
 FLOAT32_ROUNDING = Precision("float32", FLOAT32, FLOAT32_FLOOR_SCALE)
+FLOAT16_ROUNDING = Precision("float16", FLOAT16, FLOAT16_FLOOR_SCALE)
+PRECISIONS = {p.name: p for p in (FLOAT16_ROUNDING, FLOAT32_ROUNDING, FLOAT64)}
 
 
 @dataclass(frozen=True)
@@ -207,10 +223,17 @@ def recovery_slack(w: Array, g: Array, alpha: float, eps: float = 2.220446049250
     return eps * (float(np.abs(w).max()) + alpha * float(np.abs(g).max())) / alpha
 
 
-def in_float32(a: Array) -> bool:
-    """Every value exactly a float32, not all of them whole numbers: computed in
-    float32 and returned as float64 (a float64 computation almost never is)."""
-    return bool(np.array_equal(a.astype(np.float32), a)) and not np.array_equal(np.round(a), a)
+def in_float32(a: Array, narrow: Any = np.float32) -> bool:
+    """Every value exactly a float32 (or another ``narrow`` type), not all of them
+    whole numbers: computed in float32 and returned as float64 (a float64
+    computation almost never is)."""
+    with np.errstate(all="ignore"):  # a value too large for float16 casts to inf
+        exact = np.array_equal(a.astype(narrow), a)
+    return bool(exact) and not np.array_equal(np.round(a), a)
+
+
+#: The narrow float types an answer may be computed in, narrowest first.
+NARROW = {"float16": np.float16, "float32": np.float32}
 
 
 # --- Reading them ----------------------------------------------------------------
@@ -224,30 +247,38 @@ class _Reading:
         self.step = step
         self.names = ARTICLE.returns(step)
         self.layout: Optional[Layout] = None
-        self.float32 = False
-        self.representable = True
+        self.returned = {name: False for name in NARROW}  # an array of that type
+        self.exact = {name: True for name in NARROW}  # every value one of that type
 
     def answer(self, index: int, point: Point, call: Returned) -> Answer:
         raw = _arrays(call, point, self.names)
         if self.layout is None:
             self.layout = _layout(raw, point, self.names)
         arranged = _arrange(raw, self.layout, point, self.names)
-        self.float32 = self.float32 or any(a.dtype == np.float32 for a in raw)
-        self.representable = self.representable and all(in_float32(a) for a in raw)
+        for name, narrow in NARROW.items():
+            self.returned[name] = self.returned[name] or any(a.dtype == narrow for a in raw)
+            self.exact[name] = self.exact[name] and all(in_float32(a, narrow) for a in raw)
         return _recover(index, point, arranged, raw, self.step)
 
     @property
     def precision(self) -> Precision:
-        return FLOAT32_ROUNDING if self.float32 or self.representable else FLOAT64
+        """The narrowest type an answer was returned as, or every value was exactly."""
+        found = [n for n in NARROW if self.returned[n] or self.exact[n]]
+        return PRECISIONS[found[0]] if found else FLOAT64
 
 
 def read_answers(run: Outcome) -> Answers:
     """The student's gradients, group by group (a group that fails is noted, but
     the first must work), the notes, and the layout and precision found."""
-    step = run.parameters == ARTICLE.parameters(True)
+    step = run.given == ARTICLE.parameters(True)
     reading = _Reading(step)
     found: Dict[str, List[Answer]] = {}
     notes: List[Note] = []
+    if run.defaulted and run.given == run.required:  # the kind is told by the others
+        kind = "one SGD step" if step else "a gradient"
+        notes.append(Note(f"judged as {kind}, {ARTICLE.signature(step)}, from its "
+                          f"{run.given} parameters without a default; left to their "
+                          "defaults", ", ".join(run.defaulted)))  # fmt: skip
     for group in GROUPS:
         try:
             found[group.label] = _group(reading, group, run.calls)
@@ -334,7 +365,8 @@ def _recover(
     as (w - new_w) / alpha, with the slack that recovery costs."""
     if not step:
         return Answer(index, p, state_at(index), arranged, {w: 0.0 for w in arranged})
-    eps = float(np.finfo(np.result_type(*raw, np.float32)).eps)
+    narrow = np.float16 if any(a.dtype == np.float16 for a in raw) else np.float32
+    eps = float(np.finfo(np.result_type(*raw, narrow)).eps)
     g = {w: (p.weight(w) - new) / ALPHA for w, new in arranged.items()}
     slack = {w: recovery_slack(p.weight(w), gw, ALPHA, eps) for w, gw in g.items()}
     return Answer(index, p, state_at(index), g, slack)

@@ -30,11 +30,12 @@ import numpy as np
 from reference.judge import words
 from reference.judge.answers import Answers, Note, Outcome, Precision, read_answers, refuse
 from reference.judge.catalogue import Chain, correct
+from reference.judge.contract import DEFAULT, PARTS, Contract
 from reference.judge.fit import Judged, LayerFit, fit_layer
 from reference.judge.network import ARTICLE
-from reference.judge.plan import plan, summary
+from reference.judge.plan import GROUPS, plan, summary
 from reference.judge.trace import Trace, trace
-from reference.judge.unmatched import where
+from reference.judge.unmatched import approximate, gradients_returned, spread
 from reference.witnesses.losses import loss_named
 
 Array = np.ndarray
@@ -52,6 +53,9 @@ class LayerVerdict:
     max_rel: float  # against the match (or the correct gradient when nothing matches)
     off_correct: float  # how far from the correct gradient, relative
     where: Dict[str, List[int]] = field(default_factory=dict)
+    approximate: bool = False  # an approximation of the correct gradient, no mistake
+    factor: Optional[float] = None  # the correct gradient times this everywhere
+    allowed: float = 0.0  # how far that factor may be off
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -96,13 +100,47 @@ class Diagnosis:
     checked: List[str]  # what the function was run on
     notes: List[Note]
     first: Optional[FirstPoint] = None
+    contract: Contract = DEFAULT  # what the teacher requires, and the points
+    parts: Dict[str, bool] = field(default_factory=dict)  # each part of PARTS: does it hold
+
+    @property
+    def shape_ok(self) -> bool:
+        """The function has the shape required (either, by default)."""
+        return self.contract.shape in (None, self.shape)
 
     @property
     def ok(self) -> bool:
-        return all(layer.correct for layer in self.layers)
+        """Every part required holds, in the shape required."""
+        return self.shape_ok and all(self.parts.get(p, False) for p in self.contract.required)
+
+    @property
+    def score(self) -> float:
+        """The points of the parts that hold (none, in a shape not asked for)."""
+        if not self.shape_ok:
+            return 0.0
+        return sum(self.contract.points[p] for p in PARTS if self.parts.get(p, False))
 
     def text(self) -> str:
         return words.text(self)
+
+    @property
+    def short_of_parts(self) -> bool:
+        """Both layers right, and yet a shape not asked for, or another part that does
+        not hold (required or not): what the last line has to say beyond the layers."""
+        layers = all(v.correct for v in self.layers)
+        rest = [p for p in PARTS if p not in ("dw1", "dw2")]
+        return layers and (not self.shape_ok or not all(self.parts.get(p) for p in rest))
+
+    @property
+    def verdict(self) -> str:
+        """The last line: ok, or FAIL, and what does not hold."""
+        return words.verdict(self)
+
+    def _part(self, name: str) -> Dict[str, Any]:
+        holds = self.parts.get(name, False)
+        worth = self.contract.points[name]
+        return {"part": name, "holds": holds, "required": name in self.contract.required,
+                "points": worth if holds and self.shape_ok else 0.0, "of": worth}  # fmt: skip
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -116,19 +154,20 @@ class Diagnosis:
             "origin": self.origin,
             "pointer": self.pointer or None,
             "ok": self.ok,
+            "parts": [self._part(p) for p in PARTS],
+            "score": self.score,
+            "max_score": sum(self.contract.points.values()),
         }
 
 
-def diagnose(run: Outcome, loss: str = "mse") -> Diagnosis:
-    """The verdict on what ``run`` returned (StudentError if it cannot be checked;
-    ValueError for an unknown ``loss``)."""
+def diagnose(run: Outcome, loss: str = "mse", contract: Contract = DEFAULT) -> Diagnosis:
+    """The verdict on what ``run`` returned, under the teacher's ``contract``
+    (StudentError if it cannot be checked; ValueError for an unknown ``loss``)."""
     loss_named(loss)
     refuse(run)
     answers = read_answers(run)
     judged = Judged([fit_layer(answers, w, loss) for w in ARTICLE.weights])
-    traced = _traced(answers, judged, loss)
-    said = [_verdict(layer, judged, traced, answers.precision) for layer in judged.layers]
-    origin = judged.origin(traced)
+    said, origin, pointer = _explained(answers, judged, loss)
     first = answers.first[0]
     right = correct(first.state, loss)
     return Diagnosis(
@@ -137,11 +176,49 @@ def diagnose(run: Outcome, loss: str = "mse") -> Diagnosis:
         precision=answers.precision.name,
         layers=said,
         origin=origin,
-        pointer=words.pointer(said, judged, origin, traced),
+        pointer=pointer,
         checked=_checked(answers),
         notes=answers.notes + [Note(layer.note) for layer in judged.layers if layer.note],
         first=FirstPoint(first.gradient, {w: right.gradient(w) for w in ARTICLE.weights}),
+        contract=contract,
+        parts=_parts(answers, judged, said),
     )
+
+
+def _parts(answers: Answers, judged: Judged, said: List[LayerVerdict]) -> Dict[str, bool]:
+    """Which parts hold: each layer's gradient; the other hidden sizes and a batch of
+    rows, for a backprop whose layers are both right, when each was read (and the
+    batch summed, not judged one sample at a time)."""
+    right = all(v.correct for v in said)
+    read = set(answers.groups)
+    sizes = {g.label for g in GROUPS if g.hidden != GROUPS[0].hidden}
+    rows = {g.label for g in GROUPS if g.rows}
+    summed = not any(layer.note for layer in judged.layers)
+    return {
+        **{ARTICLE.gradient(v.name): v.correct for v in said},
+        "sizes": right and sizes <= read,
+        "rows": right and rows <= read and summed,
+    }
+
+
+def _explained(
+    answers: Answers, judged: Judged, loss: str
+) -> Tuple[List[LayerVerdict], Optional[str], str]:
+    """Each layer's verdict, the origin and the pointer: a step that returned the
+    gradients, an approximation, a step whose update is wrong (both gradients the
+    correct ones times one constant) are told so; else the catalogue and the trace."""
+    returned = gradients_returned(answers, loss)
+    if returned is not None:  # its return is wrong, no other line
+        return [_returned(v, returned) for v in judged.layers], "update", words.RETURNED_GRADIENTS
+    untraced = [_verdict(layer, judged, None, answers.precision) for layer in judged.layers]
+    if not all(v.correct for v in untraced) and all(v.approximate or v.correct for v in untraced):
+        return untraced, None, words.APPROXIMATION
+    if answers.step and _same_factor(untraced):
+        return untraced, "update", words.update(untraced[0].factor or 1.0)
+    traced = _traced(answers, judged, loss)
+    said = [_verdict(layer, judged, traced, answers.precision) for layer in judged.layers]
+    origin = judged.origin(traced)
+    return said, origin, words.pointer(said, judged, origin, traced)
 
 
 def _verdict(
@@ -153,9 +230,30 @@ def _verdict(
         said = words.matched(found, judged, precision)
         return LayerVerdict(found.weight, found.correct, said, found.chain, found.mistakes,
                             found.shown, found.off)  # fmt: skip
-    at = where(found.answers[0], found.weight, found.loss)
-    said = words.unmatched(found, at, traced, precision)
-    return LayerVerdict(found.weight, False, said, None, found.mistakes, found.off, found.off, at)
+    off = spread(found.answers, found.weight, found.loss, precision)
+    if off.factor is None and approximate(found.answers, found.weight, found.loss, precision):
+        said = words.approximately(found, precision)
+        return LayerVerdict(found.weight, False, said, None, found.mistakes, found.off,
+                            found.off, approximate=True)  # fmt: skip
+    said = words.unmatched(found, off, traced, found.step)
+    return LayerVerdict(found.weight, False, said, None, found.mistakes, found.off, found.off,
+                        off.at, factor=off.factor, allowed=off.allowed)  # fmt: skip
+
+
+def _returned(found: LayerFit, loss: str) -> LayerVerdict:
+    """A layer of a step that returned the gradient of ``loss`` itself."""
+    return LayerVerdict(found.weight, False, words.returned(found.weight, loss), None,
+                        found.mistakes, found.off, found.off)  # fmt: skip
+
+
+def _same_factor(said: List[LayerVerdict]) -> bool:
+    """Whether both layers are the correct gradient times one same constant (each
+    known to within what it is allowed)."""
+    first, rest = said[0], said[1:]
+    if first.factor is None:
+        return False
+    return all(v.factor is not None and abs(v.factor - first.factor) <= v.allowed + first.allowed
+               for v in rest)  # fmt: skip
 
 
 def _traced(answers: Answers, judged: Judged, loss: str) -> Optional[Trace]:

@@ -76,6 +76,7 @@ class LayerFit:
     mistakes: List[str]
     answers: List[Answer]
     note: str = ""
+    step: bool = False  # the answers are a step's, their gradients recovered
 
     @property
     def chain(self) -> Optional[Chain]:
@@ -120,7 +121,7 @@ def fit_layer(answers: Answers, weight: str, loss: str) -> LayerFit:
             )
     chain = found.chains[match] if match is not None else None
     mistakes = own + (chain.mistakes(loss) if chain else [])
-    return LayerFit(weight, loss, found, match, mistakes, usable, note)
+    return LayerFit(weight, loss, found, match, mistakes, usable, note, answers.step)
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,17 @@ class Judged:
         c1, c2 = (layer.chain for layer in self.layers)
         return c1 is not None and c2 is not None and c1.output != c2.output
 
+    @property
+    def both_flipped(self) -> bool:
+        """Both gradients' signs flipped: the error term's sign (d2), or the update's,
+        not a line of either gradient."""
+        return all("sign flipped" in layer.mistakes for layer in self.layers)
+
     def quantity(self, mistake: str, weight: str) -> str:
         """The quantity ``mistake`` changes in ``weight``'s chain."""
         changes = ENTRIES[mistake].changes
+        if mistake == "sign flipped" and self.both_flipped:
+            return "d2"
         if changes == "dw":
             return ARTICLE.gradient(weight)
         return "d1" if self.apart and weight == "w1" and changes == "d2" else changes

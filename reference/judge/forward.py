@@ -38,7 +38,7 @@ def judge_forward(run: Outcome) -> ForwardVerdict:
     """The verdict on what the forward pass returned at the plan's points."""
     if run.reason is not None:
         return ForwardVerdict("unchecked", [f"{run.reason}: {run.detail}".strip(": ")])
-    if run.parameters != 3:
+    if run.given != 3:
         return ForwardVerdict("unchecked", [f"expected {SHAPE}"])
     for index, (p, call) in enumerate(zip(plan(), run.calls)):
         found = _at(index, p, call)

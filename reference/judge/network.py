@@ -27,7 +27,8 @@ class Network:
     ``weights``: the weights' names, in the order their gradients are returned;
     ``inputs``: the names of the other arguments, before the weights;
     ``order``: the quantities of the chain in the order they are computed (the
-    first that goes wrong is where a mistake starts), the output delta first."""
+    first that goes wrong is where a mistake starts): the hidden activations the
+    gradients use, the deltas and the gradients, and a step's update."""
 
     weights: Tuple[str, ...]
     inputs: Tuple[str, ...]
@@ -60,7 +61,9 @@ class Network:
 
 
 #: The article's 30-h-3 sigmoid network: f(x, y, w1, w2) -> (dw1, dw2).
-ARTICLE = Network(weights=("w1", "w2"), inputs=("x", "y"), order=("d2", "d1", "dw1", "dw2"))
+ARTICLE = Network(
+    weights=("w1", "w2"), inputs=("x", "y"), order=("a1", "d2", "d1", "dw1", "dw2", "update")
+)
 
 
 @dataclass(frozen=True)

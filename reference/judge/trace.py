@@ -74,6 +74,22 @@ def recover_d2(s: State, dw2: Array, tol: float, slack: float = 0.0) -> Optional
     return d2 if _close(np.outer(a1, d2[0]), dw2, tol, 1e-300, 2 * slack) else None
 
 
+def other_a1(s: State, dw2: Array, tol: float, slack: float = 0.0) -> Optional[str]:
+    """For a dw2 that is no a1.T @ d2 at one sample: whether it is u.T @ d2 for
+    another u, and what u is ("x @ w1": the pre-activation, its sigmoid left out;
+    "another": some other; "zero": dw2 is 0, which tells nothing), or None (dw2 is
+    no outer product at all)."""
+    left, sizes, right = np.linalg.svd(dw2)
+    if not sizes[0]:
+        return "zero"
+    if not _close(sizes[0] * np.outer(left[:, 0], right[0]), dw2, tol, 1e-300,
+                                  2 * slack):  # fmt: skip
+        return None
+    z1 = s.z1[0]
+    c = float(z1 @ left[:, 0]) / float(z1 @ z1) if z1.any() else 0.0
+    return "x @ w1" if c and _close(c * z1, left[:, 0], tol, 1e-300) else "another"
+
+
 def recover_d1(s: State, dw1: Array, tol: float, slack: float = 0.0) -> Optional[Array]:
     """The student's d1 from their dw1 at one sample (its rows where the pixel
     is 1), or None if dw1 is not x.T @ d1."""
@@ -136,8 +152,7 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
     origin: Optional[str] = None
     if not d2_right:
         if any(d is None for d in d2s):
-            origin, w2_words = "dw2", "it is not a1.T @ d2 for any d2"
-            pointer = "look at the line that computes dw2: it should be a1.T @ d2"
+            origin, w2_words, pointer = _not_outer(answers, tol)
         else:
             origin = "d2"
             w2_words, pointer = _describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
@@ -145,6 +160,29 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
         return Trace(origin, "", w2_words, pointer)
     return _trace_d1(
         states, Recovered(d2s, d1s, true_d2, e2s, e1s), tol, Trace(origin, "", w2_words, pointer)
+    )
+
+
+def _not_outer(answers: Sequence[Answer], tol: float) -> Tuple[str, str, str]:
+    """The origin, dw2's words and the pointer, for a dw2 that is no a1.T @ d2: the
+    outer product of another a1 (the sigmoid left out, or another), or none at all."""
+    found = {other_a1(a.state, a.gradient["w2"], tol, a.slack["w2"]) for a in answers} - {"zero"}
+    if found == {"x @ w1"}:
+        return (
+            "a1",
+            "it is a1.T @ d2 for an a1 that is x @ w1, the hidden layer's sigmoid left out",
+            "look at the a1 that dw2 uses: it is x @ w1, where a1 is sigmoid(x @ w1)",
+        )
+    if None not in found:
+        return (
+            "a1",
+            "it is u.T @ d2 for a u that is not the hidden activations a1 = sigmoid(x @ w1)",
+            "look at the a1 that dw2 uses: it is not sigmoid(x @ w1)",
+        )
+    return (
+        "dw2",
+        "it is not a1.T @ d2 for any d2",
+        "look at the line that computes dw2: it should be a1.T @ d2",
     )
 
 
@@ -179,10 +217,13 @@ def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Tra
         w1_words = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
         return Trace(origin, w1_words, so_far.w2, pointer)
     words, hint = _describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
-    w1_words = words if origin is None else f"{words}, as well as inheriting d2's mistake"
-    if origin is None:
+    if origin == "d2":  # a d2 found wrong, that d1 carries too
+        words += ", as well as inheriting d2's mistake"
+    elif any(d is None for d in found.d2s):  # no d2 could be read from dw2
+        words += " (of the network's d2: yours could not be read back from dw2)"
+    if origin in (None, "dw2"):  # d1 comes before dw2 (network.ARTICLE.order)
         origin, pointer = "d1", hint
-    return Trace(origin, w1_words, so_far.w2, pointer)
+    return Trace(origin, words, so_far.w2, pointer)
 
 
 def _describe_d2(

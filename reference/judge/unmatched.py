@@ -1,17 +1,44 @@
-"""What is said of a layer no chain of the catalogue matches: where its differences
-from the correct gradient lie, and whether it is the correct gradient times one
-constant everywhere."""
+"""What is said of a layer no chain of the catalogue matches: at which points and
+where its differences from the correct gradient lie, whether it is the correct
+gradient times one constant everywhere, or an approximation of it; and a step
+that returned the gradients themselves."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from reference.judge.answers import Answer
+from reference.judge.answers import Answer, Answers, Precision
 from reference.judge.catalogue import correct
-from reference.judge.trace import apart
-from reference.witnesses.tolerances import gradient_floor
+from reference.judge.network import ARTICLE
+from reference.judge.plan import ALPHA
+from reference.witnesses.losses import LOSSES
+from reference.witnesses.tolerances import APPROXIMATE, RECOGNISED, gradient_floor
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Where a layer no chain matches differs from the correct gradient: the points
+    (``off``, of ``total``), the hidden units and pixels with the largest differences
+    at the first of them (``at``), and the one constant it is the correct gradient
+    times everywhere, if there is one (``factor``, known to within ``allowed``)."""
+
+    off: List[Answer]
+    total: int
+    at: Dict[str, List[int]]
+    factor: Optional[float]
+    allowed: float = 0.0
+
+
+def spread(answers: Sequence[Answer], weight: str, loss: str, precision: Precision) -> Spread:
+    """Where the gradient of ``weight`` differs (the first point, if no point's
+    difference is beyond the tolerance by this measure)."""
+    off = differing(answers, weight, loss, precision) or list(answers[:1])
+    found = factor(answers, weight, loss, precision.tolerance)
+    k, allowed = found if found is not None else (None, 0.0)
+    return Spread(off, len(answers), where(off[0], weight, loss), k, allowed)
 
 
 def where(answer: Answer, weight: str, loss: str) -> Dict[str, List[int]]:
@@ -31,8 +58,11 @@ def where(answer: Answer, weight: str, loss: str) -> Dict[str, List[int]]:
     return {"hidden units": sorted(int(u) for u in units)}
 
 
-def proportional(answers: Sequence[Answer], weight: str, loss: str, tol: float) -> str:
-    """A hint when the gradient is the correct one times one constant everywhere."""
+def factor(
+    answers: Sequence[Answer], weight: str, loss: str, tol: float
+) -> Optional[Tuple[float, float]]:
+    """The constant k when the gradient is the correct one times k everywhere, and
+    how far k may be off (None when it is not)."""
     ratios = []  # (k, how far k may be off at that point)
     for ans in answers:
         s = ans.state
@@ -43,12 +73,56 @@ def proportional(answers: Sequence[Answer], weight: str, loss: str, tol: float) 
         size = float(np.abs(ref).max())
         bound = max(abs(k) * size, floor)
         if max(float(np.abs(g - k * ref).max()) - ans.slack[weight], 0.0) > tol * bound:
-            return ""
+            return None
         ratios.append((k, (tol * bound + ans.slack[weight]) / size))
     first, allowed = ratios[0]
     if all(abs(k - first) <= t + allowed for k, t in ratios):
-        return (
-            f"but it is the correct gradient times {apart(first, 1.0, 6)[0]} everywhere"
-            " (a fixed factor, or a learning rate other than alpha?); "
-        )
-    return ""
+        return first, allowed  # k is read at the first point, within what it allows there
+    return None
+
+
+def relative(answer: Answer, weight: str, loss: str, precision: Precision) -> float:
+    """How far ``answer``'s gradient is from the correct one: its largest difference
+    (less what a step's recovery may cost) over the gradient's size, or over the floor
+    where the gradient is smaller (:func:`gradient_floor`, scaled for the precision)."""
+    s = answer.state
+    ref = correct(s, loss).gradient(weight)
+    floor = precision.floor_scale * gradient_floor(s.w2, upstream=s.n)
+    scale = max(float(np.abs(ref).max()), floor)
+    off = float(np.abs(answer.gradient[weight] - ref).max()) - answer.slack[weight]
+    return max(off, 0.0) / scale
+
+
+def differing(
+    answers: Sequence[Answer], weight: str, loss: str, precision: Precision
+) -> List[Answer]:
+    """The answers at which ``weight``'s gradient is not the correct one."""
+    return [a for a in answers if relative(a, weight, loss, precision) > precision.tolerance]
+
+
+def approximate(answers: Sequence[Answer], weight: str, loss: str, precision: Precision) -> bool:
+    """Whether the gradient differs at every point, and nowhere by more than
+    :data:`APPROXIMATE`: an approximation (finite differences), not a mistake."""
+    off = [relative(a, weight, loss, precision) for a in answers]
+    return all(precision.tolerance < r <= APPROXIMATE for r in off)
+
+
+def gradients_returned(answers: Answers, named: str) -> Optional[str]:
+    """For a step: the loss whose gradients it returned in place of the updated
+    weights, at every point, the loss ``named`` first (None: it did not, or it is
+    no step)."""
+    if not answers.step:
+        return None
+    every = answers.all
+    for loss in sorted(LOSSES, key=lambda name: name != named):
+        near = True
+        for a in every:
+            s, right = a.state, correct(a.state, loss)
+            for w in ARTICLE.weights:
+                given = s.weight(w) - ALPHA * a.gradient[w]  # what it returned, read back
+                ref = right.gradient(w)
+                scale = max(float(np.abs(ref).max()), gradient_floor(s.w2, upstream=s.n))
+                near = near and float(np.abs(given - ref).max()) <= RECOGNISED * scale
+        if near:
+            return loss
+    return None

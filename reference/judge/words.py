@@ -8,15 +8,16 @@ fit's, and nothing here computes a gradient.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from reference.judge.answers import Precision
 from reference.judge.catalogue import ENTRIES
+from reference.judge.contract import PARTS
 from reference.judge.fit import Judged, LayerFit
 from reference.judge.network import ARTICLE
 from reference.judge.plan import ALPHA
-from reference.judge.trace import Trace
-from reference.judge.unmatched import proportional
+from reference.judge.trace import Trace, apart
+from reference.judge.unmatched import Spread
 from reference.witnesses.losses import LOSSES
 
 if TYPE_CHECKING:  # read, not made, here
@@ -42,20 +43,74 @@ def matched(found: LayerFit, judged: Judged, precision: Precision) -> str:
     return said + ", once laid out as the weights are)"  # the layout alone is wrong
 
 
-def unmatched(
-    found: LayerFit, at: Dict[str, List[int]], traced: Optional[Trace], precision: Precision
-) -> str:
-    """A layer no chain matches: how far it is, a constant factor if there is one,
-    where the differences lie (``at``), and what the trace found."""
+def unmatched(found: LayerFit, spread: Spread, traced: Optional[Trace], step: bool) -> str:
+    """A layer no chain matches: how far it is, at which points when at no more than
+    half of them, a constant factor if there is one, where the differences lie (at
+    the first point that differs), and what the trace found."""
+    off = spread.off
+    points = (
+        f" at {len(off)} of the {spread.total} points (the first: {off[0].point.label})"
+        if 2 * len(off) <= spread.total
+        else ""
+    )
+    hint = "a learning rate other than alpha?" if step else "a fixed factor?"
+    factor = (
+        f"but it is the correct gradient times {apart(spread.factor, 1.0, 6)[0]} everywhere"
+        f" ({hint}); "
+        if spread.factor is not None
+        else ""
+    )
     said = (
         f"{ARTICLE.label(found.weight)}: matches nothing in the catalogue; the correct"
-        f" gradient differs by {found.off:.2g}, "
-        + proportional(found.answers, found.weight, found.loss, precision.tolerance)
-        + "the differences are largest in "
-        + " and ".join(f"{k} {', '.join(map(str, v))}" for k, v in at.items())
+        f" gradient differs by {found.off:.2g}{points}, {factor}"
+        f"the differences are largest{' there' if points else ''} in "
+        + " and ".join(f"{k} {', '.join(map(str, v))}" for k, v in spread.at.items())
     )
     told = traced.said(found.weight) if traced is not None else ""
     return said + (f"; {told}" if told else "")
+
+
+def approximately(found: LayerFit, precision: Precision) -> str:
+    """A layer that is the correct gradient but for small differences everywhere."""
+    rounding = f"{precision.name} rounding ({precision.tolerance:.0e})"
+    return (
+        f"{ARTICLE.label(found.weight)}: approximately the gradient of {LOSSES[found.loss].words},"
+        f" off by up to {found.off:.1e} at every point, where backprop is exact to {rounding}"
+    )
+
+
+#: The pointer for answers that are approximations: no line computes a wrong quantity.
+APPROXIMATION = (
+    "no line of a backprop gives such differences: this is an approximation of the"
+    " gradient (as finite differences are), not the chain rule, which gives it exact"
+)
+
+
+def update(factor: float) -> str:
+    """The pointer for a step whose two gradients are the correct ones times one
+    constant everywhere: its update, not a line of its backprop."""
+    return (
+        "look at the update w - alpha * dw: both gradients come out as the correct ones"
+        f" times {apart(factor, 1.0, 6)[0]} everywhere (alpha used twice, or another"
+        " learning rate?)"
+    )
+
+
+#: The pointer for a step that returned the gradients: its return is what is wrong.
+RETURNED_GRADIENTS = (
+    "look at what the function returns: a step returns the updated weights,"
+    f" {', '.join(f'{w} - alpha * {ARTICLE.gradient(w)}' for w in ARTICLE.weights)},"
+    " not the gradients"
+)
+
+
+def returned(weight: str, loss: str) -> str:
+    """A layer of a step that returned the gradient itself."""
+    return (
+        f"{ARTICLE.label(weight)}: the function returned {ARTICLE.gradient(weight)} itself,"
+        f" the gradient of {LOSSES[loss].words}, not the updated weights"
+        f" {weight} - alpha * {ARTICLE.gradient(weight)}"
+    )
 
 
 def _named(found: LayerFit, judged: Judged) -> str:
@@ -86,6 +141,13 @@ def pointer(
     if not causes:
         return traced.pointer if traced is not None else ""
     entry = ENTRIES[causes[0][0]]
+    if entry.name == "sign flipped" and judged.both_flipped:
+        other = (
+            "of the update (w - alpha * dw)" if judged.layers[0].step else "in front of dw1, dw2"
+        )
+        return (
+            f"look at the sign of the error in d2 (a2 - y, not y - a2), or {other}: {entry.words}"
+        )
     line = entry.line or ARTICLE.line(judged.quantity(entry.name, causes[0][1]))
     if judged.apart and origin == "d1" and entry.changes == "d2":
         return f"look at {line}: it sends back another d2 than dw2's ({entry.words})"
@@ -105,10 +167,31 @@ def text(found: Diagnosis) -> str:
     lines += [f"note: {n}" for n in found.notes]
     lines += [v.words for v in found.layers]
     lines += [found.pointer] if found.pointer else []
+    return "\n".join([*lines, verdict(found)])
+
+
+def verdict(found: Diagnosis) -> str:
+    """The last line: ok, naming what holds only because it was not required, or
+    FAIL, naming what does not hold (the shape asked for, each layer, each part)."""
+    loss = LOSSES[found.loss].words
+    asked = found.contract
+    missing = [p for p in PARTS if not found.parts.get(p, False)]
     if found.ok:
         rounding = f" (to {found.precision} rounding)" if found.precision != "float64" else ""
-        lines.append(f"ok: both layers are the gradient of {loss}{rounding}")
-    else:
-        wrong = [ARTICLE.label(v.name) for v in found.layers if not v.correct]
-        lines.append(f"FAIL: {', '.join(wrong)} not the gradient of {loss}")
-    return "\n".join(lines)
+        said = f"ok: both layers are the gradient of {loss}{rounding}"
+        if missing:  # what a teacher who asked for more would not pass
+            said += f"; not required here, and not holding: {', '.join(PARTS[p] for p in missing)}"
+        return said
+    if not found.shape_ok:
+        step = asked.shape == "step"
+        return (
+            f"FAIL: asked for {'one SGD step' if step else 'a gradient'}, {ARTICLE.signature(step)}"
+        )
+    failed = []
+    wrong = [ARTICLE.label(v.name) for v in found.layers if not v.correct]
+    if wrong:
+        failed.append(f"{', '.join(wrong)} not the gradient of {loss}")
+    parts = [PARTS[p] for p in missing if p in asked.required and p in ("sizes", "rows")]
+    if parts:
+        failed.append(f"required and not holding: {', '.join(parts)}")
+    return f"FAIL: {'; '.join(failed)}"

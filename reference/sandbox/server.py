@@ -21,7 +21,7 @@ import select
 import signal
 import sys
 import time
-from typing import Any, List, Optional
+from typing import Any, FrozenSet, List, Optional, Set
 
 from reference.sandbox.child import (
     LOADED,
@@ -57,6 +57,7 @@ class Server:
         self.inside = level == "namespaces" and os.getpid() == 1
         self.work = WORK if self.inside else os.path.abspath("work")
         self.tmp = "/tmp" if self.inside else os.path.abspath("tmp")
+        self.mounts: Optional[FrozenSet[str]] = None  # mounted in the folders, kept
         prctl(PR_SET_DUMPABLE, 0)  # no child may read or change its memory
         if not self.inside:
             prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # it ends with the grader
@@ -91,8 +92,10 @@ class Server:
     def run(self, request: Request) -> None:
         """Fork a child for ``request``, watch it to its end or its time limit, end
         whatever it left, and say what happened."""
-        if not self.fresh():  # something of the last submission's could not be removed:
-            os._exit(DIRTY)  # the Runner gives this one to a new server
+        why = self.fresh()
+        if why:  # something of the last submission's could not be removed: the Runner
+            print(f"server: {why}", file=sys.stderr, flush=True)  # gives this one to a new
+            os._exit(DIRTY)  # server (and says why, if it is the first)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         with open(os.open(os.path.join(self.work, request.name), flags, 0o600), "wb") as f:
             f.write(request.source)
@@ -138,20 +141,28 @@ class Server:
                 said = True
                 self.say(Message("loaded"))
 
-    def fresh(self) -> bool:
+    def fresh(self) -> str:
         """The folders empty (made again if they were removed) and the output file
-        empty: False if a folder could not be emptied."""
+        empty: "" when they are, else why not (a folder that could not be emptied, or
+        what is mounted in them moved since the first submission)."""
+        mounts: Set[str] = set()
         try:
             for folder in (self.work, self.tmp, *([SHM] if self.inside else [])):
                 if not self.inside:
                     os.makedirs(folder, exist_ok=True)
-                if not wipe(folder):
-                    return False
-        except (OSError, RecursionError):
-            return False
+                found = wipe(folder)
+                if found is None:
+                    return f"{folder} could not be emptied"
+                mounts |= found
+        except (OSError, RecursionError) as err:
+            return f"the folders could not be emptied ({type(err).__name__}: {err})"
+        if self.mounts is None:
+            self.mounts = frozenset(mounts)
+        if mounts != self.mounts:  # a folder leading to one was moved: not the same system
+            return "what is mounted in the folders has moved"
         os.ftruncate(self.output, 0)
         os.lseek(self.output, 0, os.SEEK_SET)
-        return True
+        return ""
 
     def clean(self) -> None:
         """End every process a submission left, and reap them."""
@@ -214,23 +225,38 @@ def _drain(fd: int, room: int, once: bool = False) -> bytes:
             return kept
 
 
-def wipe(folder: str) -> bool:
+def wipe(folder: str) -> Optional[FrozenSet[str]]:
     """Remove everything in ``folder``, whatever a submission did to it: every folder
     in it made the owner's to list and change first (a folder one can enter but not
     list would be left behind by a plain removal, and a file in it with it), links
-    removed and never followed, no file opened (a pipe would block). True when
-    ``folder`` is left empty; OSError if it cannot be (a path too deep, say)."""
-    below = [folder]
+    removed and never followed, no file opened (a pipe would block). What is mounted
+    there (Python's own folders, bound read-only where they are, may lie under /tmp)
+    is kept, with the folders that lead to it. Returns those mount points, or None
+    if anything else is left; OSError if it cannot be removed (a path too deep)."""
+    device = os.lstat(folder).st_dev
+    below: List[str] = [folder]
+    mounts: Set[str] = set()
     for path in below:  # top down: a folder is listed once it may be
         os.chmod(path, 0o700)
-        below += [e.path for e in os.scandir(path) if e.is_dir(follow_symlinks=False)]
+        for entry in os.scandir(path):
+            if entry.is_dir(follow_symlinks=False):
+                same = entry.stat(follow_symlinks=False).st_dev == device
+                (below.append if same else mounts.add)(entry.path)
+    keep = set(mounts)
+    for mount in mounts:  # and the folders that lead to it
+        while mount != folder:
+            mount = os.path.dirname(mount)
+            keep.add(mount)
     for path in reversed(below):  # bottom up: a folder is removed once it is empty
         for entry in os.scandir(path):
+            if entry.path in keep:
+                continue
             if entry.is_dir(follow_symlinks=False):
                 os.rmdir(entry.path)
             else:
                 os.unlink(entry.path)
-    return not os.listdir(folder)
+    left = [e.path for path in below if path in keep for e in os.scandir(path)]
+    return frozenset(mounts) if all(path in keep for path in left) else None
 
 
 def main(argv: List[str]) -> None:

@@ -115,6 +115,34 @@ FLOAT32 = Tolerance(
 #: 0.01 (1 + max|w2|) at rtol 1e-13 allows 1e-15 (...); at rtol 1e-5, 0.06 (...)
 #: allows 6e-7 (...), the same five roundings at float32's 1.2e-7.
 FLOAT32_FLOOR_SCALE = 6.0
+# --- not rounding bounds: what the judge calls an answer it recognises --------
+
+APPROXIMATE = Tolerance(
+    1e-3,
+    "NOT a rounding bound: an answer that differs from the exact gradient at every"
+    " point, by at most this (relative), and matches no mistake, is an"
+    " approximation: finite differences err by h or h^2 (forward or central,"
+    " 1e-5 to 1e-10), a constant written to four digits by 5e-5; a mistake of"
+    " backprop (a factor, a slope, a term) is 1e-2 or more off where it acts",
+)
+RECOGNISED = Tolerance(
+    1e-6,
+    "NOT a correctness bound: how near a step's returned arrays must be to the"
+    " gradients themselves to be told 'returned the gradients, not the weights';"
+    " reading them back from the recovered gradient costs eps |w| / alpha, 1e-14"
+    " of the floor, and float32 gradients round at 6e-8",
+)
+FLOAT16 = Tolerance(
+    1e-2,
+    "float16 gradients (a backprop computed in half precision, returned as float16"
+    " or as float64): rounding at 4.9e-4 per operation, about twenty operations"
+    " deep; a correct float16 backprop is measured within 5e-3 at the judge's"
+    " points, and a mistake of backprop (a factor, a slope) is 1e-1 or more off",
+)
+#: float16's floor: at rtol 1e-2, 0.05 (1 + max|w2|) |d2| allows 5e-4 (...), the two
+#: subtractions of O(1) numbers losing half an ulp of 1 (2.4e-4) each; a gradient
+#: that underflows (below 6e-8) or a 1 - a that rounds to 0 is within it.
+FLOAT16_FLOOR_SCALE = 5.0
 FLOAT32_DRIFT = Tolerance(
     1e-2,
     "NOT a rounding bound: how far a whole float32 training may drift from"

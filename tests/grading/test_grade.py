@@ -5,6 +5,7 @@ process is left behind, and the JSON, CSV and feedback say the same."""
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from reference.judge import catalogue
 from reference.judge.diagnosis import Diagnosis, LayerVerdict
 from reference.judge.plan import state_at
 from reference.sandbox import Limits, Runner
-from tests.helpers import ROOT, expectation, marked
+from tests.helpers import ROOT, STUDENTS, expectation, marked
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
 
@@ -355,3 +356,22 @@ def test_jobs_at_a_time_each_judged_as_it_ends(tmp_path):
     # one at a time by default, in the order given
     grade_class(given[1:], runner=Watched)
     assert Watched.made[1].most == 1 and Watched.made[1].finished == ["quick0", "quick1", "quick2"]
+
+
+def test_a_teachers_requirements_and_points_reach_the_json_and_csv(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(CLASSROOM / "correct.py", folder / "a_correct.py")
+    shutil.copy(STUDENTS / "first_row_of_a_batch.py", folder / "b_one_row.py")
+    done = grade(str(folder), "--require", "rows", "--points", "dw1=3,dw2=3", "--json",
+                 str(tmp_path / "g.json"), "--csv", str(tmp_path / "g.csv"), "--feedback",
+                 str(tmp_path / "notes"), marker="-", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    graded = json.loads((tmp_path / "g.json").read_text())["submissions"]
+    assert [(s["status"], s["score"], s["max_score"]) for s in graded] == [
+        ("correct", 8, 8), ("wrong", 7, 8)]  # fmt: skip
+    with open(tmp_path / "g.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["score"], r["max_score"]) for r in rows] == [("8.0", "8.0"), ("7.0", "8.0")]
+    notes = (tmp_path / "notes" / "b_one_row.md").read_text()
+    assert "Score: 7 of 8." in notes and "required and not holding: a batch of rows" in notes

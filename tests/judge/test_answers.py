@@ -18,7 +18,9 @@ EXPECTED = ": expected f(x, y, w1, w2) -> (dw1, dw2) or f(x, y, w1, w2, alpha) -
 
 
 def ended(reason=None, detail="", line=None, loaded=False, functions=(), parameters=4):
-    return Run(PATH, "grads", reason, detail, line, list(functions), parameters, loaded=loaded)
+    given = parameters if parameters in (4, 5) else None  # what the child would call with
+    return Run(PATH, "grads", reason, detail, line, list(functions), parameters,
+               given=given, loaded=loaded)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -116,7 +118,8 @@ def right(index, step=False, dtype=np.float64):
 
 
 def answered(calls, step=False):
-    run = Run(PATH, "grads", parameters=5 if step else 4, loaded=True, calls=calls)
+    count = 5 if step else 4
+    run = Run(PATH, "grads", parameters=count, given=count, loaded=True, calls=calls)
     return read_answers(run)
 
 
@@ -328,3 +331,23 @@ def test_the_right_gradients_are_nowhere_zero_at_the_plans_points(loss):
     for i in range(len(plan.plan())):
         found = catalogue.correct(plan.state_at(i), loss)
         assert np.abs(found.dw1).max() > 0 and np.abs(found.dw2).max() > 0
+
+
+def test_parameters_with_defaults_are_left_to_them_and_said():
+    # f(x, y, w1, w2, l2=0.0): the child calls it with the four without a default
+    run = Run(PATH, "grads", parameters=5, required=4, defaulted=["l2"], given=4, loaded=True,
+              calls=every_call())  # fmt: skip
+    found = read_answers(run)
+    assert not found.step
+    assert [str(n) for n in found.notes] == [
+        "judged as a gradient, f(x, y, w1, w2) -> (dw1, dw2), from its 4 parameters without"
+        " a default; left to their defaults: l2"
+    ]
+    assert found.notes[0].said == "l2"  # the student's own name, quoted where it is shown
+    # six parameters, three without a default: neither shape, and the words say why
+    with pytest.raises(StudentError) as caught:
+        refuse(Run(PATH, "grads", parameters=6, required=3, defaulted=["a", "b", "c"],
+                   loaded=True))  # fmt: skip
+    assert str(caught.value) == (
+        "the function takes 6 positional parameters, 3 without a default" + EXPECTED
+    )

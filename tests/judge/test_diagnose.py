@@ -14,6 +14,7 @@ import numpy_impl as ni
 from reference.grading.single import diagnose_file
 from reference.judge import catalogue, plan
 from reference.judge.answers import recovery_slack
+from reference.judge.network import ARTICLE
 from reference.sandbox import Limits, Runner, Task
 from reference.witnesses.tolerances import FLOAT32, GRADIENT
 from tests import helpers
@@ -31,6 +32,10 @@ WORDS = STUDENTS / "words.json"
 ROUNDING = re.compile(r"\b\d(?:\.\d+)?e-(?:0*[6-9]|[1-9]\d)\b")
 
 
+#: The JSON's keys that hold points, which no rounding touches.
+EXACT = {"points", "of", "score", "max_score"}
+
+
 def as_reviewed(text, found):
     """The text's lines and the JSON, their rounding-level numbers masked."""
 
@@ -39,8 +44,8 @@ def as_reviewed(text, found):
             return "<rounding>" if abs(value) < 1e-5 else float(f"{value:.2g}")
         if isinstance(value, str):
             return ROUNDING.sub("<rounding>", value)
-        if isinstance(value, dict):
-            return {k: masked(v) for k, v in value.items()}
+        if isinstance(value, dict):  # points are exact: never rounding
+            return {k: v if k in EXACT else masked(v) for k, v in value.items()}
         if isinstance(value, list):
             return [masked(v) for v in value]
         return value
@@ -124,9 +129,54 @@ def test_the_folder_covers_the_catalogue():
     names = {e.name for e in catalogue.CATALOGUE} - {"mse"}  # the exact MSE is the default loss
     assert names <= seen, f"no student for {sorted(names - seen)}"
     assert correct["mse"] >= 3 and correct["bce"] >= 2
-    assert {"d2", "d1", "dw1", "dw2", "none"} <= origins
+    assert {"a1", "d2", "d1", "dw1", "dw2", "update", "none"} <= origins
     for required in ("tanh", "relu", "swap", "transpos", "accumulat"):
         assert any(required in name for name in names), required
+
+
+#: The place each origin's pointer names, as a student reads it: the quantity the
+#: student's file computes wrong first (its docstring's ``origin``), never another.
+PLACES = {
+    "a1": ("the a1 that dw2 uses",),
+    "d2": ("the line that computes d2", "the sign of the error in d2"),
+    "d1": ("the line that computes d1",),
+    "dw1": ("the line that computes dw1", "the return line", "where dw1 and dw2 are kept"),
+    "dw2": ("the line that computes dw2",),
+    "update": ("the update", "what the function returns"),
+}
+
+
+@pytest.mark.parametrize("path", STUDENT_FILES, ids=lambda p: p.stem)
+def test_every_pointer_names_the_place_the_student_wrote_wrong(path):
+    # the origin in each docstring is what a reader of the file finds wrong first; the
+    # words (as reviewed, which the test above holds to the live ones) point there,
+    # and call no quantity computed before it wrong
+    want = expectation(path)
+    if want["exit"] == 2:
+        return
+    reviewed = json.loads(WORDS.read_text())[path.stem]["json"]
+    origin, pointer = want["origin"], reviewed["pointer"] or ""
+    if origin == "none":
+        assert not pointer.startswith("look at"), pointer
+        return
+    assert pointer.startswith(tuple(f"look at {place}" for place in PLACES[origin])), pointer
+    order = ARTICLE.order
+    before = order[: order.index(origin)]
+    for layer in reviewed["layers"]:
+        for quantity in before:
+            for claim in (f"{quantity} is wrong", f"{quantity}'s mistake"):
+                assert claim not in layer["words"], (quantity, layer["words"])
+
+
+def test_a_teachers_requirement_turns_a_pass_on_the_default_into_a_fail(capsys):
+    spec = f"{STUDENTS / 'first_row_of_a_batch.py'}:backprop"
+    status, out = run("--against", spec, "--require", "rows", "--points", "rows=2", "--json")
+    found = json.loads(out)
+    assert status == 1 and not found["ok"] and (found["score"], found["max_score"]) == (3, 5)
+    assert [p["part"] for p in found["parts"] if not p["holds"]] == ["rows"]
+    status, out = run("--against", spec, "--require", "row")
+    assert status == 2 and out == ""
+    assert capsys.readouterr().err.startswith("error: --require: unknown 'row'")
 
 
 def test_each_entry_is_named_by_a_student_who_makes_that_mistake_alone():

@@ -10,7 +10,7 @@ import pytest
 from reference.grading import single
 from reference.judge import StudentError, catalogue, diagnose
 from reference.judge.network import state
-from reference.judge.plan import plan, state_at
+from reference.judge.plan import ALPHA, plan, state_at
 from reference.judge.trace import apart
 from reference.sandbox import Limits, Runner
 from reference.witnesses.losses import LOSSES
@@ -121,8 +121,7 @@ def test_a_spec_splits_at_its_last_colon(tmp_path):
 
 # --- A gradient that is the correct one times a constant -------------------
 
-HINT = "but it is the correct gradient times {} everywhere (a fixed factor, or a learning" \
-    " rate other than alpha?); "  # fmt: skip
+HINT = "but it is the correct gradient times {} everywhere (a fixed factor?); "
 
 
 @pytest.mark.parametrize(("k", "shown"), [(5.0, "5"), (-0.25, "-0.25"), (1 / 7, "0.142857")])
@@ -446,3 +445,55 @@ def test_an_accumulating_answer_off_by_a_factor_at_its_first_call():
     w2 = found.layers[1]
     assert w2.mistakes == ["accumulates across calls"] and w2.match is None
     assert HINT.format("5") in w2.words
+
+
+# --- Answers told for what they are, no line of the backprop blamed ------------
+
+
+def test_a_step_that_returns_the_gradients_is_told_so():
+    found = judged(lambda s, i: tuple((w - g) / ALPHA for w, g in zip((s.w1, s.w2), right(s))),
+                   step=True)  # fmt: skip
+    assert not found.ok and found.origin == "update"
+    assert found.pointer.startswith("look at what the function returns: a step returns the")
+    assert found.layers[0].words.startswith("dL/dw1: the function returned dw1 itself")
+
+
+def test_a_step_whose_gradients_are_all_scaled_by_one_constant_has_its_update_wrong():
+    found = judged(lambda s, i: tuple(0.1 * g for g in right(s)), step=True)
+    assert found.origin == "update" and found.pointer.startswith("look at the update")
+    assert not any("d2 is wrong" in v.words for v in found.layers)
+    # two constants, one per layer: no single update explains them
+    found = judged(lambda s, i: (0.1 * right(s)[0], 0.2 * right(s)[1]), step=True)
+    assert found.origin != "update"
+
+
+def test_an_approximation_is_said_to_be_one_and_points_at_no_line():
+    noise = np.random.default_rng(0)
+
+    def student(s, i):
+        return tuple(g * (1 + 1e-7 * noise.standard_normal(g.shape)) for g in right(s))
+
+    found = judged(student)
+    assert not found.ok and found.origin is None
+    assert found.pointer.startswith("no line of a backprop gives such differences")
+    assert all(v.words.startswith(f"{v.name.replace('w', 'dL/dw')}: approximately the gradient")
+               for v in found.layers)  # fmt: skip
+    # the same noise at one point alone is a mistake there, not an approximation
+    found = judged(lambda s, i: student(s, i) if i == 3 else right(s))
+    assert not any(v.approximate for v in found.layers)
+
+
+def test_a_gradient_wrong_at_one_point_names_it_and_looks_there():
+    at = 17
+    found = judged(lambda s, i: (right(s)[0], (3 if i == at else 1) * right(s)[1]))
+    words = found.layers[1].words
+    assert f"at 1 of the 40 points (the first: {plan()[at].label})" in words, words
+    assert "the differences are largest there in hidden units" in words
+
+
+def test_float16_answers_are_judged_at_float16s_precision():
+    found = judged(lambda s, i: right(s), dtype=np.float16)
+    assert found.ok and found.precision == "float16", found.text()
+    assert found.text().splitlines()[-1].endswith("(to float16 rounding)")
+    found = judged(lambda s, i: (right(s)[0], 1.5 * right(s)[1]), dtype=np.float16)
+    assert not found.ok and found.precision == "float16"

@@ -8,6 +8,7 @@ class, the records read back as they were written, and nothing left behind."""
 import io
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -522,3 +523,43 @@ def test_in_a_namespace_only_its_folders_are_writable_not_the_kernels_settings(t
         )
         (again,) = r.run(task(submission(tmp_path, seen, "next.py"), calls={4: INPUTS[:1]})).calls
         assert again.arrays[0].tolist() == [0.0]  # the last one's /dev/shm is gone
+
+
+WIPED = """
+import os
+import subprocess
+from reference.sandbox.server import wipe
+os.makedirs("/tmp/a/b/junk")
+for path in ("/tmp/a/b/junk/f", "/tmp/a/g", "/tmp/top"):
+    open(path, "w").close()
+os.makedirs("/tmp/locked/inner")
+os.chmod("/tmp/locked", 0o311)
+print(sorted(m for m in wipe("/tmp") if m.startswith("/tmp/a")))
+print(sorted(os.listdir("/tmp/a")), sorted(os.listdir("/tmp/a/b")), "locked" in os.listdir("/tmp"))
+os.rename("/tmp/a", "/tmp/moved")  # a folder that leads to what is mounted, moved
+print(sorted(m for m in wipe("/tmp") if m.startswith(("/tmp/a", "/tmp/moved"))))
+"""
+
+
+@NAMESPACES
+def test_a_wipe_keeps_what_is_mounted_in_the_folder_and_nothing_else(tmp_path):
+    # Python's own folders are bound read-only where they are, which may be in the
+    # sandbox's /tmp (a virtual environment under /tmp): the wipe keeps them and the
+    # folders leading to them (it once failed there, and no server could start), and
+    # tells where they are, so that a server finds them moved
+    from reference.sandbox.isolation import python_folders
+
+    binds = [flag for folder in [*python_folders(), str(ROOT)] for flag in
+             ("--ro-bind", folder, folder)]  # fmt: skip
+    command = ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev",
+               "/dev", "--proc", "/proc", "--tmpfs", "/tmp", *binds, "--ro-bind",
+               str(ROOT / "numpy_impl"), "/tmp/a/b/mounted", "--chdir", str(ROOT), "--",
+               sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+               + WIPED]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "['/tmp/a/b/mounted']",
+        "['b'] ['mounted'] False",
+        "['/tmp/moved/b/mounted']",
+    ]

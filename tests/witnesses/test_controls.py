@@ -15,13 +15,20 @@ import pytest
 import numpy_impl as ni
 from numpy_impl.sweep import sweep
 from reference.diff import sums as diff
+from reference.judge.answers import read_answers
+from reference.judge.catalogue import correct
+from reference.judge.plan import ALPHA
+from reference.judge.unmatched import approximate, gradients_returned
 from reference.witnesses.article_transcript import article_training, forward_output
 from reference.witnesses.cases import letter_case
 from reference.witnesses.compare import Check, errors, ulps
 from reference.witnesses.oracles import central_difference, complex_step, loss_function
 from reference.witnesses.tolerances import (
+    APPROXIMATE,
     CENTRAL,
     CENTRAL_FLOOR,
+    FLOAT16,
+    FLOAT16_FLOOR_SCALE,
     FLOAT32,
     FLOAT32_DRIFT,
     FLOAT32_FLOOR_SCALE,
@@ -29,6 +36,7 @@ from reference.witnesses.tolerances import (
     GRADIENT,
     ONE_ULP,
     RATIO,
+    RECOGNISED,
     REGROUPED,
     SHORT_RUN,
     SIGMOID_EXACT_ULPS,
@@ -39,6 +47,7 @@ from reference.witnesses.tolerances import (
     TWO_ULP,
     gradient_floor,
 )
+from tests.helpers import run_of
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
 
@@ -156,6 +165,43 @@ def float32(factor):
     check.layers([moved(g, FLOAT32, factor) for g in ours], exact)
 
 
+def float16(factor):
+    # a float16 gradient against float64's, as the judge compares them (max difference
+    # over the gradient's size, or the floor scaled for float16 where it is smaller)
+    case = letter_case(0, 1)
+    with np.errstate(all="ignore"):  # the sigmoid's exp overflows in float16
+        ours = ni.gradients(*(a.astype(np.float16) for a in case), "mse")
+    exact = ni.gradients(*case, "mse")
+    floor = FLOAT16_FLOOR_SCALE * gradient_floor(case.w2)
+    for g, e in zip(ours, exact):
+        g = moved(g, FLOAT16, factor)
+        assert np.abs(g - e).max() <= FLOAT16 * max(np.abs(e).max(), floor)
+
+
+def shifted(s, size):
+    """The correct MSE gradients at ``s``, each moved by ``size`` of its scale (its largest
+    entry, or the floor where that is smaller), as the judge measures a difference."""
+    found = correct(s, "mse")
+    floor = gradient_floor(s.w2, upstream=s.n)
+    return tuple(g + size * max(np.abs(g).max(), floor) for g in (found.dw1, found.dw2))
+
+
+def approximate_(factor):
+    # a gradient off everywhere by factor x APPROXIMATE of its scale: an approximation
+    # within it, a mistake beyond
+    answers = read_answers(run_of(lambda s, i: shifted(s, factor * APPROXIMATE)))
+    assert approximate(answers.all, "w2", "mse", answers.precision)
+
+
+def recognised(factor):
+    # a step that returned the gradients, off by factor x RECOGNISED of their scale
+    def student(s, i):
+        returned = shifted(s, factor * RECOGNISED)
+        return tuple((w - r) / ALPHA for w, r in zip((s.w1, s.w2), returned))
+
+    assert gradients_returned(read_answers(run_of(student, step=True)), "mse") == "mse"
+
+
 def float32_drift(factor):
     # how far a float32 training drifts from float64 (a shorter run)
     f64 = ni.train(epochs=300)
@@ -179,6 +225,9 @@ CONTROLS = {
     "TRAJECTORY": trajectory,
     "CENTRAL": central,
     "FLOAT32": float32,
+    "FLOAT16": float16,
+    "APPROXIMATE": approximate_,
+    "RECOGNISED": recognised,
     "FLOAT32_DRIFT": float32_drift,
 }
 

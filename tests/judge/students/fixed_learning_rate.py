@@ -1,6 +1,6 @@
 """A step that ignores its alpha and uses the article's 0.01: nothing in the catalogue.
 
-expect: function back_prop; loss mse; exit 1; w1 nothing; w2 nothing; origin d2
+expect: function back_prop; loss mse; exit 1; w1 nothing; w2 nothing; origin update
 """
 
 import numpy as np

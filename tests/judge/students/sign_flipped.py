@@ -1,6 +1,6 @@
 """The error written y - a2, then subtracted as if it were a2 - y: the step climbs.
 
-expect: function back_prop; loss mse; exit 1; w1 sign flipped; w2 sign flipped; origin dw1
+expect: function back_prop; loss mse; exit 1; w1 sign flipped; w2 sign flipped; origin d2
 """
 
 import numpy as np

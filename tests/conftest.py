@@ -35,11 +35,18 @@ PARITY = "test_parity_*.py"
 collect_ignore_glob = [f"*/{PARITY}"] if TORCH is None else []  # in every room's folder
 
 # mutmut's first run (nox -s mutation), which notes the functions each test reaches,
-# counts calls in this process only (mutmut keeps its own copy of the setting), and
-# a grader started from a folder of its own would look for mutmut's settings there
-# and fail: the processes the tests start run the code unmutated for that run.
-if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+# counts calls in this process only (mutmut keeps its own copy of the setting, which
+# the trampolines read when the variable is gone), and a grader a test starts from a
+# folder of its own would look for mutmut's settings there and fail: the processes
+# the tests start run the code unmutated for that run; this process still knows it.
+STATS = os.environ.get("MUTANT_UNDER_TEST") == "stats"
+if STATS:
     del os.environ["MUTANT_UNDER_TEST"]
+
+
+def mutant_under_test() -> Optional[str]:
+    """The mutant mutmut runs the tests under ("stats" in its first run), or None."""
+    return "stats" if STATS else os.environ.get("MUTANT_UNDER_TEST")
 
 
 def pytest_collection_modifyitems(items: List[Any]) -> None:
@@ -209,7 +216,7 @@ class ReplayingRunner(Runner):
 def sandbox(request: Any) -> Any:
     """What starts the sandbox, for a test that runs submissions through the grading
     room: the Runner, or under a mutant (but the sandbox's own) the ReplayingRunner."""
-    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    mutant = mutant_under_test()
     if mutant is None:
         return Runner
     if mutant.startswith(SANDBOX) and not request.node.get_closest_marker("replayed_runs"):
@@ -230,7 +237,7 @@ def _ctrl_c_as_a_terminal_sends_it() -> Any:
 
 @pytest.fixture(scope="session", autouse=True)
 def _caches_cleared_under_a_mutant() -> None:
-    if os.environ.get("MUTANT_UNDER_TEST") is not None:  # what the judge computed once, again
+    if mutant_under_test() is not None:  # what the judge computed once, again
         _clear_caches()
 
 
@@ -253,10 +260,10 @@ def _clear_caches() -> None:
 
 @pytest.fixture(autouse=True)
 def _under_a_mutant(request: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    mutant = mutant_under_test()
     if mutant is None:
         return
     if mutant == "stats":  # so that every test is seen to reach what the caches hold
         _clear_caches()
     if request.node.get_closest_marker("product_in_child"):
-        monkeypatch.delenv("MUTANT_UNDER_TEST")  # mutmut keeps its own copy in this process
+        monkeypatch.delenv("MUTANT_UNDER_TEST", raising=False)  # mutmut keeps its own copy

@@ -287,6 +287,13 @@ def read_answers(run: Outcome) -> Answers:
                 raise
             notes.append(Note(f"not checked with {group.label}", str(err)))
     assert reading.layout is not None  # the first group was read
+    if step and reading.precision is FLOAT16_ROUNDING:
+        raise StudentError(
+            "a step computed in float16 cannot be judged: its gradients, read back as"
+            " (w - new_w) / alpha, carry w's float16 rounding over alpha, as much as a"
+            " mistake would change them; compute the step in float32 or float64, or return"
+            " the gradients"
+        )
     return Answers(found, notes, reading.layout, reading.precision, step)
 
 

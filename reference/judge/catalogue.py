@@ -141,7 +141,8 @@ CATALOGUE: Tuple[Entry, ...] = (
     Entry("2/3 dropped", "constant 2/3 dropped: d2 = (a2 - y) a2 (1 - a2), the gradient of half"
           " the summed squared error", "d2", _output(1, SIGMOID)),
     Entry("mean over rows", "MSE divided by the number of rows as well (a mean over samples)",
-          "d2", lambda s: _output(2 / 3, SIGMOID)(s) / s.n),
+          "d2", lambda s: _output(2 / 3, SIGMOID)(s) / s.n,
+          line="where the gradients are divided by the number of rows (in d2, or after)"),
     Entry("output slope of sigmoid(a2)", _wrong_slope("2", OF_ACTIVATION), "d2",
           _output(2 / 3, OF_ACTIVATION)),
     Entry("tanh slope at the output", _wrong_slope("2", TANH), "d2", _output(2 / 3, TANH)),

@@ -23,7 +23,7 @@ look at.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import numpy as np
 
@@ -33,9 +33,9 @@ from reference.judge.catalogue import Chain, correct
 from reference.judge.contract import DEFAULT, PARTS, Contract
 from reference.judge.fit import Judged, LayerFit, fit_layer
 from reference.judge.network import ARTICLE
-from reference.judge.plan import GROUPS, plan, summary
+from reference.judge.plan import GROUPS, REPEAT, plan, summary
 from reference.judge.trace import Trace, trace
-from reference.judge.unmatched import approximate, gradients_returned, spread
+from reference.judge.unmatched import approximate, differing, gradients_returned, spread
 from reference.witnesses.losses import loss_named
 
 Array = np.ndarray
@@ -181,23 +181,25 @@ def diagnose(run: Outcome, loss: str = "mse", contract: Contract = DEFAULT) -> D
         notes=answers.notes + [Note(layer.note) for layer in judged.layers if layer.note],
         first=FirstPoint(first.gradient, {w: right.gradient(w) for w in ARTICLE.weights}),
         contract=contract,
-        parts=_parts(answers, judged, said),
+        parts=_parts(answers, loss, said),
     )
 
 
-def _parts(answers: Answers, judged: Judged, said: List[LayerVerdict]) -> Dict[str, bool]:
-    """Which parts hold: each layer's gradient; the other hidden sizes and a batch of
-    rows, for a backprop whose layers are both right, when each was read (and the
-    batch summed, not judged one sample at a time)."""
-    right = all(v.correct for v in said)
-    read = set(answers.groups)
-    sizes = {g.label for g in GROUPS if g.hidden != GROUPS[0].hidden}
-    rows = {g.label for g in GROUPS if g.rows}
-    summed = not any(layer.note for layer in judged.layers)
+def _parts(answers: Answers, loss: str, said: List[LayerVerdict]) -> Dict[str, bool]:
+    """Which parts hold: each layer's gradient, as judged; the other hidden sizes, and
+    a batch of rows (the sum of its rows' gradients): their points read, and both
+    gradients right at every one of them."""
+
+    def holds(labels: Set[str]) -> bool:
+        if not labels <= set(answers.groups):
+            return False
+        at = [a for label in sorted(labels) for a in answers.groups[label]]
+        return not any(differing(at, w, loss, answers.precision) for w in ARTICLE.weights)
+
     return {
         **{ARTICLE.gradient(v.name): v.correct for v in said},
-        "sizes": right and sizes <= read,
-        "rows": right and rows <= read and summed,
+        "sizes": holds({g.label for g in GROUPS if g.hidden != GROUPS[0].hidden}),
+        "rows": holds({g.label for g in GROUPS if g.rows}),
     }
 
 
@@ -257,12 +259,14 @@ def _same_factor(said: List[LayerVerdict]) -> bool:
 
 
 def _traced(answers: Answers, judged: Judged, loss: str) -> Optional[Trace]:
-    """The trace of the layers no chain matches, at the single samples of the first
-    group (None when every layer is matched)."""
+    """The trace of the layers no chain matches, at every single sample of every group
+    read, each point once (None when every layer is matched): a mistake that shows
+    at another hidden size alone is traced there."""
     if all(layer.chain is not None for layer in judged.layers):
         return None
     right = {layer.weight: layer.correct for layer in judged.layers}
-    return trace(answers.singles, loss, answers.precision.tolerance, right)
+    singles = [a for a in answers.all if a.state.n == 1 and a.call != REPEAT]
+    return trace(singles, loss, answers.precision.tolerance, right)
 
 
 def _checked(answers: Answers) -> List[str]:

@@ -152,7 +152,7 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
     origin: Optional[str] = None
     if not d2_right:
         if any(d is None for d in d2s):
-            origin, w2_words, pointer = _not_outer(answers, tol)
+            origin, w2_words, pointer = _not_outer(answers, tol, right["w1"])
         else:
             origin = "d2"
             w2_words, pointer = _describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
@@ -163,10 +163,23 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
     )
 
 
-def _not_outer(answers: Sequence[Answer], tol: float) -> Tuple[str, str, str]:
+def _not_outer(answers: Sequence[Answer], tol: float, w1_right: bool) -> Tuple[str, str, str]:
     """The origin, dw2's words and the pointer, for a dw2 that is no a1.T @ d2: the
-    outer product of another a1 (the sigmoid left out, or another), or none at all."""
+    outer product of another a1 (the sigmoid left out, or another), or none at all.
+    With dL/dw1 right, the student's a1 is right: the dw2 line took another."""
     found = {other_a1(a.state, a.gradient["w2"], tol, a.slack["w2"]) for a in answers} - {"zero"}
+    if found == {"x @ w1"} and w1_right:
+        return (
+            "dw2",
+            "it is z1.T @ d2, z1 = x @ w1, where it should be a1.T @ d2",
+            "look at the line that computes dw2: it uses x @ w1 where it should use a1",
+        )
+    if None not in found and w1_right:
+        return (
+            "dw2",
+            "it is u.T @ d2 for a u that is not the hidden activations a1 = sigmoid(x @ w1)",
+            "look at the line that computes dw2: the activations it uses are not a1",
+        )
     if found == {"x @ w1"}:
         return (
             "a1",
@@ -214,7 +227,13 @@ def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Tra
         for s, e1, e2 in zip(states, found.e1s, found.e2s)
     ]
     if all(_close(d, e, tol, 1e-300, x) for d, e, x in zip(found.d1s, expected, allow)):  # type: ignore[arg-type]
-        w1_words = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
+        # d1 follows from the d2 it was given: a d2 mistake it inherits, or none the
+        # samples show
+        w1_words = (
+            "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
+            if origin == "d2"
+            else ""
+        )
         return Trace(origin, w1_words, so_far.w2, pointer)
     words, hint = _describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
     if origin == "d2":  # a d2 found wrong, that d1 carries too

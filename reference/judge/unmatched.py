@@ -101,10 +101,12 @@ def differing(
 
 
 def approximate(answers: Sequence[Answer], weight: str, loss: str, precision: Precision) -> bool:
-    """Whether the gradient differs at every point, and nowhere by more than
-    :data:`APPROXIMATE`: an approximation (finite differences), not a mistake."""
+    """Whether the gradient differs at most points (where it is large enough to show
+    the difference), and nowhere by more than :data:`APPROXIMATE`: an approximation
+    (finite differences), not a mistake, which acts at some points, or by more."""
     off = [relative(a, weight, loss, precision) for a in answers]
-    return all(precision.tolerance < r <= APPROXIMATE for r in off)
+    most = 2 * sum(r > precision.tolerance for r in off) > len(off)
+    return most and all(r <= APPROXIMATE for r in off)
 
 
 def gradients_returned(answers: Answers, named: str) -> Optional[str]:

@@ -75,14 +75,15 @@ def approximately(found: LayerFit, precision: Precision) -> str:
     rounding = f"{precision.name} rounding ({precision.tolerance:.0e})"
     return (
         f"{ARTICLE.label(found.weight)}: approximately the gradient of {LOSSES[found.loss].words},"
-        f" off by up to {found.off:.1e} at every point, where backprop is exact to {rounding}"
+        f" off by up to {found.off:.1e}, where backprop is exact to {rounding}"
     )
 
 
 #: The pointer for answers that are approximations: no line computes a wrong quantity.
 APPROXIMATION = (
-    "no line of a backprop gives such differences: this is an approximation of the"
-    " gradient (as finite differences are), not the chain rule, which gives it exact"
+    "no line of a backprop gives such differences: they are an approximation's (finite"
+    " differences) or a lower precision's somewhere in it (float32, float16); the chain"
+    " rule in float64 gives the gradient exact to rounding"
 )
 
 

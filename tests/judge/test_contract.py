@@ -84,3 +84,12 @@ def test_a_shape_not_asked_for_fails_and_scores_nothing():
     assert found.verdict == "FAIL: asked for one SGD step, f(x, y, w1, w2, alpha) ->" \
         " (new_w1, new_w2)"  # fmt: skip
     assert diagnose(run_of(lambda s, i: right(s), step=True), contract=Contract.parse("step")).ok
+
+
+def test_each_part_is_judged_at_its_own_points():
+    # a mean over the rows of a batch: both layers wrong (at the batch), yet right at
+    # the other hidden sizes, which that part is worth
+    found = diagnose(run_of(lambda s, i: tuple(g / s.n for g in right(s))))
+    assert not found.ok and found.layers[1].mistakes == ["mean over rows"]
+    assert found.parts == {"dw1": False, "dw2": False, "sizes": True, "rows": False}
+    assert found.score == 1.0

@@ -138,7 +138,11 @@ def test_the_folder_covers_the_catalogue():
 #: student's file computes wrong first (its docstring's ``origin``), never another.
 PLACES = {
     "a1": ("the a1 that dw2 uses",),
-    "d2": ("the line that computes d2", "the sign of the error in d2"),
+    "d2": (
+        "the line that computes d2",
+        "the sign of the error in d2",
+        "where the gradients are divided by the number of rows",
+    ),
     "d1": ("the line that computes d1",),
     "dw1": ("the line that computes dw1", "the return line", "where dw1 and dw2 are kept"),
     "dw2": ("the line that computes dw2",),

@@ -115,16 +115,17 @@ def gradients_returned(answers: Answers, named: str) -> Optional[str]:
     no step)."""
     if not answers.step:
         return None
-    every = answers.all
     for loss in sorted(LOSSES, key=lambda name: name != named):
-        near = True
-        for a in every:
-            s, right = a.state, correct(a.state, loss)
-            for w in ARTICLE.weights:
-                given = s.weight(w) - ALPHA * a.gradient[w]  # what it returned, read back
-                ref = right.gradient(w)
-                scale = max(float(np.abs(ref).max()), gradient_floor(s.w2, upstream=s.n))
-                near = near and float(np.abs(given - ref).max()) <= RECOGNISED * scale
-        if near:
+        if all(_returned_gradient(a, w, loss) for a in answers.all for w in ARTICLE.weights):
             return loss
     return None
+
+
+def _returned_gradient(answer: Answer, weight: str, loss: str) -> bool:
+    """Whether what the step returned for ``weight`` (read back from the recovered
+    gradient) is the gradient of ``loss`` itself, within :data:`RECOGNISED` of its scale."""
+    s = answer.state
+    given = s.weight(weight) - ALPHA * answer.gradient[weight]
+    ref = correct(s, loss).gradient(weight)
+    scale = max(float(np.abs(ref).max()), gradient_floor(s.w2, upstream=s.n))
+    return float(np.abs(given - ref).max()) <= RECOGNISED * scale

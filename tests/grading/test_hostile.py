@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from reference.grading.gradebook import STEM_BYTES
 from tests.helpers import NAMESPACES, ROOT, expectation, marked
 
 HOSTILE = ROOT / "tests" / "grading" / "hostile"
@@ -82,8 +83,8 @@ def test_the_class_is_graded_and_its_files_written(graded):
     assert done.returncode == 1, done.stderr  # some are wrong or unchecked
     assert done.stderr == b""  # the level was asked for: nothing to say of it
     assert sorted(os.listdir(graded["out"] / "notes")) == sorted(
-        n.decode(errors="surrogateescape")[:-3][:160] + ".md" for n in graded["before"]
-    )  # the long name's first 160 bytes (ASCII, so characters)
+        n.decode(errors="surrogateescape")[:-3][:STEM_BYTES] + ".md" for n in graded["before"]
+    )  # the long name's first STEM_BYTES bytes (ASCII, so characters)
     with open(graded["out"] / "g.csv", newline="", encoding="utf-8") as f:
         assert len(list(csv.DictReader(f))) == len(graded["before"])
     assert by_name(graded)[LONG.encode()]["status"] == "correct"

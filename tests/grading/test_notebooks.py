@@ -94,6 +94,21 @@ def test_left_blank_the_exercise_runs_to_the_end_and_says_not_written_yet(name):
     checks = _checks(nb, printed)
     assert len(checks) == 2
     assert all("not written yet" in p for p in checks), checks
+    # and what the committed notebook shows is what today's code prints there, cell by cell
+    committed = [c for c in json.loads((DOCS / name).read_text())["cells"]
+                 if c["cell_type"] == "code"]  # fmt: skip
+    ran = [c for c in nb.cells if c.cell_type == "code"]
+    assert [_shown(c["outputs"]) for c in committed] == [_shown(c.outputs) for c in ran]
+
+
+def _shown(outputs):
+    """The text a cell's outputs show: what it printed, and the value it ended with."""
+    return "".join(
+        "".join(o.get("text", ""))
+        if o["output_type"] == "stream"
+        else "".join(o.get("data", {}).get("text/plain", ""))
+        for o in outputs
+    )
 
 
 @pytest.mark.notebook

@@ -9,7 +9,8 @@ under the same limits, several at a time; each is judged here as it ends
 (:func:`reference.judge.diagnosis`), by candidates this process computes and
 the submissions never touch. Every submission gets a :class:`Verdict`:
 ``correct``, ``wrong`` or ``unchecked`` (with the reason: timeout, exited,
-crashed, raised, memory, syntax, missing, bad-output), and the class a
+crashed, raised, memory, syntax, missing, bad-output, copied: it used the project's
+own code for its answer), and the class a
 :class:`Summary`: how many are correct, and the most common mistakes.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from numpy_impl.progress import Progress
-from reference.grading.single import Sandbox, started
+from reference.grading.single import FORBIDDEN, Sandbox, started
 from reference.judge import DEFAULT, Contract, Diagnosis, StudentError, calls, diagnose
 from reference.sandbox import Limits, Run, Task
 
@@ -149,7 +150,8 @@ def grade(
         while waiting or running:
             while waiting and len(running) < jobs:
                 index, (path, function) = waiting.pop(0)
-                running[apart.start(Task(path, function, calls()))] = index
+                task = Task(path, function, calls(), FORBIDDEN["backprop"])
+                running[apart.start(task)] = index
             apart.wait(list(running))
             now = time.monotonic()
             for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:

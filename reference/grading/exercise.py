@@ -133,7 +133,8 @@ def judge_backprop(spec: str, loss: str, contract: Contract = DEFAULT) -> Dict[s
     except StudentError as err:
         if _not_written(str(err)):
             return {"status": NOT_WRITTEN, "lines": []}
-        return {"status": "unchecked", "lines": [str(err)]}
+        # the project's own answers are never the student's: not correct, and said why
+        return {"status": "wrong" if err.reason == "copied" else "unchecked", "lines": [str(err)]}
     if not found.ok:  # a forward pass of its own that is wrong is said first
         path, function = split_spec(spec)
         for name in forwards_called(path, function):

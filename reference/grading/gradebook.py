@@ -155,6 +155,9 @@ def feedback(v: Verdict) -> str:
             " (x, y, w1, w2) or (x, y, w1, w2, alpha).",
             "unreadable": "Hand in the file itself: a .py file of your own, not a link.",
             "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
+            "copied": "Write the gradients yourself, by the chain rule: the project's own"
+            " backprop and its checks compute the answer you are asked for, and are not"
+            " yours to call.",
         }
         lines += [advice.get(v.reason or "", ""), ""]
     else:

@@ -18,6 +18,8 @@ from typing import Callable, Optional, Tuple
 
 from reference.judge import (
     DEFAULT,
+    OWN_FUNCTIONS,
+    OWN_ROOMS,
     Contract,
     Diagnosis,
     ForwardVerdict,
@@ -27,10 +29,11 @@ from reference.judge import (
     judge_forward,
 )
 from reference.judge import forward as forward_pass
-from reference.sandbox import Limits, Runner, Task
+from reference.sandbox import Forbidden, Limits, Runner, Task
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 
 __all__ = [
+    "FORBIDDEN",
     "WANTED",
     "Contract",
     "Sandbox",
@@ -42,6 +45,10 @@ __all__ = [
     "started",
 ]
 from reference.witnesses.losses import loss_named
+
+#: What a submission may not use, by what it is asked for: the project's own code that
+#: computes the answer (the judge says so, and judges nothing else).
+FORBIDDEN = {kind: Forbidden(functions, OWN_ROOMS) for kind, functions in OWN_FUNCTIONS.items()}
 
 #: What starts a sandbox under given limits, at a level asked for (the Runner itself, or
 #: one that replays runs).
@@ -78,7 +85,7 @@ def diagnose_file(
     path, function = split_spec(spec)
     loss_named(loss)  # an unknown loss is refused before anything runs
     with started(runner, limits, sandbox) as apart:
-        run = apart.run(Task(path, function, calls()))
+        run = apart.run(Task(path, function, calls(), FORBIDDEN["backprop"]))
     return diagnose(run, loss, contract)
 
 
@@ -88,5 +95,5 @@ def forward_file(
     """Run the forward pass ``PATH.py:FUNCTION`` in the sandbox and judge it here."""
     path, function = split_spec(spec)
     with started(runner, limits) as apart:
-        run = apart.run(Task(path, function, forward_pass.calls()))
+        run = apart.run(Task(path, function, forward_pass.calls(), FORBIDDEN["forward"]))
     return judge_forward(run)

@@ -21,12 +21,15 @@ from reference.judge.answers import Outcome, Returned, StudentError
 from reference.judge.contract import DEFAULT, PARTS, Contract
 from reference.judge.diagnosis import Diagnosis, LayerVerdict, diagnose
 from reference.judge.forward import NOT_WRITTEN, ForwardVerdict, judge_forward
+from reference.judge.network import OWN_FUNCTIONS, OWN_ROOMS
 from reference.judge.plan import ALPHA, calls
 
 __all__ = [
     "ALPHA",
     "DEFAULT",
     "NOT_WRITTEN",
+    "OWN_FUNCTIONS",
+    "OWN_ROOMS",
     "PARTS",
     "Contract",
     "Diagnosis",

@@ -84,11 +84,14 @@ class Outcome(Protocol):
     def loaded(self) -> Optional[bool]: ...
     @property
     def calls(self) -> Sequence[Returned]: ...
+    @property
+    def forbidden(self) -> Sequence[str]: ...
 
 
 class StudentError(ValueError):
     """The submission cannot be checked; ``reason`` says why (for the gradebook:
-    timeout, exited, crashed, raised, memory, syntax, missing, unreadable, bad-output)."""
+    timeout, exited, crashed, raised, memory, syntax, missing, unreadable, bad-output,
+    copied)."""
 
     def __init__(self, message: str, reason: str = "bad-output", line: Optional[int] = None):
         super().__init__(message)
@@ -96,8 +99,11 @@ class StudentError(ValueError):
 
 
 def refuse(run: Outcome) -> None:
-    """StudentError (one line) for a submission that could not be run to the end."""
+    """StudentError (one line) for a submission that could not be run to the end, or
+    that used the project's own code (reason "copied")."""
     name = Path(run.path).name
+    if run.forbidden:
+        raise StudentError(copied(run), "copied")
     line = f" (line {run.line})" if run.line else ""
     # where it was, when that is known
     stage = {True: " while running the function", False: " while loading", None: ""}[run.loaded]
@@ -125,6 +131,15 @@ def refuse(run: Outcome) -> None:
             f"{given}: expected {ARTICLE.signature(False)} or {ARTICLE.signature(True)}",
             "missing",
         )
+
+
+def copied(run: Outcome) -> str:
+    """The words for a submission that used the project's own code."""
+    used = ", ".join(run.forbidden)
+    return (
+        f"{Path(run.path).name} uses {used}, the project's own code: its answers would be"
+        f" the project's, not yours, so they are not judged; write {run.function} without it"
+    )
 
 
 # --- What the answers are ----------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
-from reference.judge.answers import Outcome, Returned
+from reference.judge.answers import Outcome, Returned, copied
 from reference.judge.plan import Arguments, Point, plan, state_at
 from reference.witnesses.compare import errors
 from reference.witnesses.tolerances import FLOAT32, GRADIENT
@@ -36,6 +36,8 @@ def calls() -> Dict[int, Tuple[Arguments, ...]]:
 
 def judge_forward(run: Outcome) -> ForwardVerdict:
     """The verdict on what the forward pass returned at the plan's points."""
+    if run.forbidden:
+        return ForwardVerdict("wrong", [copied(run)])
     if run.reason is not None:
         return ForwardVerdict("unchecked", [f"{run.reason}: {run.detail}".strip(": ")])
     if run.given != 3:

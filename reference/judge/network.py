@@ -60,6 +60,18 @@ class Network:
         return "the return line" if quantity == "pair" else f"the line that computes {quantity}"
 
 
+#: The project's own code that computes what a student writes, by what they write: a
+#: submission that uses it is not judged (its answers would be the project's). A
+#: backprop may use the lesson's forward pass; neither may use the lesson's gradients.
+OWN_FUNCTIONS = {
+    "forward": ("numpy_impl.network.forward", "numpy_impl.network.predict"),
+    "backprop": tuple(f"numpy_impl.network.{f}" for f in (
+        "output_delta", "backprop", "gradients", "sgd_step", "train")),
+}  # fmt: skip
+#: The rooms of the project that compute the judge's answers (or call what does).
+OWN_ROOMS = ("reference.witnesses", "reference.judge", "reference.diff", "reference.grading")
+
+
 #: The article's 30-h-3 sigmoid network: f(x, y, w1, w2) -> (dw1, dw2).
 ARTICLE = Network(
     weights=("w1", "w2"), inputs=("x", "y"), order=("a1", "d2", "d1", "dw1", "dw2", "update")

@@ -12,13 +12,14 @@ Doors: none into the rest of ``reference`` or into ``numpy_impl``: a child has
 NumPy and the standard library only.
 """
 
-from reference.sandbox.records import Call, Run, Task
+from reference.sandbox.records import Call, Forbidden, Run, Task
 from reference.sandbox.runner import Limits, Runner, die_with_parent
 from reference.sandbox.worker import OUTPUT_SHOWN, environment
 
 __all__ = [
     "OUTPUT_SHOWN",
     "Call",
+    "Forbidden",
     "Limits",
     "Run",
     "Runner",

@@ -2,8 +2,10 @@
 
 This module (with :mod:`reference.sandbox.records`) is all a sandbox has of
 the project besides its server: it imports NumPy and the standard library,
-nothing of ``numpy_impl`` or of the judge. A child puts itself under its
-limits, reads the calls, loads the submission as a module (registered, so
+nothing of ``numpy_impl`` or of the judge but the modules of the functions it
+is asked to refuse (:class:`~reference.sandbox.records.Forbidden`: a call of
+one raises :class:`Refused`, and the report names it). A child puts itself
+under its limits, reads the calls, loads the submission as a module (registered, so
 that multiprocessing can pickle its functions), calls the function at the
 calls for its number of parameters and writes what came back (a
 :class:`~reference.sandbox.records.Report`) on the pipe it was handed before
@@ -16,6 +18,8 @@ submission's claims is asked for.
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.abc
 import importlib.util
 import inspect
 import os
@@ -25,11 +29,19 @@ import tempfile
 import traceback
 import warnings
 from types import FunctionType
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from reference.sandbox.records import ITEMS_KEPT, Arguments, Call, Report, Request, load_calls
+from reference.sandbox.records import (
+    ITEMS_KEPT,
+    Arguments,
+    Call,
+    Forbidden,
+    Report,
+    Request,
+    load_calls,
+)
 
 #: The size past which the file of a child's printed output stops growing.
 OUTPUT_FILE_LIMIT = 64 * 2**20
@@ -103,6 +115,7 @@ def run_child(
     tempfile.tempdir = None
     sys.dont_write_bytecode = True
     found = Report()
+    forbid(request.forbidden, found)
     try:
         _load_and_call(os.path.join(work, request.name), request.function, calls, found)
     except MemoryError:
@@ -116,6 +129,80 @@ def run_child(
         while data:
             data = data[os.write(3, data) :]
     os._exit(0)  # at once: no atexit handler, no non-daemon thread waited for
+
+
+def preload(forbidden: Forbidden) -> Dict[str, Any]:
+    """The functions ``forbidden`` names, by name, their modules imported (a server
+    imports them before it forks its children; a child finds them loaded). One that
+    cannot be imported cannot be used either, and is left out."""
+    found = {}
+    for name in forbidden.functions:
+        module, _, attribute = name.rpartition(".")
+        with contextlib.suppress(Exception):
+            found[name] = getattr(importlib.import_module(module), attribute)
+    return found
+
+
+class Refused(BaseException):
+    """What a forbidden function, or the import of a forbidden module, raises (past
+    ``except Exception``: the report names the use whatever the submission does)."""
+
+
+def forbid(forbidden: Forbidden, report: Report) -> None:
+    """Make every use of what ``forbidden`` names raise :class:`Refused`, named in
+    ``report.forbidden``: each function, wherever its package's loaded modules bind it
+    (a package that re-exports it included), and each module with those under it
+    (unloaded, and refused by the first finder on ``sys.meta_path``)."""
+
+    def used(name: str) -> Refused:
+        if name not in report.forbidden:
+            report.forbidden.append(name)
+        return Refused(f"{name} may not be used here")
+
+    for name, original in preload(forbidden).items():
+        package = name.partition(".")[0]
+        for loaded in [m for n, m in list(sys.modules.items()) if n.partition(".")[0] == package]:
+            for key, value in list(vars(loaded).items()):
+                if value is original:
+                    setattr(loaded, key, _refusing(name, used))
+    if forbidden.modules:
+        _unload(forbidden.modules)
+        sys.meta_path.insert(0, _Finder(forbidden.modules, used))
+
+
+def _refusing(name: str, used: Callable[[str], Refused]) -> Callable[..., Any]:
+    """What stands for the function ``name``: a call raises."""
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise used(name)
+
+    return refused
+
+
+def _under(name: str, modules: Sequence[str]) -> Optional[str]:
+    """The one of ``modules`` that module ``name`` is, or is under."""
+    return next((m for m in modules if name == m or name.startswith(m + ".")), None)
+
+
+def _unload(modules: Sequence[str]) -> None:
+    """``modules`` and those under them forgotten: an import finds them anew."""
+    for name in [n for n in list(sys.modules) if _under(n, modules)]:
+        parent, _, child = name.rpartition(".")
+        sys.modules.pop(name)
+        with contextlib.suppress(AttributeError, KeyError):
+            delattr(sys.modules[parent], child)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """The first finder on ``sys.meta_path``: an import of a forbidden module raises."""
+
+    def __init__(self, modules: Sequence[str], used: Callable[[str], Refused]) -> None:
+        self.modules, self.used = modules, used
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
+        named = _under(fullname, self.modules)
+        if named is not None:
+            raise self.used(named)
 
 
 def _limit(memory: Optional[int]) -> None:

@@ -40,12 +40,25 @@ REPORT_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True)
+class Forbidden:
+    """What a submission may not use: ``functions`` it may not call (``module.function``;
+    every name bound to one in its package's loaded modules stands for it) and
+    ``modules`` it may not import (with everything under them). A use is refused (it
+    raises) and named in the report, whatever the submission does with the error."""
+
+    functions: Tuple[str, ...] = ()
+    modules: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Task:
-    """One submission to run: ``function`` of the file at ``path``, at ``calls``."""
+    """One submission to run: ``function`` of the file at ``path``, at ``calls``, without
+    what ``forbidden`` names."""
 
     path: str
     function: str
     calls: Calls
+    forbidden: Forbidden = Forbidden()
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,8 @@ class Report:
     positional parameters (``parameters``, -1: they cannot be read; ``required``:
     those without a default; ``defaulted``: the names of the others), how many
     arguments each call was given (``given``, None: it was not called), each
-    call, and how many characters it printed."""
+    call, how many characters it printed, and what it used of what was forbidden
+    (``forbidden``, the names, in the order first used)."""
 
     reason: Optional[str] = None
     detail: str = ""
@@ -87,6 +101,7 @@ class Report:
     given: Optional[int] = None
     calls: List[Call] = field(default_factory=list)
     printed: int = 0
+    forbidden: List[str] = field(default_factory=list)  # what it used that it may not
 
     def to_bytes(self) -> bytes:
         """The report as one ``.npz`` archive: the returned arrays, and the rest as JSON."""
@@ -127,6 +142,7 @@ class Report:
             and all(_count(n) for n in counts)
             and _strings(self.functions)
             and _strings(self.defaulted)
+            and _strings(self.forbidden)
             and _count(self.printed)
             and all(_well_formed(c) for c in self.calls)
         )
@@ -220,6 +236,7 @@ class Run:
     output: str = ""  # what it printed, cut to OUTPUT_SHOWN characters
     output_length: int = 0  # how many characters it printed in all
     seconds: float = 0.0
+    forbidden: List[str] = field(default_factory=list)  # what it used of Task.forbidden
 
 
 def save_calls(path: str, calls: Calls) -> None:
@@ -252,7 +269,7 @@ def load_calls(path: str) -> Dict[int, List[Arguments]]:
 class Request:
     """One line from the grader's side to a sandbox's server: run ``function`` of the
     file ``name`` (its bytes, ``source``) at the calls saved in ``inputs``, under
-    ``memory`` bytes and ``timeout`` seconds."""
+    ``memory`` bytes and ``timeout`` seconds, without what ``forbidden`` names."""
 
     name: str
     source: bytes
@@ -260,6 +277,7 @@ class Request:
     inputs: str
     memory: Optional[int]
     timeout: float
+    forbidden: Forbidden = Forbidden()
 
     def line(self) -> bytes:
         data = {**asdict(self), "source": base64.b64encode(self.source).decode()}
@@ -268,7 +286,8 @@ class Request:
     @classmethod
     def parse(cls, line: bytes) -> Request:
         data = json.loads(line)
-        return cls(**{**data, "source": base64.b64decode(data["source"])})
+        forbidden = Forbidden(**{k: tuple(v) for k, v in data["forbidden"].items()})
+        return cls(**{**data, "source": base64.b64decode(data["source"]), "forbidden": forbidden})
 
 
 @dataclass(frozen=True)

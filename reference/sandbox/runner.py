@@ -120,7 +120,7 @@ class Runner:
         if not isinstance(source, bytes):  # it cannot be read: that submission's end alone
             return self._refused(task, source)
         request = Request(name_of(task.path), source, task.function, self._inputs(task),
-                          self.limits.memory, self.limits.timeout)  # fmt: skip
+                          self.limits.memory, self.limits.timeout, task.forbidden)  # fmt: skip
         while True:
             worker = self._idle()
             ticket = Ticket(task, worker, time.monotonic())
@@ -310,6 +310,7 @@ def _read(ticket: Ticket, seconds: float) -> Run:
     run.reason, run.detail, run.line = report.reason, report.detail, report.line
     run.functions, run.parameters, run.calls = report.functions, report.parameters, report.calls
     run.required, run.defaulted, run.given = report.required, report.defaulted, report.given
+    run.forbidden = report.forbidden
     return run
 
 

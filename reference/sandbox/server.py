@@ -29,6 +29,7 @@ from reference.sandbox.child import (
     PR_SET_DUMPABLE,
     PR_SET_PDEATHSIG,
     prctl,
+    preload,
     run_child,
 )
 from reference.sandbox.isolation import SHM, WORK
@@ -96,6 +97,7 @@ class Server:
         if why:  # something of the last submission's could not be removed: the Runner
             print(f"server: {why}", file=sys.stderr, flush=True)  # gives this one to a new
             os._exit(DIRTY)  # server (and says why, if it is the first)
+        preload(request.forbidden)  # once a server, not once a child
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         with open(os.open(os.path.join(self.work, request.name), flags, 0o600), "wb") as f:
             f.write(request.source)

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.grading.exercise_solutions import MISTAKES, SOLUTIONS
+from tests.grading.exercise_solutions import COPIED, MISTAKES, SOLUTIONS
 from tests.helpers import ROOT
 
 DOCS = ROOT / "docs"
@@ -132,3 +132,17 @@ def test_a_catalogued_mistake_is_named(name):
     assert forward_check.splitlines()[0] in ("correct", "正确 (correct)")
     assert "not correct yet" in backward_check and f"*{mistake}" in backward_check
     assert printed[-1] == ""  # no training with a wrong gradient
+
+
+@pytest.mark.notebook
+@pytest.mark.product_in_child
+@pytest.mark.parametrize("name", EXERCISES)
+def test_the_projects_own_answers_are_refused_by_name(name):
+    forward, backprop = COPIED[name]
+    nb, printed = _run(name, forward, backprop)
+    forward_check, backward_check = _checks(nb, printed)
+    assert forward_check.startswith(("not correct yet", "还不正确")), forward_check
+    assert "uses numpy_impl.network.forward, the project's own code" in forward_check
+    assert backward_check.startswith(("not correct yet", "还不正确")), backward_check
+    assert "uses numpy_impl.network.gradients, the project's own code" in backward_check
+    assert printed[-1] == ""  # no training either

@@ -348,14 +348,16 @@ def test_a_file_that_exits_while_loading(tmp_path, capsys):
 @pytest.mark.product_in_child
 def test_a_patched_library_cannot_talk_the_judge_into_a_pass(tmp_path):
     # the submission replaces numpy_impl's sigmoid and NumPy's exp before its function
-    # runs: in the child only; the judge's candidates are its own
+    # runs, and uses the lesson's forward pass (which a backprop may): in the child only;
+    # the judge's candidates are its own
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text(
         "import numpy as np\nimport numpy_impl.network as net\n"
         "net.sigmoid = lambda t: 0.5 + 0 * t\nnp.exp = lambda t: 1.0 + 0 * t\n\n"
         "def backprop(x, y, w1, w2):\n"
         "    fwd = net.forward(x, w1, w2)\n"
-        "    return tuple(net.backprop(x, w2, fwd, net.output_delta(fwd.a2, y, 'mse')))\n"
+        "    d2 = 2 / 3 * (fwd.a2 - y) * fwd.a2 * (1 - fwd.a2)\n"
+        "    return x.T @ ((d2 @ w2.T) * fwd.a1 * (1 - fwd.a1)), fwd.a1.T @ d2\n"
     )
     status, out = run("--against", f"{sneaky}:backprop")
     assert status == 1, out

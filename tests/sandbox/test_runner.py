@@ -18,7 +18,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from reference.sandbox import OUTPUT_SHOWN, Call, Limits, Runner, Task, records
+from reference.sandbox import OUTPUT_SHOWN, Call, Forbidden, Limits, Runner, Task, records
 from reference.sandbox import runner as runner_module
 from reference.sandbox import worker as worker_module
 from reference.sandbox.isolation import PROJECT, SandboxUnavailable, isolation
@@ -565,3 +565,32 @@ def test_a_wipe_keeps_what_is_mounted_in_the_folder_and_nothing_else(tmp_path):
         "['b'] ['mounted'] False",
         "['/tmp/moved/b/mounted']",
     ]
+
+
+FORBIDDEN = Forbidden(functions=("numpy_impl.network.gradients",), modules=("reference.judge",))
+
+
+def test_what_is_forbidden_is_refused_named_and_gone_with_the_child(tmp_path, runner):
+    # through the package's re-export, caught and hidden, then a forbidden module imported
+    # in the function: both named, in the order used, the calls made as the file asked
+    body = (
+        "import numpy_impl as ni\n\n"
+        "def f(x, y, w1, w2):\n"
+        "    try:\n        ni.gradients(x, y, w1, w2)\n    except BaseException:\n        pass\n"
+        "    import reference.judge.plan\n    return w1, w2\n"
+    )
+    run = runner.run(Task(submission(tmp_path, body), "f", CALLS, FORBIDDEN))
+    assert run.forbidden == ["numpy_impl.network.gradients", "reference.judge"]
+    assert run.reason is None
+    assert [(c.kind, c.error) for c in run.calls] == [("raised", "Refused")] * 2
+    # a forbidden module already loaded is forgotten; a module beside it is not forbidden
+    body = "import reference.witnesses.tolerances\n\ndef f(x, y, w1, w2):\n    return w1, w2\n"
+    run = runner.run(Task(submission(tmp_path, body, "bo.py"), "f", CALLS, FORBIDDEN))
+    assert run.forbidden == [] and [c.kind for c in run.calls] == ["values"] * 2
+    # the next submission, on the same servers, asked to run without a refusal, is not refused
+    body = (
+        "import numpy_impl.network as net\n\n"
+        "def f(x, y, w1, w2):\n    return net.gradients(x, y, np.ones((3, 4)), np.ones((4, 3)))\n"
+    )
+    plain = runner.run(Task(submission(tmp_path, body, "cy.py"), "f", CALLS))
+    assert plain.forbidden == [] and [c.kind for c in plain.calls] == ["values"] * 2

@@ -3,6 +3,7 @@
     python scripts/grade.py submissions/                       # every .py file there
     python scripts/grade.py a.py b.py:train_step --loss bce    # files, or file:function
     python scripts/grade.py submissions/ --json grades.json --csv grades.csv --feedback notes/
+    python scripts/grade.py /autograder/submission --gradescope /autograder/results/results.json
 
 Each submission runs apart (reference/sandbox/, in namespaces of its own where
 bubblewrap works: ``--sandbox``), at most ``--timeout`` seconds and
@@ -33,7 +34,7 @@ from numpy_impl.options import (
 )
 from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
-from reference.grading.gradebook import print_table, write_files
+from reference.grading.gradebook import VISIBILITY, print_table, write_files
 from reference.grading.single import Contract, Sandbox
 from reference.sandbox import Limits
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
@@ -98,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="PATH", help="write every verdict and the summary as JSON")
     p.add_argument("--csv", metavar="PATH", help="write one row per submission")
     p.add_argument("--feedback", metavar="DIR", help="write one Markdown file per submission")
+    p.add_argument(
+        "--gradescope",
+        metavar="PATH",
+        help="write one submission's results as"
+        " Gradescope's results.json: the score, one test a part, the feedback",
+    )
+    p.add_argument(
+        "--visibility",
+        choices=VISIBILITY,
+        default="visible",
+        help="--gradescope: when the student sees the tests (visible)",
+    )
     p.add_argument("--sandbox", choices=WANTED, default="auto", help="auto: namespaces (bwrap)"
                    " where it works, else a plain process, said in one line; required: namespaces"
                    " or refuse; process: a plain process (auto)")  # fmt: skip
@@ -105,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    for option, path in (("--json", args.json), ("--csv", args.csv)):
+    for option, path in (("--json", args.json), ("--csv", args.csv),
+                         ("--gradescope", args.gradescope)):  # fmt: skip
         if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise UsageError(f"{option}: no such folder: {os.path.dirname(os.path.abspath(path))}")
     feedback = args.feedback
@@ -138,6 +152,8 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
     _check_outputs(args)
     contract = Contract.parse(args.require, args.points)
     given = submissions(args.paths, args.function)
+    if args.gradescope and len(given) != 1:
+        raise UsageError(f"--gradescope: Gradescope grades one submission; {len(given)} given")
     notice = isolation(args.sandbox).notice
     if notice:
         print(notice, file=sys.stderr)

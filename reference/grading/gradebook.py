@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Sequence, Set, TextIO
 from numpy_impl.files import write_atomically
 from numpy_impl.options import inert
 from reference.grading.classroom import Summary, Verdict
+from reference.judge import PARTS
 from reference.witnesses.losses import LOSSES
 
 
@@ -179,8 +180,58 @@ def feedback(v: Verdict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+#: Who sees a result on Gradescope, and when (its autograder specification's settings).
+VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
+
+
+def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
+    """One submission's results as Gradescope's autograder reads them (results.json):
+    its score, one test a part (its points of its worth, passed or failed, and why, in
+    words; shown as ``visibility`` says), and the feedback as Markdown."""
+    layers = {f"dw{layer.name[-1]}": layer.words for layer in v.diagnosis.layers} if (
+        v.diagnosis is not None) else {}  # fmt: skip
+    tests = []
+    for index, entry in enumerate(_parts(v), start=1):
+        name = entry["part"]
+        if v.diagnosis is None:
+            why = f"not checked: {v.reason}"
+        elif name in layers:
+            why = layers[name]
+        elif entry["holds"]:
+            why = "right at every point of this part"
+        elif all(layer.correct for layer in v.diagnosis.layers):
+            why = v.diagnosis.verdict
+        else:
+            why = "not right yet: see dL/dw1 and dL/dw2"
+        required = " (required)" if entry["required"] else ""
+        tests.append({
+            "name": f"{PARTS[name]}{required}", "number": str(index),
+            "score": entry["points"], "max_score": entry["of"],
+            "status": "passed" if entry["holds"] else "failed",
+            "output": inert(why, lines=True), "output_format": "text", "visibility": visibility,
+        })  # fmt: skip
+    return {
+        "score": float(v.score), "execution_time": round(v.seconds, 3),
+        "output": feedback(v), "output_format": "md",
+        "visibility": visibility, "stdout_visibility": "hidden", "tests": tests,
+    }  # fmt: skip
+
+
+def _parts(v: Verdict) -> List[Dict[str, Any]]:
+    """Each part of the verdict as the JSON has it; none holding when it was not checked."""
+    if v.diagnosis is not None:
+        return list(v.diagnosis.as_dict()["parts"])
+    return [{"part": p, "holds": False, "required": p in v.contract.required, "points": 0.0,
+             "of": v.contract.points[p]} for p in PARTS]  # fmt: skip
+
+
 def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summary) -> None:
-    """The files asked for: ``--json``, ``--csv``, ``--feedback``."""
+    """The files asked for: ``--json``, ``--csv``, ``--feedback``, ``--gradescope`` (one
+    submission's)."""
+    if args.gradescope:
+        (one,) = verdicts
+        with write_atomically(args.gradescope) as f:
+            f.write(json.dumps(gradescope(one, args.visibility), indent=1).encode())
     if args.json:
         payload = {"submissions": [as_json(v) for v in verdicts], "summary": summary_json(summary)}
         with write_atomically(args.json) as f:

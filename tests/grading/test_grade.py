@@ -262,6 +262,12 @@ def test_ctrl_c_ends_the_grader_and_every_child(tmp_path):
         (["tests/grading/classroom", "--jobs", "0"], "--jobs takes a whole number >= 1"),
         (["tests/grading/classroom", "--loss", "hinge"], "invalid choice: 'hinge'"),
         (["tests/grading/classroom", "--json", "/no/such/folder/g.json"], "--json: no such folder"),
+        (["tests/grading/classroom", "--gradescope", "r.json"], "grades one submission; 23"),
+        (
+            ["tests/grading/classroom/correct.py", "--gradescope", "/no/such/r.json"],
+            "--gradescope: no such folder",
+        ),
+        (["tests/grading/classroom", "--visibility", "soon"], "invalid choice: 'soon'"),
     ],
 )
 def test_bad_invocations(argv, fragment):

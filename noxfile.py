@@ -154,7 +154,8 @@ def notebooks(session: nox.Session) -> None:
     constraint.write_text(f"numpy=={TORCH_NUMPY[-1]}.*\n")
     _install(session, TORCH_NUMPY[-1], "test,notebook-test", "-c", str(constraint))
     env = {"JUPYTER_PLATFORM_DIRS": "1"}  # Jupyter's own paths, without its migration warning
-    default = ("--nbval", "docs", "tests/grading/test_notebooks.py", "-q", "-p", "no:cacheprovider")
+    default = ("--nbval", "docs", "tests/grading/test_notebooks.py",
+               "tests/lesson/test_notebook_figures.py", "-q", "-p", "no:cacheprovider")  # fmt: skip
     session.run("python", "-m", "pytest", *(session.posargs or default), env=env)
 
 

@@ -73,7 +73,7 @@ def letters_figure() -> Any:
         ax.set_xticks(range(COLS))
         ax.set_yticks(range(ROWS))
     fig.suptitle("The training set: three 5 x 6 bitmaps (ink = 1, white)")
-    return fig
+    return _shown(fig)
 
 
 def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> None:
@@ -91,7 +91,7 @@ def loss_figure(loss: Any, title: str = "") -> Any:
     ax.set_ylabel("epoch loss (MSE, mean over A, B, C)")
     ax.set_title("Training loss" + (f"\n{title}" if title else ""), fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    return fig
+    return _shown(fig)
 
 
 def save_hidden_png(w1: Any, w2: Any, path: os.PathLike[str] | str) -> None:
@@ -162,7 +162,7 @@ def gradient_figure(ours: Any, reference: Any, names: Any = ("ours", "reference"
                 ax.set_xlabel("output")
             fig.colorbar(image, ax=ax, format="%.1e")
     fig.suptitle("Weight gradients, side by side")
-    return fig
+    return _shown(fig)
 
 
 def save_drift_png(
@@ -216,6 +216,15 @@ def save_sweep_png(
     if title:
         fig.suptitle(title)
     _save(fig, path)
+
+
+def _shown(fig: Any) -> Any:
+    """``fig`` laid out as the saved picture is, and handed back alone: pyplot lets go
+    of it, so that a notebook shows it once (the value of its cell), not a second
+    time as a figure pyplot still holds."""
+    fig.tight_layout()
+    pyplot().close(fig)
+    return fig
 
 
 def _save(fig: Any, path: os.PathLike[str] | str, bbox_inches: Optional[str] = None) -> None:

@@ -2,12 +2,17 @@
 
 In a notebook, the student's code runs in the notebook's own kernel, so the
 judge cannot live there: what the student did to NumPy or ``numpy_impl`` in
-that kernel would reach it. A check therefore writes the source of the
-notebook's functions to a file and starts a separate judge process
+that kernel would reach it. A check therefore writes the student's function as
+the notebook ran it to a file (:class:`Copy`: the function on its own lines,
+the notebook's functions it calls, and every name they use: modules imported
+in any form, functions imported by name, constants) and starts a separate
+judge process
 (``python -m reference.grading.exercise``), which runs that file in a child process of
 its own (reference/runner.py) and computes every candidate itself
 (reference/diagnose.py for the backprop; the forward pass likewise, here).
-The kernel only prints the words that come back.
+The kernel only prints the words that come back: a line of the file said as
+the line of the student's cell, the time limit a loop ran into, and the first
+lines of what the function printed.
 
     from reference.grading.exercise import check_forward, check_backprop
     check_forward(forward)      # f(x, w1, w2) -> (a1, a2)
@@ -20,20 +25,25 @@ NotImplementedError, or returns nothing), "correct", or what is wrong.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import types
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from reference.grading.single import diagnose_file, forward_file, split_spec
-from reference.judge import DEFAULT, NOT_WRITTEN, Contract, StudentError
-from reference.sandbox import die_with_parent, environment
+import numpy as np
+
+from reference.grading.single import forward_file, run_file, split_spec
+from reference.judge import DEFAULT, NOT_WRITTEN, Contract, StudentError, diagnose
+from reference.judge import judge_forward as judge
+from reference.sandbox import Run, die_with_parent, environment
 
 #: The status lines in the notebooks' languages.
 STATUS = {
@@ -75,16 +85,30 @@ def check_backprop(
 def _check(
     kind: str, function: Callable[..., Any], loss: str, language: str, require: str = ""
 ) -> Result:
+    try:
+        copy = Copy.of(function)
+    except Uncopyable as err:
+        result = Result("unchecked", [str(err)])
+    else:
+        result = _judged(kind, function.__name__, copy, loss, require)
+    print(STATUS[language][result.status])
+    for line in result.lines:
+        print(line)
+    return result
+
+
+def _judged(kind: str, name: str, copy: Copy, loss: str, require: str) -> Result:
+    """The verdict of a separate judge process on ``copy`` (its lines in the cells' words)."""
     folder = tempfile.mkdtemp(prefix="exercise-")
     path = os.path.join(folder, "submission.py")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(source_of(function))
+        f.write(copy.source)
     command = [
         sys.executable,
         "-m",
         "reference.grading.exercise",
         kind,
-        f"{path}:{function.__name__}",
+        f"{path}:{name}",
         f"--parent={os.getpid()}",  # it ends with this kernel, whatever ends it
         f"--require={require}",
     ]
@@ -98,38 +122,177 @@ def _check(
     if done.returncode != 0:
         raise RuntimeError(f"the judge failed: {done.stderr.strip().splitlines()[-1:]}")
     found = json.loads(done.stdout)
-    result = Result(found["status"], found["lines"])
-    print(STATUS[language][result.status])
-    for line in result.lines:
-        print(line)
-    return result
+    lines = [copy.in_cells(line, path) for line in found["lines"]]
+    printed = found["output"].rstrip("\n").splitlines()
+    if printed:
+        more = len(printed) - PRINTED_LINES
+        lines += [f"what {name} printed, at the check's points:", *printed[:PRINTED_LINES]]
+        lines += [f"... and {more} lines more"] if more > 0 else []
+    return Result(found["status"], lines)
 
 
-def source_of(function: Callable[..., Any]) -> str:
-    """A module holding the student's function and every other function and module
-    of its notebook (or file), so that it runs there as it did in the notebook."""
-    names = function.__globals__
-    module = function.__module__
-    lines = ["import math", "import numpy as np", ""]
-    for name, value in list(names.items()):
-        if isinstance(value, types.ModuleType) and not name.startswith("_"):
-            lines.append(f"import {value.__name__} as {name}")
-    lines.append("")
-    for value in list(names.values()):
-        if inspect.isfunction(value) and value.__module__ == module:
-            try:
-                lines.append(inspect.getsource(value))
-            except (OSError, TypeError):
+#: Lines of what a function printed shown under its verdict.
+PRINTED_LINES = 12
+
+
+class Uncopyable(ValueError):
+    """A name the student's function uses whose value cannot be written out of the notebook."""
+
+
+#: Modules where a function or class imported by name (``from numpy import exp``) is
+#: looked for, besides the one it says it is from.
+HOMES = ("numpy", "math", "numpy.linalg", "numpy.random")
+
+
+@dataclass
+class Copy:
+    """The student's function as the notebook ran it, as a module of its own: the function
+    (on the lines it has in its cell), every function of the notebook it calls, and each
+    name those use: a module imported (in any form), a function or class imported by
+    name, a constant (a number, a string, an array...). ``cells``: a line of the module
+    -> (the function it belongs to, its line in that function's cell)."""
+
+    source: str
+    cells: Dict[int, Tuple[str, int]]
+
+    @classmethod
+    def of(cls, function: Callable[..., Any]) -> Copy:
+        names = function.__globals__
+        functions, values = _used(function, names)
+        lines: List[str] = []
+        cells: Dict[int, Tuple[str, int]] = {}
+        for label, f in functions.items():  # the checked one first, on its own lines
+            source, first = inspect.getsourcelines(f)
+            start = max(first, len(lines) + 1) if f is function else len(lines) + 2
+            lines += [""] * (start - 1 - len(lines))
+            for i in range(len(source)):
+                cells[start + i] = (label, first + i)
+            lines += [text.rstrip("\n") for text in source]
+        lines += ["", "import numpy as np", "import math"]
+        lines += [_written(name, value, function.__module__) for name, value in values.items()]
+        text = "\n".join(lines) + "\n"
+        try:
+            ast.parse(text)
+        except SyntaxError:  # a lambda's line that is more than its own statement, say
+            raise Uncopyable(
+                f"{function.__name__} or a function it calls cannot be copied out of the"
+                " notebook as it is written: define each with def, in a cell of its own"
+            ) from None
+        return cls(text, cells)
+
+    def in_cells(self, line: str, path: str) -> str:
+        """A line of the judge's, its lines of the module said as lines of the cells."""
+
+        def where(match: re.Match[str]) -> str:
+            at = self.cells.get(int(match.group(2)))
+            if at is None:
+                return match.group(0)
+            return f"{match.group(1)}line {at[1]} of the cell that defines {at[0]}"
+
+        line = line.replace(path, "the notebook").replace(os.path.basename(path), "the notebook")
+        return re.sub(r"(\(|, )line (\d+)", where, line)
+
+
+def _used(
+    function: Callable[..., Any], names: Dict[str, Any]
+) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """The notebook's functions ``function`` reaches (itself first), by the name it is
+    called by, and every other global name they use, with its value."""
+    functions: Dict[str, Any] = {function.__name__: function}
+    values: Dict[str, Any] = {}
+    waiting = [function]
+    while waiting:  # grows as calls are found
+        for name in _names(waiting.pop(0).__code__):
+            if name not in names or name in values or name in functions:
                 continue
-    return "\n".join(lines) + "\n"
+            value = names[name]
+            if inspect.isfunction(value) and value.__module__ == function.__module__:
+                if value not in functions.values():
+                    functions[name] = value
+                    waiting.append(value)
+                if name != value.__name__ and value.__name__ != "<lambda>":
+                    values[name] = value  # bound to another name too: act = sigmoid
+            else:
+                values[name] = value
+    return functions, values
+
+
+def _names(code: types.CodeType) -> List[str]:
+    """The global names a code object (and those nested in it) may read."""
+    found = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found += _names(const)
+    return found
+
+
+def _written(name: str, value: Any, module: str) -> str:
+    """The line that binds ``name`` to ``value`` in the module; Uncopyable if none can
+    (``module``: the notebook's, whose functions are copied whole)."""
+    if isinstance(value, types.ModuleType):
+        return f"import {value.__name__} as {name}"
+    if inspect.isfunction(value) and value.__module__ == module:
+        return f"{name} = {value.__name__}"  # a function of the notebook, by another name
+    if isinstance(value, (bool, int, float, complex, str, bytes, type(None))):
+        return f"{name} = {_literal(value)}"
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
+        data = np.ascontiguousarray(value)
+        return (f"{name} = np.frombuffer(bytes.fromhex({data.tobytes().hex()!r}),"
+                f" dtype={data.dtype.str!r}).reshape({data.shape}).copy()")  # fmt: skip
+    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
+        return f"{name} = np.{value.dtype.name}({_literal(value.item())})"
+    if isinstance(value, (tuple, list)) and all(_plain(v) for v in value):
+        return f"{name} = {type(value).__name__}([{', '.join(_literal(v) for v in value)}])"
+    home = _home(value)
+    if home is not None:
+        return f"from {home} import {value.__name__} as {name}"
+    raise Uncopyable(
+        f"the function uses {name}, a {type(value).__name__} of the notebook that the check"
+        f" cannot copy out of it: make it inside the function, or from numbers"
+    )
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, (bool, int, float, complex, str, type(None)))
+
+
+def _literal(value: Any) -> str:
+    """A number or a string as Python source that reads back as the same value."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return f"float({str(value)!r})"
+    if isinstance(value, complex):
+        return f"complex({_literal(value.real)}, {_literal(value.imag)})"
+    return repr(value)
+
+
+def _home(value: Any) -> Optional[str]:
+    """The module a function or class is imported from by its own name, if any."""
+    own = getattr(value, "__name__", None)
+    if not isinstance(own, str) or not own.isidentifier():
+        return None
+    for home in (getattr(value, "__module__", None), *HOMES):
+        if not isinstance(home, str):
+            continue
+        try:
+            if getattr(importlib.import_module(home), own, None) is value:
+                return home
+        except ImportError:
+            continue
+    return None
 
 
 # --- The judge process --------------------------------------------------------
 
 
 def judge_backprop(spec: str, loss: str, contract: Contract = DEFAULT) -> Dict[str, Any]:
+    """The verdict on a backprop, and what it printed."""
+    run = run_file(spec, "backprop")
+    return {**_backprop_verdict(run, spec, loss, contract), "output": run.output}
+
+
+def _backprop_verdict(run: Run, spec: str, loss: str, contract: Contract) -> Dict[str, Any]:
     try:
-        found = diagnose_file(spec, loss, contract=contract)
+        found = diagnose(run, loss, contract)
     except StudentError as err:
         if _not_written(str(err)):
             return {"status": NOT_WRITTEN, "lines": []}
@@ -169,8 +332,10 @@ def forwards_called(path: str, function: str) -> List[str]:
 
 
 def judge_forward(spec: str) -> Dict[str, Any]:
-    found = forward_file(spec)
-    return {"status": found.status, "lines": found.lines}
+    """The verdict on a forward pass, and what it printed."""
+    run = run_file(spec, "forward")
+    found = judge(run)
+    return {"status": found.status, "lines": found.lines, "output": run.output}
 
 
 def _not_written(message: str) -> bool:

@@ -29,7 +29,7 @@ from reference.judge import (
     judge_forward,
 )
 from reference.judge import forward as forward_pass
-from reference.sandbox import Forbidden, Limits, Runner, Task
+from reference.sandbox import Forbidden, Limits, Run, Runner, Task
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "diagnose_file",
     "forward_file",
     "isolation",
+    "run_file",
     "split_spec",
     "started",
 ]
@@ -71,6 +72,22 @@ def split_spec(spec: str) -> Tuple[str, str]:
     return path, name
 
 
+def run_file(
+    spec: str,
+    kind: str = "backprop",
+    limits: Optional[Limits] = None,
+    *,
+    runner: Optional[Sandbox] = None,
+    sandbox: str = "auto",
+) -> Run:
+    """Run ``PATH.py:FUNCTION`` in the sandbox at the judge's points for ``kind``
+    ("backprop" or "forward"), without the project's own code for it (:data:`FORBIDDEN`)."""
+    path, function = split_spec(spec)
+    points = calls() if kind == "backprop" else forward_pass.calls()
+    with started(runner, limits, sandbox) as apart:
+        return apart.run(Task(path, function, points, FORBIDDEN[kind]))
+
+
 def diagnose_file(
     spec: str,
     loss: str = "mse",
@@ -82,18 +99,14 @@ def diagnose_file(
 ) -> Diagnosis:
     """Run ``PATH.py:FUNCTION`` in the sandbox (under ``limits``: by default 10 s and
     2 GiB) and judge its backprop here, under the teacher's ``contract``."""
-    path, function = split_spec(spec)
+    split_spec(spec)
     loss_named(loss)  # an unknown loss is refused before anything runs
-    with started(runner, limits, sandbox) as apart:
-        run = apart.run(Task(path, function, calls(), FORBIDDEN["backprop"]))
-    return diagnose(run, loss, contract)
+    return diagnose(run_file(spec, "backprop", limits, runner=runner, sandbox=sandbox), loss,
+                    contract)  # fmt: skip
 
 
 def forward_file(
     spec: str, limits: Optional[Limits] = None, *, runner: Optional[Sandbox] = None
 ) -> ForwardVerdict:
     """Run the forward pass ``PATH.py:FUNCTION`` in the sandbox and judge it here."""
-    path, function = split_spec(spec)
-    with started(runner, limits) as apart:
-        run = apart.run(Task(path, function, forward_pass.calls(), FORBIDDEN["forward"]))
-    return judge_forward(run)
+    return judge_forward(run_file(spec, "forward", limits, runner=runner))

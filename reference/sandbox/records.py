@@ -215,7 +215,8 @@ class Run:
     """What a submission did, as its child reported it (or as its end showed).
 
     ``reason`` is None when the file loaded and the function was called at
-    every input; otherwise why not: "timeout", "exited" (``detail`` the status
+    every input; otherwise why not: "timeout" (``detail`` the limit, "10 s"), "exited"
+    (``detail`` the status
     or message), "crashed" (``detail`` the signal's name, or what ended it),
     "raised" (while loading; ``detail`` the exception, ``line`` where),
     "memory", "syntax" (``line``), "missing" (``functions``: those the file

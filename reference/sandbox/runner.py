@@ -186,7 +186,10 @@ class Runner:
         found = self.running.pop(ticket)
         found.worker.ticket = None
         self.ended.pop(ticket, None)
-        return _read(found, time.monotonic() - found.started)
+        run = _read(found, time.monotonic() - found.started)
+        if run.reason == "timeout":
+            run.detail = f"{self.limits.timeout:g} s"  # the limit it did not finish within
+        return run
 
     def run(self, task: Task) -> Run:
         """One submission, start to end."""

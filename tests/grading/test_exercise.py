@@ -2,7 +2,9 @@
 student's own: a wrong forward pass is said first (the backprop's words would send
 the student to lines that may be right), a right one changes nothing."""
 
-from reference.grading.exercise import forwards_called, judge_backprop
+import pytest
+
+from reference.grading.exercise import Copy, Uncopyable, forwards_called, judge_backprop
 from reference.judge import Contract
 from tests.helpers import STUDENTS
 
@@ -66,3 +68,67 @@ def test_the_exercise_applies_the_teachers_requirements(tmp_path):
     found = judge_backprop(spec, "mse", Contract.parse("sizes"))
     assert found["status"] == "wrong"
     assert found["lines"][-1] == "FAIL: required and not holding: other hidden sizes (3 and 8)"
+
+
+NOTEBOOK = """import math as m
+import numpy as np
+from numpy import exp as e
+
+HALF, NAN, SHAPE, TABLE = 0.5, float("nan"), (2, 3), np.arange(6.0).reshape(2, 3)
+counter = iter(range(3))
+
+
+def helper(z):
+    return 1 / (1 + e(-z))
+
+
+act = helper
+square = lambda t: t * t  # noqa: E731
+
+
+def checked(z):
+    if np.isnan(NAN) and SHAPE == TABLE.shape:
+        return act(z) * HALF + square(m.pi) + TABLE.sum()
+    return None
+
+
+def uses_an_object(z):
+    return next(counter) + z
+"""
+
+
+def _module(tmp_path):
+    import importlib.util
+
+    path = tmp_path / "cells.py"
+    path.write_text(NOTEBOOK)
+    spec = importlib.util.spec_from_file_location("cells", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_check_copies_what_the_function_uses_as_the_notebook_ran_it(tmp_path):
+    module = _module(tmp_path)
+    copy = Copy.of(module.checked)
+    space = {}
+    exec(compile(copy.source, "copy.py", "exec"), space)  # a module of its own: it runs alone
+    assert space["checked"](0.3) == module.checked(0.3)
+    # the checked function sits on its own lines; a helper's lines are told as its own
+    lines = copy.source.splitlines()
+    original = NOTEBOOK.splitlines()
+    for at, (name, line) in copy.cells.items():
+        assert lines[at - 1] == original[line - 1] and name in ("checked", "act", "square")
+    first = original.index("def checked(z):") + 1
+    assert copy.cells[first] == ("checked", first)
+    said = copy.in_cells(f"the function raised X (at A, line {first + 2})", "/tmp/f.py")
+    assert (
+        said == f"the function raised X (at A, line {first + 2} of the cell that defines checked)"
+    )
+    assert copy.in_cells("/tmp/f.py is not valid Python (line 999)", "/tmp/f.py") == (
+        "the notebook is not valid Python (line 999)")  # fmt: skip
+
+
+def test_a_name_the_check_cannot_copy_is_said_by_name(tmp_path):
+    with pytest.raises(Uncopyable, match="uses counter, a range_iterator"):
+        Copy.of(_module(tmp_path).uses_an_object)

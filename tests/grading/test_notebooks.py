@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.grading.exercise_solutions import COPIED, MISTAKES, SOLUTIONS
+from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS
 from tests.helpers import ROOT
 
 DOCS = ROOT / "docs"
@@ -146,3 +146,16 @@ def test_the_projects_own_answers_are_refused_by_name(name):
     assert backward_check.startswith(("not correct yet", "还不正确")), backward_check
     assert "uses numpy_impl.network.gradients, the project's own code" in backward_check
     assert printed[-1] == ""  # no training either
+
+
+@pytest.mark.notebook
+@pytest.mark.product_in_child
+@pytest.mark.parametrize("name", EXERCISES)
+def test_the_check_judges_the_code_as_the_notebook_ran_it(name):
+    forward, backprop = OTHERWISE[name]
+    nb, printed = _run(name, forward, backprop)
+    forward_check, backward_check = _checks(nb, printed)
+    assert forward_check.splitlines()[0] in ("correct", "正确 (correct)"), forward_check
+    assert backward_check.splitlines()[0] in ("correct", "正确 (correct)"), backward_check
+    assert "printed, at the check's points:\na2 has shape (1, 3)" in backward_check
+    assert "['A', 'B', 'C']" in printed[-1]

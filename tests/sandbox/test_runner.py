@@ -158,7 +158,7 @@ def test_a_child_past_its_time_is_ended_at_its_limit(tmp_path, level):
         r.wait([ticket])
         assert ticket in r.ended and time.monotonic() < r.deadline(ticket)
         run = r.finish(ticket)
-        assert (run.reason, run.detail, run.loaded) == ("timeout", "", True)
+        assert (run.reason, run.detail, run.loaded) == ("timeout", "1 s", True)
         assert 1.0 <= run.seconds < 1.0 + runner_module.GRACE
         again = r.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
         assert again.reason is None  # the same server runs the next one

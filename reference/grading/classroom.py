@@ -16,17 +16,19 @@ own code for its answer), and the class a
 
 from __future__ import annotations
 
+import ast
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from numpy_impl.progress import Progress
+from reference.grading.notebook import Cells, cells_of
 from reference.grading.single import FORBIDDEN, Sandbox, started
 from reference.judge import DEFAULT, Contract, Diagnosis, StudentError, calls, diagnose
-from reference.sandbox import Limits, Run, Task
+from reference.sandbox import Limits, Run, Task, read_source
 
 #: The stages a grading tells its progress callback of, and what each counts.
 STAGES = {"grading": "submissions"}
@@ -88,23 +90,28 @@ class Summary:
     outside: int = 0  # wrong with a layer outside the catalogue
 
 
+#: The files a submission may be: a module, or a notebook (reference/grading/notebook.py).
+SUFFIXES = (".py", ".ipynb")
+
+
 def submissions(paths: Sequence[str], function: str) -> List[Tuple[str, str]]:
     """(file, function) for every submission: a file, ``file.py:function``, or a
-    folder (its ``*.py`` files, in order). ``ValueError`` (one line) for a path
-    that is not there, or a folder without ``.py`` files."""
+    folder (its ``*.py`` and ``*.ipynb`` files, in order). ``ValueError`` (one line)
+    for a path that is not there, or a folder without such files. ``function`` may
+    name several, by commas: each file's is the first it defines."""
     found: List[Tuple[str, str]] = []
     for given in paths:
         path, name = given, function
         if not os.path.exists(given) and ":" in given:
             path, _, name = given.rpartition(":")
         if os.path.isdir(path):
-            files = sorted(str(p) for p in Path(path).glob("*.py"))
+            files = sorted(str(p) for p in Path(path).iterdir() if p.suffix in SUFFIXES)
             if not files:
-                raise ValueError(f"no .py files in {path}")
+                raise ValueError(f"no .py or .ipynb files in {path}")
             found += [(f, name) for f in files]
         elif os.path.isfile(path):
-            if not path.endswith(".py"):
-                raise ValueError(f"not a .py file: {path}")
+            if not path.endswith(SUFFIXES):
+                raise ValueError(f"not a .py or .ipynb file: {path}")
             found.append((path, name))
         else:
             raise ValueError(f"no such file or folder: {path}")
@@ -147,19 +154,63 @@ def grade(
         progress("grading", 0, len(given))
     with started(runner, limits, sandbox) as apart:
         running: Dict[int, int] = {}  # ticket -> the submission's index
+        cells: Dict[int, Optional[Cells]] = {}  # a notebook's, by the submission's index
         while waiting or running:
             while waiting and len(running) < jobs:
                 index, (path, function) = waiting.pop(0)
-                task = Task(path, function, calls(), FORBIDDEN["backprop"])
+                made = prepared(path, function)
+                if isinstance(made, str):  # a notebook that is none
+                    verdicts[index] = Verdict(
+                        path,
+                        function.split(",")[0],
+                        loss,
+                        "unchecked",
+                        "unreadable",
+                        f"{path} was not read: {made}",
+                        contract=contract,
+                    )
+                    continue
+                task, cells[index] = made
                 running[apart.start(task)] = index
             apart.wait(list(running))
             now = time.monotonic()
             for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:
+                index = running.pop(ticket)
                 found = verdict_on(apart.finish(ticket), loss, contract)
-                verdicts[running.pop(ticket)] = found
+                notebook = cells.pop(index)
+                if notebook is not None:  # a line of the module said as a line of its cell
+                    found.message, found.line = notebook.said(found.message), None
+                verdicts[index] = found
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
     return [verdicts[i] for i in range(len(given))]
+
+
+def prepared(path: str, function: str) -> Union[Tuple[Task, Optional[Cells]], str]:
+    """The task of one submission (and a notebook's cells), or why a notebook is none.
+    ``function``: the names asked for, by commas; the first the module defines."""
+    source: Optional[bytes] = None
+    notebook: Optional[Cells] = None
+    if path.endswith(".ipynb"):
+        data = read_source(path)
+        made = cells_of(data) if isinstance(data, bytes) else data
+        if isinstance(made, str):
+            return made
+        source, notebook = made.source, made
+    chosen = defined(source if source is not None else read_source(path), function.split(","))
+    return Task(path, chosen, calls(), FORBIDDEN["backprop"], source), notebook
+
+
+def defined(source: Union[bytes, str], names: Sequence[str]) -> str:
+    """The first of ``names`` the module ``source`` defines at its top level (the first
+    name, when it defines none, or cannot be read here: the sandbox will say so)."""
+    try:
+        tree = ast.parse(source) if isinstance(source, bytes) else None
+    except (SyntaxError, ValueError):
+        tree = None
+    top = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} if (
+        tree is not None) else set()  # fmt: skip
+    return next((name for name in names if name in top), names[0])
 
 
 def summarize(verdicts: Sequence[Verdict]) -> Summary:

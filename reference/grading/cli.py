@@ -77,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "paths", nargs="+", metavar="PATH", help="a .py file, FILE.py:FUNCTION, or a folder"
     )
-    p.add_argument("--function", default="backprop", help="the function to check (backprop)")
+    p.add_argument(
+        "--function",
+        default="backprop",
+        help="the function to check (backprop);"
+        " several by commas (backprop,back_prop): each file's is the first it defines",
+    )
     p.add_argument("--loss", choices=tuple(LOSSES), default="mse", help="the loss (mse)")
     p.add_argument("--timeout", type=seconds, default=10.0, help="seconds per submission (10)")
     p.add_argument("--memory", type=memory_size, default=2 * 2**30, help="per submission (2G)")

@@ -14,7 +14,7 @@ NumPy and the standard library only.
 
 from reference.sandbox.records import Call, Forbidden, Run, Task
 from reference.sandbox.runner import Limits, Runner, die_with_parent
-from reference.sandbox.worker import OUTPUT_SHOWN, environment
+from reference.sandbox.worker import OUTPUT_SHOWN, environment, read_source
 
 __all__ = [
     "OUTPUT_SHOWN",
@@ -26,4 +26,5 @@ __all__ = [
     "Task",
     "die_with_parent",
     "environment",
+    "read_source",
 ]

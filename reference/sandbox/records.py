@@ -53,12 +53,14 @@ class Forbidden:
 @dataclass(frozen=True)
 class Task:
     """One submission to run: ``function`` of the file at ``path``, at ``calls``, without
-    what ``forbidden`` names."""
+    what ``forbidden`` names; ``source``: the module's bytes, when they are not the file's
+    (a notebook's cells made a module: its name is then the file's stem and ``.py``)."""
 
     path: str
     function: str
     calls: Calls
     forbidden: Forbidden = Forbidden()
+    source: Optional[bytes] = None
 
 
 @dataclass(frozen=True)

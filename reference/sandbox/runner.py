@@ -116,10 +116,11 @@ class Runner:
     def start(self, task: Task) -> int:
         """Start a child that runs ``task``; returns its ticket."""
         self.count += 1
-        source = read_source(task.path)
+        source = task.source if task.source is not None else read_source(task.path)
         if not isinstance(source, bytes):  # it cannot be read: that submission's end alone
             return self._refused(task, source)
-        request = Request(name_of(task.path), source, task.function, self._inputs(task),
+        named = task.path if task.source is None else os.path.splitext(task.path)[0] + ".py"
+        request = Request(name_of(named), source, task.function, self._inputs(task),
                           self.limits.memory, self.limits.timeout, task.forbidden)  # fmt: skip
         while True:
             worker = self._idle()

@@ -255,8 +255,8 @@ def test_ctrl_c_ends_the_grader_and_every_child(tmp_path):
     ("argv", "fragment"),
     [
         (["/no/such/folder"], "no such file or folder: /no/such/folder"),
-        (["tests/judge/students/README.md"], "not a .py file"),
-        (["docs/img"], "no .py files in docs/img"),
+        (["tests/judge/students/README.md"], "not a .py or .ipynb file"),
+        (["docs/img"], "no .py or .ipynb files in docs/img"),
         (["tests/grading/classroom", "--timeout", "0"], "not a time limit in seconds"),
         (["tests/grading/classroom", "--memory", "lots"], "not a memory size"),
         (["tests/grading/classroom", "--jobs", "0"], "--jobs takes a whole number >= 1"),
@@ -296,8 +296,9 @@ def test_paths_are_files_functions_and_folders(tmp_path):
 
 @pytest.mark.parametrize(
     ("given", "message"),
-    [(["nowhere"], "no such file or folder: nowhere"), (["pyproject.toml"], "not a .py file: "
-     "pyproject.toml"), (["docs/img"], "no .py files in docs/img"),
+    [(["nowhere"], "no such file or folder: nowhere"),
+     (["pyproject.toml"], "not a .py or .ipynb file: pyproject.toml"),
+     (["docs/img"], "no .py or .ipynb files in docs/img"),
      ([], "no submissions given")],
 )  # fmt: skip
 def test_paths_that_are_not_submissions(given, message, monkeypatch):

@@ -1,0 +1,98 @@
+"""Notebooks handed in (reference/grading/notebook.py): the student's cells made a module,
+the checks and the training left out; a class of notebooks, in both languages and beside
+a .py file, graded in one run, each with the status it must get."""
+
+import io
+import json
+
+import pytest
+
+from reference.grading.cli import main
+from reference.grading.notebook import cells_of
+from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.product_in_child  # a copied answer imports numpy_impl
+DOCS = ROOT / "docs"
+
+
+def handed_in(folder, name, page, forward=None, backprop=None, first=None):
+    """The exercise notebook ``page`` with its exercise cells filled in, as a student
+    hands it in (``first``: a cell of their own put first)."""
+    nb = json.loads((DOCS / page).read_text())
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "exercise" in tags:
+            written = backprop if "exercise-backprop" in tags else forward
+            cell["source"] = written if written is not None else cell["source"]
+    if first is not None:
+        nb["cells"].insert(0, {"cell_type": "code", "metadata": {}, "source": first,
+                               "outputs": [], "execution_count": None})  # fmt: skip
+    (folder / name).write_text(json.dumps(nb, ensure_ascii=False))
+    return folder / name
+
+
+def test_the_module_keeps_the_students_cells_and_leaves_out_the_checks_and_training(tmp_path):
+    first = "%matplotlib inline\n!pip list\nSCALE = 2 * 3\nprint('hello')"
+    path = handed_in(tmp_path, "a.ipynb", "exercise.ipynb", *OTHERWISE["exercise.ipynb"], first)
+    cells = cells_of(path.read_bytes())
+    text = cells.source.decode()
+    assert "SCALE = 2 * 3" in text and "from numpy import exp" in text and "HALF = 0.5" in text
+    assert "def forward(" in text and "def backprop(" in text and "def train_with(" in text
+    for left_out in ("check_forward", "check_backprop", "reference", "print('hello')",
+                     "matplotlib", "pip", "ni.dataset()", "train_with(backprop)"):  # fmt: skip
+        assert left_out not in text, left_out
+    compile(text, "module.py", "exec")
+    # every line of the module is a line of its cell, and said so
+    lines = text.splitlines()
+    backprop_at = lines.index("def backprop(x, y, w1, w2):") + 1
+    assert cells.lines[backprop_at] == ("the cell that defines backprop", 4)
+    said = cells.said(f"raised (at A, line {backprop_at + 1})")
+    assert said == "raised (at A, the cell that defines backprop, line 5)"
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [(b"hello", "not a Jupyter notebook"), (b'{"cells": 3}', "not a Jupyter notebook"),
+     (b'{"cells": [{"cell_type": "code", "source": 5}]}', "a cell's source is not text"),
+     (b"\xff\xfe", "not a Jupyter notebook")],
+)  # fmt: skip
+def test_a_file_that_is_no_notebook_is_said_so(data, why):
+    assert why in cells_of(data)
+
+
+def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
+    en, zh = "exercise.ipynb", "exercise.zh.ipynb"
+    loop = "def backprop(x, y, w1, w2):\n    while True:\n        pass"
+    class_ = [
+        ("a_correct", en, *SOLUTIONS[en].values(), None, "correct"),
+        ("b_zh_correct", zh, *SOLUTIONS[zh].values(), None, "correct"),
+        ("c_imports", en, *OTHERWISE[en], "%matplotlib inline\n!ls", "correct"),
+        ("d_zh_imports", zh, *OTHERWISE[zh], None, "correct"),
+        ("e_mistake", en, SOLUTIONS[en]["forward"], MISTAKES[en][1], None, "wrong"),
+        ("f_copied", en, *COPIED[en], None, "unchecked copied"),
+        ("g_zh_copied", zh, *COPIED[zh], None, "unchecked copied"),
+        ("h_blank", en, None, None, None, "unchecked raised"),
+        ("i_loop", en, None, loop, None, "unchecked timeout"),
+        ("j_syntax", en, None, "def backprop(x, y, w1, w2)\n    pass", None, "unchecked syntax"),
+    ]
+    expected = {handed_in(tmp_path, f"{name}.ipynb", page, forward, backprop, first): status
+                for name, page, forward, backprop, first, status in class_}  # fmt: skip
+    (tmp_path / "k_not_a_notebook.ipynb").write_text("{")
+    expected[tmp_path / "k_not_a_notebook.ipynb"] = "unchecked unreadable"
+    sigmoid = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"
+    plain = "\n\n\n".join(["import numpy as np", sigmoid, *SOLUTIONS[en].values()]) + "\n"
+    (tmp_path / "l_plain.py").write_text(plain)
+    expected[tmp_path / "l_plain.py"] = "correct"
+    out = io.StringIO()
+    status = main([str(tmp_path), "--function", "backprop,back_prop", "--timeout", "3",
+                   "--json", str(tmp_path / "g.json")], out=out)  # fmt: skip
+    assert status == 1
+    found = {s["file"]: s for s in json.loads((tmp_path / "g.json").read_text())["submissions"]}
+    got = {p: " ".join(filter(None, [found[str(p)]["status"], found[str(p)]["reason"]]))
+           for p in expected}  # fmt: skip
+    assert got == expected
+    assert found[str(tmp_path / "e_mistake.ipynb")]["mistakes"] == [MISTAKES[en][0]]
+    assert found[str(tmp_path / "b_zh_correct.ipynb")]["function"] == "back_prop"
+    said = found[str(tmp_path / "j_syntax.ipynb")]["message"]
+    assert said.endswith("SyntaxError: expected ':' (code cell 5, line 1)"), said

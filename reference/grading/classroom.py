@@ -206,7 +206,7 @@ def defined(source: Union[bytes, str], names: Sequence[str]) -> str:
     name, when it defines none, or cannot be read here: the sandbox will say so)."""
     try:
         tree = ast.parse(source) if isinstance(source, bytes) else None
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None
     top = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} if (
         tree is not None) else set()  # fmt: skip

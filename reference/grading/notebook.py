@@ -55,7 +55,7 @@ def cells_of(data: bytes) -> Union[Cells, str]:
         code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
         sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
                    for c in code]  # fmt: skip
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # UnicodeDecodeError included
         return "it is not a Jupyter notebook (JSON with cells)"
     if not all(isinstance(s, str) for s in sources):
         return "it is not a Jupyter notebook (a cell's source is not text)"
@@ -81,7 +81,7 @@ def _kept(text: str) -> List[Tuple[int, List[str]]]:
     lines = _blanked(text)
     try:
         tree = ast.parse("\n".join(lines))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [(1, lines)]  # kept whole: the child says where it cannot be read
     return [(node.lineno, lines[node.lineno - 1 : node.end_lineno])
             for node in tree.body if _wanted(node)]  # fmt: skip
@@ -104,7 +104,7 @@ def _label(text: str, number: int) -> str:
     """A cell in words: by the first function it defines, else by its number."""
     try:
         tree = ast.parse("\n".join(_blanked(text)))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return f"code cell {number}"
     defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     return f"the cell that defines {defined[0]}" if defined else f"code cell {number}"

@@ -5,7 +5,10 @@ they wrote, and the cells that check it and train the network. The grader runs
 none of the latter: of each code cell it keeps what the student's functions
 need (imports, except of the project's checks; function and class definitions;
 names bound to constants, lambdas or other names) and leaves out every other
-statement (a check, a training loop, a print). A cell magic's cell is left
+statement (a check, a training loop, a print), unless it binds again a name
+the module keeps, or defines a function inside an ``if`` or a ``try``: the
+module's names are then the notebook's last, as the kernel had them, never a
+stale definition judged in place of the one the student ran last. A cell magic's cell is left
 out, and a line magic's or a shell command's line left blank. A cell Python
 cannot read is kept whole, so that its syntax error is said at its line. Every
 line of the module remembers the cell and the line it came from
@@ -19,7 +22,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 #: The statements kept: what a function needs, and nothing that does work at load.
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -59,10 +62,17 @@ def cells_of(data: bytes) -> Union[Cells, str]:
         return "it is not a Jupyter notebook (JSON with cells)"
     if not all(isinstance(s, str) for s in sources):
         return "it is not a Jupyter notebook (a cell's source is not text)"
+    parsed = [_statements(text) for text in sources]
+    # a name a kept statement binds, bound again by a statement left out (or a def left
+    # out inside an if or a try): that statement is kept too, so that the module's name
+    # is the notebook's last, as the kernel had it (it runs in the sandbox, like the rest)
+    bound = {n for cell in parsed for node, _, _ in cell if node is not None and _wanted(node)
+             for n in _binds(node)}  # fmt: skip
     out: List[str] = []
     lines: Dict[int, Tuple[str, int]] = {}
-    for number, text in enumerate(sources, start=1):
-        kept = _kept(text)
+    for number, (text, cell) in enumerate(zip(sources, parsed), start=1):
+        kept = [(first, segment) for node, first, segment in cell
+                if node is None or _wanted(node) or _rebinds(node, bound)]  # fmt: skip
         if not kept:
             continue
         label = _label(text, number)
@@ -74,17 +84,44 @@ def cells_of(data: bytes) -> Union[Cells, str]:
     return Cells(("\n".join(out) + "\n").encode("utf-8"), lines)
 
 
-def _kept(text: str) -> List[Tuple[int, List[str]]]:
-    """The statements of a cell the module keeps, each as (its first line, its lines)."""
+def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
+    """A cell's top-level statements, each with its first line and its lines (None: the
+    cell whole, which Python cannot read: the child says where)."""
     if text.lstrip().startswith("%%"):
         return []  # a cell magic: the cell is not Python
     lines = _blanked(text)
     try:
         tree = ast.parse("\n".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return [(1, lines)]  # kept whole: the child says where it cannot be read
-    return [(node.lineno, lines[node.lineno - 1 : node.end_lineno])
-            for node in tree.body if _wanted(node)]  # fmt: skip
+        return [(None, 1, lines)]
+    return [(node, node.lineno, lines[node.lineno - 1 : node.end_lineno]) for node in tree.body]
+
+
+def _binds(node: ast.stmt) -> Set[str]:
+    """The names a statement binds, anywhere in it but inside a function or a class."""
+    found: Set[str] = set()
+    waiting: List[ast.AST] = [node]
+    while waiting:
+        part = waiting.pop()
+        if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(part.name)
+            continue
+        if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store):
+            found.add(part.id)
+        elif isinstance(part, (ast.Import, ast.ImportFrom)):
+            found |= {(a.asname or a.name).partition(".")[0] for a in part.names}
+        waiting += list(ast.iter_child_nodes(part))
+    return found
+
+
+def _rebinds(node: ast.stmt, bound: Set[str]) -> bool:
+    """Is a statement left out one that binds again a name the module keeps, or defines
+    a function or a class (in an if or a try)? Never an import of the project's checks."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return False
+    defines = any(isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  for part in ast.walk(node))  # fmt: skip
+    return defines or bool(_binds(node) & bound)
 
 
 def _wanted(node: ast.stmt) -> bool:

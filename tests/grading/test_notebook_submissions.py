@@ -5,6 +5,7 @@ a .py file, graded in one run, each with the status it must get."""
 import io
 import json
 
+import numpy as np
 import pytest
 
 from reference.grading.cli import main
@@ -96,3 +97,21 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     assert found[str(tmp_path / "b_zh_correct.ipynb")]["function"] == "back_prop"
     said = found[str(tmp_path / "j_syntax.ipynb")]["message"]
     assert said.endswith("SyntaxError: expected ':' (code cell 5, line 1)"), said
+
+
+def test_a_name_bound_again_outside_what_is_kept_is_the_notebooks_last(tmp_path):
+    # a right backprop first, then replaced: inside an if, and by an assignment of a call;
+    # the module must end with the last, as the kernel did (never judge the stale one)
+    right = SOLUTIONS["exercise.ipynb"]["backprop"]
+    for later in ("if True:\n    def backprop(x, y, w1, w2):\n        return w1, w2",
+                  "backprop = (lambda f: f)(lambda x, y, w1, w2: (w1, w2))"):  # fmt: skip
+        path = handed_in(tmp_path, "a.ipynb", "exercise.ipynb", SOLUTIONS["exercise.ipynb"][
+            "forward"], right, first=None)  # fmt: skip
+        nb = json.loads(path.read_text())
+        nb["cells"].append({"cell_type": "code", "metadata": {}, "source": later,
+                            "outputs": [], "execution_count": None})  # fmt: skip
+        path.write_text(json.dumps(nb))
+        space = {}
+        exec(cells_of(path.read_bytes()).source, space)
+        w1, w2 = np.ones((30, 5)), np.ones((5, 3))
+        assert space["backprop"](np.ones((1, 30)), np.ones((1, 3)), w1, w2)[0] is w1, later

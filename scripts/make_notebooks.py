@@ -1,10 +1,17 @@
 """Make the notebooks in docs/ from their Markdown pages: one source, no drift.
 
-    python scripts/make_notebooks.py            # write docs/*.ipynb from docs/*.md
+    python scripts/make_notebooks.py            # write the notebooks of docs/ from their pages
     python scripts/make_notebooks.py --check    # exit 1, naming it, if a notebook is stale
 
-Each page in PAGES becomes a notebook beside it (walkthrough.md ->
-walkthrough.ipynb). The prose becomes Markdown cells; the ``>>>`` examples of
+Each notebook of NOTEBOOKS is made from its page (walkthrough.md ->
+walkthrough.ipynb). The exercise has one source, the teacher's page
+(docs/teacher/exercise.md), whose exercise cells hold the lines handed out
+(between ``### BEGIN HANDOUT`` and ``### END HANDOUT``) and the solution
+(between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, after the hand-out's
+``raise``, so the page itself runs as handed out); it makes two editions: the
+student's (docs/exercise.ipynb, no solution) and the teacher's
+(docs/teacher/exercise.ipynb, the solution marked as nbgrader and otter mark
+it, its outputs not stored). The prose becomes Markdown cells; the ``>>>`` examples of
 a ``python`` block become code cells (prompts removed), one cell up to each
 example that shows an output, with the output the page shows stored as the
 cell's output (not the output of a run: what the page says the code prints),
@@ -34,7 +41,19 @@ from typing import Any, Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PAGES = ("walkthrough.md", "walkthrough.zh.md", "exercise.md", "exercise.zh.md")
+#: Each notebook made, from its page, in its edition (None: the page as it is; "student":
+#: its solutions left out; "teacher": its hand-out lines left out, its solutions marked).
+NOTEBOOKS = {
+    "walkthrough.ipynb": ("walkthrough.md", None),
+    "walkthrough.zh.ipynb": ("walkthrough.zh.md", None),
+    "exercise.ipynb": ("teacher/exercise.md", "student"),
+    "exercise.zh.ipynb": ("teacher/exercise.zh.md", "student"),
+    "teacher/exercise.ipynb": ("teacher/exercise.md", "teacher"),
+    "teacher/exercise.zh.ipynb": ("teacher/exercise.zh.md", "teacher"),
+}
+#: The marks of the exercise's source (the teacher's page), each alone on a line of code.
+SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
+HANDOUT = ("### BEGIN HANDOUT", "### END HANDOUT")
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$\n?", flags=re.M | re.S)
 
 
@@ -127,9 +146,35 @@ def _lines(text: str) -> List[str]:
     return text.splitlines(keepends=True)
 
 
-def render(page: Path) -> str:
-    """The notebook of ``page`` as the text written to disk."""
-    made = notebook(page.read_text(encoding="utf-8"), page.name)
+def edition(markdown: str, which: str) -> str:
+    """The exercise's page as one edition has it: the student's without the lines
+    from BEGIN SOLUTION to END SOLUTION, the hand-out's marks dropped; the teacher's
+    without the lines from BEGIN HANDOUT to END HANDOUT, the solution's marks kept
+    (as nbgrader and otter mark a solution)."""
+    cut, dropped = (SOLUTION, HANDOUT) if which == "student" else (HANDOUT, ())
+    kept, inside = [], False
+    for line in markdown.splitlines(keepends=True):
+        mark = line.lstrip(">. ").strip()
+        if mark == cut[0]:
+            inside = True
+        elif mark == cut[1]:
+            inside = False
+        elif not inside and mark not in dropped:
+            kept.append(line)
+    return "".join(kept)
+
+
+def render(docs: Path, name: str) -> str:
+    """The notebook ``name`` (a key of NOTEBOOKS) as the text written to disk."""
+    page, which = NOTEBOOKS[name]
+    text = (docs / page).read_text(encoding="utf-8")
+    made = notebook(text if which is None else edition(text, which), page)
+    if which == "teacher":  # what its checks print is the solved notebook's: not compared
+        for cell in made["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"] = []
+                cell["metadata"] = {"tags": [*cell["metadata"].get("tags", []),
+                                             "nbval-ignore-output"]}  # fmt: skip
     return json.dumps(made, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -139,13 +184,12 @@ def main(argv: Any = None) -> int:
     parser.add_argument("--docs", type=Path, default=DOCS, help="the folder of the pages")
     args = parser.parse_args(argv)
     stale = []
-    for name in PAGES:
-        page = args.docs / name
-        target = page.with_suffix(".ipynb")
-        text = render(page)
+    for name in NOTEBOOKS:
+        target = args.docs / name
+        text = render(args.docs, name)
         if args.check:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
-                stale.append(target.name)
+                stale.append(name)
         else:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {target.relative_to(args.docs.parent)}")

@@ -17,7 +17,7 @@ DIFF_SCRIPT = ROOT / "scripts" / "diff_gradients.py"
 WALKTHROUGH = ROOT / "docs" / "walkthrough.md"
 #: The walkthrough in each of its languages, and the exercises: every page with examples.
 WALKTHROUGHS = (WALKTHROUGH, ROOT / "docs" / "walkthrough.zh.md")
-PAGES = (*WALKTHROUGHS, ROOT / "docs" / "exercise.md", ROOT / "docs" / "exercise.zh.md")
+PAGES = (*WALKTHROUGHS, *(ROOT / "docs" / "teacher" / f"exercise{s}.md" for s in ("", ".zh")))
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: hypothesis, derandomized: every run (and CI) sees the same examples.

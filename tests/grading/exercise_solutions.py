@@ -1,30 +1,25 @@
-"""The exercise notebooks' solutions, kept in the test suite (the notebooks as
-handed out hold none): what each ``exercise``-tagged cell is replaced by."""
+"""What the exercise notebooks' tests paste into the ``exercise``-tagged cells: the
+solutions, read from the teacher's edition (docs/teacher/, made from the one source;
+the student's edition holds none), and mistakes, copies and other ways of writing."""
 
-SOLUTIONS = {
-    "exercise.ipynb": {
-        "forward": """def forward(x, w1, w2):
-    a1 = sigmoid(x @ w1)
-    a2 = sigmoid(a1 @ w2)
-    return a1, a2""",
-        "backprop": """def backprop(x, y, w1, w2):
-    a1, a2 = forward(x, w1, w2)
-    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
-    d1 = (d2 @ w2.T) * a1 * (1 - a1)
-    return x.T @ d1, a1.T @ d2""",
-    },
-    "exercise.zh.ipynb": {
-        "forward": """def f_forward(x, w1, w2):
-    a1 = sigmoid(x.dot(w1))
-    a2 = sigmoid(a1.dot(w2))
-    return a1, a2""",
-        "backprop": """def back_prop(x, y, w1, w2, alpha):
-    a1, a2 = f_forward(x, w1, w2)
-    d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)
-    d1 = np.multiply(w2.dot(d2.T).T, np.multiply(a1, 1 - a1))
-    return w1 - alpha * x.T.dot(d1), w2 - alpha * a1.T.dot(d2)""",
-    },
-}
+import json
+
+from tests.helpers import ROOT
+
+
+def _solutions(name):
+    """The solved exercise cells of the teacher's edition (docs/teacher/), the one source."""
+    cells = json.loads((ROOT / "docs" / "teacher" / name).read_text(encoding="utf-8"))["cells"]
+    found = {}
+    for cell in cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "exercise" in tags:
+            found["backprop" if "exercise-backprop" in tags else "forward"] = "".join(
+                cell["source"])  # fmt: skip
+    return found
+
+
+SOLUTIONS = {name: _solutions(name) for name in ("exercise.ipynb", "exercise.zh.ipynb")}
 
 #: A catalogued mistake pasted into the backward cell, and the name the check must give it.
 MISTAKES = {

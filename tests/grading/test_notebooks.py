@@ -25,10 +25,7 @@ def test_the_committed_notebooks_are_made_from_their_pages():
 
 
 def test_a_stale_notebook_fails_the_check(tmp_path):
-    for page in DOCS.glob("*.md"):
-        shutil.copy(page, tmp_path / page.name)
-    for made in DOCS.glob("*.ipynb"):
-        shutil.copy(made, tmp_path / made.name)
+    shutil.copytree(DOCS, tmp_path, dirs_exist_ok=True)
     page = tmp_path / "walkthrough.md"
     page.write_text(page.read_text().replace("three letters", "three letters (edited)", 1))
     done = subprocess.run(
@@ -114,8 +111,8 @@ def _shown(outputs):
 @pytest.mark.notebook
 @pytest.mark.product_in_child
 @pytest.mark.parametrize("name", EXERCISES)
-def test_with_the_solutions_every_check_says_correct(name):
-    nb, printed = _run(name, SOLUTIONS[name]["forward"], SOLUTIONS[name]["backprop"])
+def test_the_teachers_edition_runs_and_every_check_says_correct(name):
+    nb, printed = _run(f"teacher/{name}")  # the student's edition with the solutions in
     checks = _checks(nb, printed)
     assert len(checks) == 2
     assert all(p.splitlines()[0] in ("correct", "正确 (correct)") for p in checks), checks
@@ -159,3 +156,15 @@ def test_the_check_judges_the_code_as_the_notebook_ran_it(name):
     assert backward_check.splitlines()[0] in ("correct", "正确 (correct)"), backward_check
     assert "printed, at the check's points:\na2 has shape (1, 3)" in backward_check
     assert "['A', 'B', 'C']" in printed[-1]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_the_students_edition_holds_no_line_of_the_solution(name):
+    handed = "".join("".join(c["source"]) for c in json.loads((DOCS / name).read_text())["cells"])
+    solved = [line.strip() for code in SOLUTIONS[name].values() for line in code.splitlines()]
+    lines = [line for line in solved if line and not line.startswith(("def ", '"""', "###"))]
+    assert len(lines) >= 6
+    assert [line for line in lines if line in handed] == []
+    assert "### BEGIN SOLUTION" not in handed and "### BEGIN HANDOUT" not in handed
+    teacher = json.loads((DOCS / "teacher" / name).read_text())["cells"]
+    assert all("raise NotImplementedError" not in "".join(c["source"]) for c in teacher)

@@ -16,7 +16,6 @@ own code for its answer), and the class a
 
 from __future__ import annotations
 
-import ast
 import os
 import time
 from collections import Counter
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from numpy_impl.progress import Progress
-from reference.grading.notebook import Cells, cells_of
+from reference.grading.notebook import Cells, cells_of, top_names
 from reference.grading.single import FORBIDDEN, Sandbox, started
 from reference.judge import DEFAULT, Contract, Diagnosis, StudentError, calls, diagnose
 from reference.sandbox import Limits, Run, Task, read_source
@@ -202,14 +201,10 @@ def prepared(path: str, function: str) -> Union[Tuple[Task, Optional[Cells]], st
 
 
 def defined(source: Union[bytes, str], names: Sequence[str]) -> str:
-    """The first of ``names`` the module ``source`` defines at its top level (the first
-    name, when it defines none, or cannot be read here: the sandbox will say so)."""
-    try:
-        tree = ast.parse(source) if isinstance(source, bytes) else None
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    top = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} if (
-        tree is not None) else set()  # fmt: skip
+    """The first of ``names`` the module ``source`` binds at its top level (a def, an
+    assignment, in an if or a try too); the first name, when it binds none or cannot be
+    read here (the sandbox will say so)."""
+    top = top_names(source) if isinstance(source, bytes) else set()
     return next((name for name in names if name in top), names[0])
 
 

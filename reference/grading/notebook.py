@@ -32,69 +32,110 @@ CONSTANT = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast
             ast.unaryop, ast.expr_context, ast.arguments, ast.arg)  # fmt: skip
 
 
+#: Characters of code a notebook (or a module whose functions are looked for) may hold to
+#: be read in the grader's own process: an exercise's is a few thousand.
+CODE_LIMIT = 256 * 1024
+#: The cell magics whose body IPython runs as Python in the notebook's namespace.
+AS_PYTHON = ("%%time", "%%timeit", "%%capture", "%%prun")
+#: A line IPython reads as a magic, a shell command or a help request, not as Python.
+MAGIC = re.compile(r"^\s*(%%?[A-Za-z_]|![^=]|[\w.]+\?{1,2}\s*$|[\w, ]+=\s*(%[A-Za-z_]|![^=]))")
+
+
 @dataclass(frozen=True)
 class Cells:
     """The module made of a notebook's cells: its ``source``, and for each of its lines
-    the cell it came from (its words: "the cell that defines backprop", or "code cell 4")
-    and the line there."""
+    the cell it came from (its words: "cell 9 (backprop)", the cells counted from the
+    top, Markdown ones too, and the functions it defines) and the line there."""
 
     source: bytes
     lines: Dict[int, Tuple[str, int]]
 
     def said(self, text: str) -> str:
-        """``text`` with each "line N" of the module said as the line of its cell."""
+        """``text`` with the "line N" of the module it ends with said as a line of a cell."""
 
         def where(match: re.Match[str]) -> str:
             at = self.lines.get(int(match.group(2)))
-            return match.group(0) if at is None else f"{match.group(1)}{at[0]}, line {at[1]}"
+            return match.group(0) if at is None else f"{match.group(1)}{at[0]}, line {at[1]})"
 
-        return re.sub(r"(\(|, )line (\d+)", where, text)
+        return re.sub(r"(\(|, )line (\d+)\)$", where, text)
 
 
 def cells_of(data: bytes) -> Union[Cells, str]:
     """The module of the notebook whose file holds ``data``, or why there is none."""
     try:
         notebook = json.loads(data.decode("utf-8"))
-        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                   for c in code]  # fmt: skip
+        code = [(n, c["source"]) for n, c in enumerate(notebook["cells"], start=1)
+                if c["cell_type"] == "code"]  # fmt: skip
+        sources = [(n, "".join(s) if isinstance(s, list) else s) for n, s in code]
     except (ValueError, KeyError, TypeError, RecursionError):  # UnicodeDecodeError included
         return "it is not a Jupyter notebook (JSON with cells)"
-    if not all(isinstance(s, str) for s in sources):
+    if not all(isinstance(s, str) for _, s in sources):
         return "it is not a Jupyter notebook (a cell's source is not text)"
-    parsed = [_statements(text) for text in sources]
-    # a name a kept statement binds, bound again by a statement left out (or a def left
-    # out inside an if or a try): that statement is kept too, so that the module's name
-    # is the notebook's last, as the kernel had it (it runs in the sandbox, like the rest)
-    bound = {n for cell in parsed for node, _, _ in cell if node is not None and _wanted(node)
-             for n in _binds(node)}  # fmt: skip
+    if sum(len(s) for _, s in sources) > CODE_LIMIT:
+        return f"it holds over {CODE_LIMIT // 1024} KiB of code"
+    parsed = [(n, _statements(text)) for n, text in sources]
+    # a function the module keeps, bound again by a statement left out (or a def left out
+    # inside an if or a try): that statement is kept too, so that the module's function is
+    # the notebook's last, as the kernel had it (it runs in the sandbox, like the rest)
+    kept = [node for _, cell in parsed for node, _, _ in cell if node is not None and _wanted(node)]
+    functions = {name for node in kept if _defines(node) for name in _binds(node)}
     out: List[str] = []
     lines: Dict[int, Tuple[str, int]] = {}
-    for number, (text, cell) in enumerate(zip(sources, parsed), start=1):
-        kept = [(first, segment) for node, first, segment in cell
-                if node is None or _wanted(node) or _rebinds(node, bound)]  # fmt: skip
-        if not kept:
+    for number, cell in parsed:
+        chosen = [(first, segment) for node, first, segment in cell
+                  if node is None or _wanted(node) or _rebinds(node, functions)]  # fmt: skip
+        if not chosen:
             continue
-        label = _label(text, number)
+        label = _label(number, cell)
         out.append("")
-        for first, segment in kept:
+        for first, segment in chosen:
             for offset, line in enumerate(segment):
                 out.append(line)
                 lines[len(out)] = (label, first + offset)
-    return Cells(("\n".join(out) + "\n").encode("utf-8"), lines)
+    try:
+        return Cells(("\n".join(out) + "\n").encode("utf-8"), lines)
+    except UnicodeEncodeError:
+        return "a cell holds text that is not Unicode (a lone surrogate)"
+
+
+def top_names(source: bytes) -> Set[str]:
+    """The names a module binds at its top level (in an if or a try too); none when it
+    cannot be read here (or is past CODE_LIMIT: the sandbox will say what it is)."""
+    if len(source) > CODE_LIMIT:
+        return set()
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    return {name for node in tree.body for name in _binds(node)}
 
 
 def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
-    """A cell's top-level statements, each with its first line and its lines (None: the
-    cell whole, which Python cannot read: the child says where)."""
-    if text.lstrip().startswith("%%"):
-        return []  # a cell magic: the cell is not Python
-    lines = _blanked(text)
-    try:
-        tree = ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    """A cell's top-level statements, each with its first line (its first decorator's)
+    and its lines (None: the cell whole, which Python cannot read: the child says where)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    magic = lines[0].split()[0] if lines[0].strip().startswith("%%") else ""
+    if magic and magic not in AS_PYTHON:
+        return []  # the cell is not Python (%%bash, %%writefile, %%html...)
+    lines = ["", *lines[1:]] if magic else lines
+    tree = _parsed(lines)
+    if tree is None:  # a magic in it: read again with each magic's line left blank
+        lines = ["" if MAGIC.match(line) else line for line in lines]
+        tree = _parsed(lines)
+    if tree is None:
         return [(None, 1, lines)]
-    return [(node, node.lineno, lines[node.lineno - 1 : node.end_lineno]) for node in tree.body]
+    found: List[Tuple[Optional[ast.stmt], int, List[str]]] = []
+    for node in tree.body:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        found.append((node, first, lines[first - 1 : node.end_lineno]))
+    return found
+
+
+def _parsed(lines: List[str]) -> Optional[ast.Module]:
+    try:
+        return ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _binds(node: ast.stmt) -> Set[str]:
@@ -114,14 +155,23 @@ def _binds(node: ast.stmt) -> Set[str]:
     return found
 
 
-def _rebinds(node: ast.stmt, bound: Set[str]) -> bool:
-    """Is a statement left out one that binds again a name the module keeps, or defines
-    a function or a class (in an if or a try)? Never an import of the project's checks."""
+def _defines(node: ast.stmt) -> bool:
+    """Does a kept statement bind a function (a def, a class, a lambda, another name)?"""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    value = getattr(node, "value", None)
+    return isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
+        value, (ast.Lambda, ast.Name, ast.Attribute))  # fmt: skip
+
+
+def _rebinds(node: ast.stmt, functions: Set[str]) -> bool:
+    """Is a statement left out one that binds again a function the module keeps, or that
+    defines a function or a class (in an if or a try)? Never an import of the project's."""
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return False
     defines = any(isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                   for part in ast.walk(node))  # fmt: skip
-    return defines or bool(_binds(node) & bound)
+    return defines or bool(_binds(node) & functions)
 
 
 def _wanted(node: ast.stmt) -> bool:
@@ -137,16 +187,7 @@ def _wanted(node: ast.stmt) -> bool:
     return False
 
 
-def _label(text: str, number: int) -> str:
-    """A cell in words: by the first function it defines, else by its number."""
-    try:
-        tree = ast.parse("\n".join(_blanked(text)))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return f"code cell {number}"
-    defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    return f"the cell that defines {defined[0]}" if defined else f"code cell {number}"
-
-
-def _blanked(text: str) -> List[str]:
-    """A cell's lines, a line magic's or a shell command's left blank."""
-    return ["" if line.lstrip().startswith(("%", "!")) else line for line in text.splitlines()]
+def _label(number: int, cell: List[Tuple[Optional[ast.stmt], int, List[str]]]) -> str:
+    """A cell in words: its number from the top, and the functions it defines."""
+    defined = [n.name for n, _, _ in cell if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return f"cell {number}" + (f" ({', '.join(defined)})" if defined else "")

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from reference.grading.classroom import defined
 from reference.grading.cli import main
 from reference.grading.notebook import cells_of
 from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS
@@ -47,9 +48,11 @@ def test_the_module_keeps_the_students_cells_and_leaves_out_the_checks_and_train
     # every line of the module is a line of its cell, and said so
     lines = text.splitlines()
     backprop_at = lines.index("def backprop(x, y, w1, w2):") + 1
-    assert cells.lines[backprop_at] == ("the cell that defines backprop", 4)
+    number = next(i for i, c in enumerate(json.loads(path.read_text())["cells"], start=1)
+                  if "exercise-backprop" in c["metadata"].get("tags", []))  # fmt: skip
+    assert cells.lines[backprop_at] == (f"cell {number} (backprop)", 4)
     said = cells.said(f"raised (at A, line {backprop_at + 1})")
-    assert said == "raised (at A, the cell that defines backprop, line 5)"
+    assert said == f"raised (at A, cell {number} (backprop), line 5)"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +99,7 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     assert found[str(tmp_path / "e_mistake.ipynb")]["mistakes"] == [MISTAKES[en][0]]
     assert found[str(tmp_path / "b_zh_correct.ipynb")]["function"] == "back_prop"
     said = found[str(tmp_path / "j_syntax.ipynb")]["message"]
-    assert said.endswith("SyntaxError: expected ':' (code cell 5, line 1)"), said
+    assert said.endswith("SyntaxError: expected ':' (cell 10, line 1)"), said
 
 
 def test_a_name_bound_again_outside_what_is_kept_is_the_notebooks_last(tmp_path):
@@ -115,3 +118,48 @@ def test_a_name_bound_again_outside_what_is_kept_is_the_notebooks_last(tmp_path)
         exec(cells_of(path.read_bytes()).source, space)
         w1, w2 = np.ones((30, 5)), np.ones((5, 3))
         assert space["backprop"](np.ones((1, 30)), np.ones((1, 3)), w1, w2)[0] is w1, later
+
+
+def _notebook(*sources):
+    cells = [{"cell_type": "code", "metadata": {}, "source": s, "outputs": [],
+              "execution_count": None} for s in sources]  # fmt: skip
+    return json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+RIGHT = "def backprop(x, y, w1, w2):\n    return 'right'"
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "%%time\ndef backprop(x, y, w1, w2):\n    return 'last'",  # run in the namespace
+        "%%capture\nbackprop = lambda x, y, w1, w2: 'last'",
+        "def twice(f):\n    return lambda *a: 'last'\n\n@twice\ndef backprop(x, y, w1, w2):\n"
+        "    return 'right'",  # the decorator is the kernel's too
+        "np.matmul?\nK = (1\n     != 2\n     % 1)\n%timeit 1\nt = %time 1\n!ls\n"
+        "def backprop(x, y, w1, w2):\n    return 'last'",  # magics blank, continuations kept
+    ],
+)  # fmt: skip
+def test_the_module_has_the_function_the_kernel_ran_last(later):
+    space = {}
+    exec(cells_of(_notebook("import numpy as np", RIGHT, later)).source, space)
+    assert space["backprop"](1, 2, 3, 4) == "last"
+
+
+def test_what_is_not_python_or_too_big_is_said_so_and_lines_are_said_of_cells():
+    assert cells_of(_notebook("%%bash\nrm -rf /", RIGHT)).source.count(b"def backprop") == 1
+    assert "not Unicode" in cells_of(_notebook("x = '\ud800'"))
+    assert "over 256 KiB of code" in cells_of(_notebook("A = [" + "1," * 200_000 + "]"))
+    cells = cells_of(_notebook("import numpy as np", "K = 1\n" + RIGHT))
+    at = cells.source.decode().splitlines().index("def backprop(x, y, w1, w2):") + 1
+    assert cells.said(f"x, line 3.ipynb raised E: at (line 1, line {at})") == (
+        "x, line 3.ipynb raised E: at (line 1, cell 2 (backprop), line 2)")  # fmt: skip
+
+
+def test_the_function_asked_for_is_found_however_it_is_bound():
+    ways = ("backprop = lambda *a: 0", "if True:\n    def backprop(): pass",
+            "from m import backprop", "def back_prop(): pass\nbackprop = back_prop")  # fmt: skip
+    for bound in ways:
+        assert defined(f"{bound}\n".encode(), ["backprop", "back_prop"]) == "backprop", bound
+    assert defined(b"def back_prop(): pass\n", ["backprop", "back_prop"]) == "back_prop"
+    assert defined(b"def (", ["backprop", "back_prop"]) == "backprop"

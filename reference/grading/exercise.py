@@ -190,7 +190,7 @@ class Copy:
             return f"{match.group(1)}line {at[1]} of the cell that defines {at[0]}"
 
         line = line.replace(path, "the notebook").replace(os.path.basename(path), "the notebook")
-        return re.sub(r"(\(|, )line (\d+)", where, line)
+        return re.sub(r"(\(|, )line (\d+)(?=\)$)", where, line)
 
 
 def _used(

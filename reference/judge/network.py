@@ -65,8 +65,8 @@ class Network:
 #: backprop may use the lesson's forward pass; neither may use the lesson's gradients.
 OWN_FUNCTIONS = {
     "forward": ("numpy_impl.network.forward", "numpy_impl.network.predict"),
-    "backprop": tuple(f"numpy_impl.network.{f}" for f in (
-        "output_delta", "backprop", "gradients", "sgd_step", "train")),
+    "backprop": (*(f"numpy_impl.network.{f}" for f in (
+        "output_delta", "backprop", "gradients", "sgd_step", "train")), "numpy_impl.sweep.sweep"),
 }  # fmt: skip
 #: The rooms of the project that compute the judge's answers (or call what does).
 OWN_ROOMS = ("reference.witnesses", "reference.judge", "reference.diff", "reference.grading")

@@ -22,6 +22,7 @@ import importlib
 import importlib.abc
 import importlib.util
 import inspect
+import linecache
 import os
 import signal
 import sys
@@ -115,9 +116,9 @@ def run_child(
     tempfile.tempdir = None
     sys.dont_write_bytecode = True
     found = Report()
-    forbid(request.forbidden, found)
+    wire = forbid(request.forbidden, found)
     try:
-        _load_and_call(os.path.join(work, request.name), request.function, calls, found)
+        _load_and_call(os.path.join(work, request.name), request.function, calls, found, wire)
     except MemoryError:
         found.reason, found.detail = "memory", "MemoryError"
     for stream in (sys.stdout, sys.stderr, capped):  # the submission's own streams too
@@ -144,30 +145,93 @@ def preload(forbidden: Forbidden) -> Dict[str, Any]:
 
 
 class Refused(BaseException):
-    """What a forbidden function, or the import of a forbidden module, raises (past
-    ``except Exception``: the report names the use whatever the submission does)."""
+    """What a forbidden function, the import of a forbidden module, or the reading of
+    their files raises (past ``except Exception``); ``name``: what was used."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} may not be used here")
+        self.name = name
 
 
-def forbid(forbidden: Forbidden, report: Report) -> None:
-    """Make every use of what ``forbidden`` names raise :class:`Refused`, named in
-    ``report.forbidden``: each function, wherever its package's loaded modules bind it
-    (a package that re-exports it included), and each module with those under it
-    (unloaded, and refused by the first finder on ``sys.meta_path``)."""
+class Tripwire:
+    """What a child refuses (:class:`~reference.sandbox.records.Forbidden`), and the uses
+    it names in the report: those made while the function is called (``calling``); a
+    use while the file loads raises all the same, and is named only if the file then
+    does not load (one it catches is not the function's answer)."""
 
-    def used(name: str) -> Refused:
-        if name not in report.forbidden:
-            report.forbidden.append(name)
-        return Refused(f"{name} may not be used here")
+    def __init__(self, report: Report) -> None:
+        self.report, self.calling = report, False
+        self.files: Dict[str, str] = {}  # a file (or a folder, ending with a "/"): whose
+        self.inside = False  # in the audit hook (what it calls is audited too)
 
+    def used(self, name: str) -> Refused:
+        if self.calling and name not in self.report.forbidden:
+            self.report.forbidden.append(name)
+        return Refused(name)
+
+    def audit(self, event: str, args: Tuple[Any, ...]) -> None:
+        """A file of what is forbidden opened (a module loaded again, its source read)
+        raises, unless linecache reads it for a traceback."""
+        if event != "open" or self.inside or not args or not isinstance(args[0], (str, bytes)):
+            return
+        self.inside = True
+        try:
+            path = os.path.realpath(os.fsdecode(args[0]))
+            name = self.files.get(path) or next(
+                (n for f, n in self.files.items() if f.endswith(os.sep) and path.startswith(f)),
+                None,
+            )
+            if name is not None and not _from_linecache():
+                raise self.used(name)
+        finally:
+            self.inside = False
+
+
+def _from_linecache() -> bool:
+    """Is linecache (a traceback's lines) what opens the file?"""
+    try:
+        frame = sys._getframe(2)
+    except ValueError:
+        return False
+    while frame is not None:
+        if frame.f_code.co_filename == linecache.__file__:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+def forbid(forbidden: Forbidden, report: Report) -> Tripwire:
+    """Make every use of what ``forbidden`` names raise :class:`Refused` (named in
+    ``report.forbidden`` while the function is called): each function, wherever its
+    package's loaded modules bind it (a package that re-exports it included), the file
+    it is defined in (loaded again, or read), and each module with those under it
+    (unloaded, refused by the first finder on ``sys.meta_path``, its folder's files
+    refused to an audit hook, which cannot be removed)."""
+    wire = Tripwire(report)
     for name, original in preload(forbidden).items():
-        package = name.partition(".")[0]
+        package, module = name.partition(".")[0], name.rpartition(".")[0]
+        stand_in = _refusing(name, wire.used)
+        with contextlib.suppress(ValueError, TypeError):
+            stand_in.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
         for loaded in [m for n, m in list(sys.modules.items()) if n.partition(".")[0] == package]:
             for key, value in list(vars(loaded).items()):
                 if value is original:
-                    setattr(loaded, key, _refusing(name, used))
+                    setattr(loaded, key, stand_in)
+        source = os.path.realpath(original.__code__.co_filename)
+        wire.files[source] = wire.files[os.path.realpath(
+            importlib.util.cache_from_source(source))] = module  # fmt: skip
+    for name in forbidden.modules:
+        with contextlib.suppress(Exception):
+            spec = importlib.util.find_spec(name)
+            folders = list(spec.submodule_search_locations or []) if spec else []
+            for folder in folders:
+                wire.files[os.path.join(os.path.realpath(folder), "")] = name
     if forbidden.modules:
         _unload(forbidden.modules)
-        sys.meta_path.insert(0, _Finder(forbidden.modules, used))
+        sys.meta_path.insert(0, _Finder(forbidden.modules, wire.used))
+    if wire.files:
+        sys.addaudithook(wire.audit)
+    return wire
 
 
 def _refusing(name: str, used: Callable[[str], Refused]) -> Callable[..., Any]:
@@ -219,7 +283,7 @@ def _limit(memory: Optional[int]) -> None:
 
 
 def _load_and_call(
-    copy: str, function: str, calls: Dict[int, List[Arguments]], report: Report
+    copy: str, function: str, calls: Dict[int, List[Arguments]], report: Report, wire: Tripwire
 ) -> None:
     """Load the file, find the function and call it at the calls for the number of
     positional parameters it requires (those without a default), or else for the number
@@ -242,6 +306,7 @@ def _load_and_call(
     for arguments in calls.get(report.given, []) if report.given is not None else []:
         given = [a.copy() if isinstance(a, np.ndarray) else a for a in arguments]
         try:
+            wire.calling = True
             with np.errstate(all="ignore"):
                 value = target(*given)
         except SystemExit as err:
@@ -250,10 +315,12 @@ def _load_and_call(
         except MemoryError:
             raise
         except BaseException as err:
+            wire.calling = False
             message = _one_line(err, bare=True)
             report.calls.append(Call("raised", error=_name(err), message=message,
                                      line=_line_in(copy, err)))  # fmt: skip
         else:
+            wire.calling = False
             try:
                 report.calls.append(_described(value))
             except Exception:  # a value that cannot even be looked at
@@ -281,6 +348,9 @@ def _load(copy: str, report: Report) -> Optional[Dict[str, Any]]:
         report.detail = f"{type(err).__name__}: {err.msg}"
     except MemoryError:
         raise
+    except Refused as err:  # it did not load for what it used of the project's
+        report.forbidden.append(err.name)
+        report.reason, report.detail = "raised", _one_line(err)
     except BaseException as err:  # KeyboardInterrupt included: whatever it raised
         report.reason, report.detail = "raised", _one_line(err)
         report.line = _line_in(copy, err)

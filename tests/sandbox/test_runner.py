@@ -594,3 +594,25 @@ def test_what_is_forbidden_is_refused_named_and_gone_with_the_child(tmp_path, ru
     )
     plain = runner.run(Task(submission(tmp_path, body, "cy.py"), "f", CALLS))
     assert plain.forbidden == [] and [c.kind for c in plain.calls] == ["values"] * 2
+
+
+def test_a_forbidden_module_read_again_is_refused_and_a_use_while_loading_not_named(
+    tmp_path, runner
+):
+    forbidden = Forbidden(functions=("numpy_impl.network.gradients",),
+                          modules=("reference.witnesses",))  # fmt: skip
+    body = (
+        "import importlib, numpy_impl.network as net\n"
+        "try:\n    net.gradients(1, 2, 3, 4)\nexcept BaseException:\n    pass\n\n"  # loading
+        "def f(x, y, w1, w2):\n"
+        "    try:\n        importlib.reload(net)\n    except BaseException:\n        pass\n"
+        "    try:\n        exec(open(net.__file__).read(), {})\n    except BaseException:\n"
+        "        pass\n"
+        "    try:\n        sys.meta_path.pop(0)\n        import reference.witnesses.oracles\n"
+        "    except BaseException:\n        pass\n"
+        "    import traceback, linecache\n    linecache.getlines(net.__file__)\n"
+        "    return w1, w2\n"
+    )
+    run = runner.run(Task(submission(tmp_path, body), "f", CALLS, forbidden))
+    assert run.reason is None and [c.kind for c in run.calls] == ["values"] * 2
+    assert run.forbidden == ["numpy_impl.network", "reference.witnesses"]

@@ -32,7 +32,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import base64
+import contextlib
 import doctest
+import io
 import json
 import re
 import sys
@@ -72,7 +75,7 @@ def notebook(markdown: str, language: str) -> Dict[str, Any]:
         prose = []
         tags = info[1:]
         if "notebook" in tags:
-            tags = [t for t in tags if t != "notebook"] + ["nbval-ignore-output"]
+            tags = [t for t in tags if t != "notebook"] + ["figure", "nbval-ignore-output"]
             cells.append(_code_cell(fence.group(2).rstrip("\n"), tags, []))
             continue
         # the examples of a block, one cell up to each one that shows an output
@@ -164,8 +167,9 @@ def edition(markdown: str, which: str) -> str:
     return "".join(kept)
 
 
-def render(docs: Path, name: str) -> str:
-    """The notebook ``name`` (a key of NOTEBOOKS) as the text written to disk."""
+def render(docs: Path, name: str, draw: bool = True) -> str:
+    """The notebook ``name`` (a key of NOTEBOOKS) as the text written to disk; ``draw``:
+    each figure drawn into its cell (else the cell is left without its picture)."""
     page, which = NOTEBOOKS[name]
     text = (docs / page).read_text(encoding="utf-8")
     made = notebook(text if which is None else edition(text, which), page)
@@ -175,7 +179,51 @@ def render(docs: Path, name: str) -> str:
                 cell["outputs"] = []
                 cell["metadata"] = {"tags": [*cell["metadata"].get("tags", []),
                                              "nbval-ignore-output"]}  # fmt: skip
+    figures = [c for c in made["cells"] if "figure" in c.get("metadata", {}).get("tags", [])]
+    for cell, image in zip(figures, drawn(text) if draw and figures else []):
+        cell["outputs"] = [{"output_type": "execute_result", "execution_count":
+                            cell["execution_count"], "metadata": {},
+                            "data": {"image/png": image, "text/plain": ["<Figure>"]}}]  # fmt: skip
     return json.dumps(made, indent=1, ensure_ascii=False) + "\n"
+
+
+def drawn(markdown: str) -> List[str]:
+    """The pictures a page's ``python notebook`` blocks draw, in order, each as a notebook
+    shows the figure its block ends with (PNG, base64, cut to what is drawn): the page's
+    code run top to bottom in one namespace, as a kernel would run the notebook."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    space: Dict[str, Any] = {"__name__": "__page__"}
+    images: List[str] = []
+    with contextlib.redirect_stdout(io.StringIO()):
+        for fence in FENCE.finditer(markdown):
+            info = fence.group(1).split()
+            if not info or info[0] != "python":
+                continue
+            if "notebook" not in info:
+                for example in doctest.DocTestParser().get_examples(fence.group(2)):
+                    exec(compile(example.source, "<page>", "exec"), space)
+                continue
+            tree = ast.parse(fence.group(2))
+            last = tree.body.pop()
+            assert isinstance(last, ast.Expr), "a figure's block ends with the figure"
+            exec(compile(tree, "<page>", "exec"), space)
+            figure = eval(compile(ast.Expression(last.value), "<page>", "eval"), space)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
+            images.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    return images
+
+
+def _without_pictures(text: str) -> Any:
+    """A notebook's JSON with its pictures' bytes left out (they differ from one
+    matplotlib to the next; the notebooks' tests compare the pictures themselves)."""
+    made = json.loads(text)
+    for cell in made["cells"]:
+        if "figure" in cell.get("metadata", {}).get("tags", []):
+            cell["outputs"] = []
+    return made
 
 
 def main(argv: Any = None) -> int:
@@ -186,9 +234,11 @@ def main(argv: Any = None) -> int:
     stale = []
     for name in NOTEBOOKS:
         target = args.docs / name
-        text = render(args.docs, name)
+        text = render(args.docs, name, draw=not args.check)
         if args.check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
+            same = target.exists() and _without_pictures(target.read_text(encoding="utf-8")) == (
+                _without_pictures(text))  # fmt: skip
+            if not same:
                 stale.append(name)
         else:
             target.write_text(text, encoding="utf-8")

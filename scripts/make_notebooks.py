@@ -176,9 +176,14 @@ def render(docs: Path, name: str, draw: bool = True) -> str:
     if which == "teacher":  # what its checks print is the solved notebook's: not compared
         for cell in made["cells"]:
             if cell["cell_type"] == "code":
+                tags = cell["metadata"].get("tags", [])
                 cell["outputs"] = []
-                cell["metadata"] = {"tags": [*cell["metadata"].get("tags", []),
-                                             "nbval-ignore-output"]}  # fmt: skip
+                cell["metadata"] = {"tags": [*tags, "nbval-ignore-output"]}
+                if "exercise" in tags:  # a solution cell, in nbgrader's own metadata
+                    cell["metadata"]["nbgrader"] = {
+                        "grade": False, "grade_id": "backprop" if "exercise-backprop" in tags
+                        else "forward", "locked": False, "schema_version": 3,
+                        "solution": True, "task": False}  # fmt: skip
     figures = [c for c in made["cells"] if "figure" in c.get("metadata", {}).get("tags", [])]
     for cell, image in zip(figures, drawn(text) if draw and figures else []):
         cell["outputs"] = [{"output_type": "execute_result", "execution_count":

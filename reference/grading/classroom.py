@@ -171,6 +171,8 @@ def grade(
                     continue
                 task, cells[index] = made
                 running[apart.start(task)] = index
+            if not running:  # the last ones were notebooks that are none
+                continue
             apart.wait(list(running))
             now = time.monotonic()
             for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:

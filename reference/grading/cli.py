@@ -1,6 +1,6 @@
 """The command line of ``scripts/grade.py``: grade a folder of submissions.
 
-    python scripts/grade.py submissions/                       # every .py file there
+    python scripts/grade.py submissions/                       # every .py and .ipynb file there
     python scripts/grade.py a.py b.py:train_step --loss bce    # files, or file:function
     python scripts/grade.py submissions/ --json grades.json --csv grades.csv --feedback notes/
     python scripts/grade.py /autograder/submission --gradescope /autograder/results/results.json
@@ -34,7 +34,7 @@ from numpy_impl.options import (
 )
 from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
-from reference.grading.gradebook import VISIBILITY, print_table, write_files
+from reference.grading.gradebook import VISIBILITY, print_table, refused_on_gradescope, write_files
 from reference.grading.single import Contract, Sandbox
 from reference.sandbox import Limits
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Grade a class: every submission run apart, timed, and judged in words.",
     )
     p.add_argument(
-        "paths", nargs="+", metavar="PATH", help="a .py file, FILE.py:FUNCTION, or a folder"
+        "paths", nargs="+", metavar="PATH", help="a .py or .ipynb file, FILE:FUNCTION, or a folder"
     )
     p.add_argument(
         "--function",
@@ -158,7 +158,9 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
     contract = Contract.parse(args.require, args.points)
     given = submissions(args.paths, args.function)
     if args.gradescope and len(given) != 1:
-        raise UsageError(f"--gradescope: Gradescope grades one submission; {len(given)} given")
+        why = f"--gradescope: Gradescope grades one submission; {len(given)} given"
+        refused_on_gradescope(args.gradescope, why)  # the student sees why, not a failure
+        raise UsageError(why)
     notice = isolation(args.sandbox).notice
     if notice:
         print(notice, file=sys.stderr)

@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -42,7 +43,7 @@ import numpy as np
 
 from reference.grading.single import forward_file, run_file, split_spec
 from reference.judge import DEFAULT, NOT_WRITTEN, Contract, StudentError, diagnose
-from reference.judge import judge_forward as judge
+from reference.judge import judge_forward as forward_verdict
 from reference.sandbox import Run, die_with_parent, environment
 
 #: The status lines in the notebooks' languages.
@@ -146,11 +147,11 @@ HOMES = ("numpy", "math", "numpy.linalg", "numpy.random")
 
 @dataclass
 class Copy:
-    """The student's function as the notebook ran it, as a module of its own: the function
-    (on the lines it has in its cell), every function of the notebook it calls, and each
-    name those use: a module imported (in any form), a function or class imported by
-    name, a constant (a number, a string, an array...). ``cells``: a line of the module
-    -> (the function it belongs to, its line in that function's cell)."""
+    """The student's function as the notebook ran it, as a module of its own: each name
+    the functions use (a module imported in any form, a function or class imported by
+    name, a constant: a number, a string, an array...), then the function and every
+    function of the notebook it calls. ``cells``: a line of the module -> (the function
+    it belongs to, its line in that function's cell)."""
 
     source: str
     cells: Dict[int, Tuple[str, int]]
@@ -159,17 +160,22 @@ class Copy:
     def of(cls, function: Callable[..., Any]) -> Copy:
         names = function.__globals__
         functions, values = _used(function, names)
-        lines: List[str] = []
+        lines = ["import numpy as np", "import math"]  # first: a default may use them
+        lines += [_written(name, value, function.__module__) for name, value in values.items()
+                  if not _is_notebooks(value, function)]  # fmt: skip
         cells: Dict[int, Tuple[str, int]] = {}
-        for label, f in functions.items():  # the checked one first, on its own lines
+        for bound, f in functions.items():
             source, first = inspect.getsourcelines(f)
-            start = max(first, len(lines) + 1) if f is function else len(lines) + 2
-            lines += [""] * (start - 1 - len(lines))
-            for i in range(len(source)):
-                cells[start + i] = (label, first + i)
-            lines += [text.rstrip("\n") for text in source]
-        lines += ["", "import numpy as np", "import math"]
-        lines += [_written(name, value, function.__module__) for name, value in values.items()]
+            label = bound if f.__name__ == "<lambda>" else f.__name__
+            lines.append("")
+            for i, text in enumerate(source):
+                lines.append(text.rstrip("\n"))
+                cells[len(lines)] = (label, first + i)
+        lines += [
+            _written(name, value, function.__module__)
+            for name, value in values.items()
+            if _is_notebooks(value, function)
+        ]  # another name of a function above
         text = "\n".join(lines) + "\n"
         try:
             ast.parse(text)
@@ -202,7 +208,8 @@ def _used(
     values: Dict[str, Any] = {}
     waiting = [function]
     while waiting:  # grows as calls are found
-        for name in _names(waiting.pop(0).__code__):
+        found = waiting.pop(0)
+        for name in [*_names(found.__code__), *_source_names(found)]:
             if name not in names or name in values or name in functions:
                 continue
             value = names[name]
@@ -215,6 +222,21 @@ def _used(
             else:
                 values[name] = value
     return functions, values
+
+
+def _is_notebooks(value: Any, function: Callable[..., Any]) -> bool:
+    """Is ``value`` a function of the notebook (of the checked function's module)?"""
+    return inspect.isfunction(value) and value.__module__ == function.__module__
+
+
+def _source_names(function: Callable[..., Any]) -> List[str]:
+    """The names a function's source reads outside its body as well (its defaults, its
+    decorators), which its code object does not hold."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return []
+    return [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
 
 
 def _names(code: types.CodeType) -> List[str]:
@@ -243,7 +265,7 @@ def _written(name: str, value: Any, module: str) -> str:
         return f"{name} = np.{value.dtype.name}({_literal(value.item())})"
     if isinstance(value, (tuple, list)) and all(_plain(v) for v in value):
         return f"{name} = {type(value).__name__}([{', '.join(_literal(v) for v in value)}])"
-    home = _home(value)
+    home = _home(value, module)
     if home is not None:
         return f"from {home} import {value.__name__} as {name}"
     raise Uncopyable(
@@ -265,13 +287,14 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _home(value: Any) -> Optional[str]:
-    """The module a function or class is imported from by its own name, if any."""
+def _home(value: Any, notebook: str) -> Optional[str]:
+    """The module a function or class is imported from by its own name, if any (never
+    the notebook's: what it defines is not there for the copy to import)."""
     own = getattr(value, "__name__", None)
     if not isinstance(own, str) or not own.isidentifier():
         return None
     for home in (getattr(value, "__module__", None), *HOMES):
-        if not isinstance(home, str):
+        if not isinstance(home, str) or home in (notebook, "__main__"):
             continue
         try:
             if getattr(importlib.import_module(home), own, None) is value:
@@ -296,13 +319,13 @@ def _backprop_verdict(run: Run, spec: str, loss: str, contract: Contract) -> Dic
     except StudentError as err:
         if _not_written(str(err)):
             return {"status": NOT_WRITTEN, "lines": []}
-        # the project's own answers are never the student's: not correct, and said why
-        return {"status": "wrong" if err.reason == "copied" else "unchecked", "lines": [str(err)]}
+        return {"status": "unchecked", "lines": [str(err)]}
     if not found.ok:  # a forward pass of its own that is wrong is said first
         path, function = split_spec(spec)
         for name in forwards_called(path, function):
             forward = forward_file(f"{path}:{name}")
-            if forward.status != "correct":
+            # a forward of its own that uses the lesson's (which a backprop may) is no fault
+            if forward.status != "correct" and forward.reason != "copied":
                 why = "; ".join(forward.lines) or forward.status
                 return {"status": "wrong", "lines": [
                     f"{function} calls {name}, which is not right yet ({why}): fix {name}"
@@ -334,7 +357,7 @@ def forwards_called(path: str, function: str) -> List[str]:
 def judge_forward(spec: str) -> Dict[str, Any]:
     """The verdict on a forward pass, and what it printed."""
     run = run_file(spec, "forward")
-    found = judge(run)
+    found = forward_verdict(run)
     return {"status": found.status, "lines": found.lines, "output": run.output}
 
 

@@ -154,11 +154,12 @@ def feedback(v: Verdict) -> str:
             "syntax": "Fix the line Python cannot read.",
             "missing": f"Name the function {code(v.function)} and give it the parameters"
             " (x, y, w1, w2) or (x, y, w1, w2, alpha).",
-            "unreadable": "Hand in the file itself: a .py file of your own, not a link.",
+            "unreadable": "Hand in the file itself (a .py file, or the notebook as Jupyter"
+            " saved it), not a link.",
             "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
-            "copied": "Write the gradients yourself, by the chain rule: the project's own"
-            " backprop and its checks compute the answer you are asked for, and are not"
-            " yours to call.",
+            "copied": "Write the gradients yourself, by the chain rule: the project's own code"
+            " computes the answer you are asked for, and is not yours to call. (A notebook"
+            " exported to a .py file keeps its checks' import: hand in the notebook.)",
         }
         lines += [advice.get(v.reason or "", ""), ""]
     else:
@@ -215,6 +216,14 @@ def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
         "output": feedback(v), "output_format": "md",
         "visibility": visibility, "stdout_visibility": "hidden", "tests": tests,
     }  # fmt: skip
+
+
+def refused_on_gradescope(path: str, why: str) -> None:
+    """A results.json that gives no points and says ``why`` (the submission could not be
+    graded at all: Gradescope shows a failed autograder otherwise, with no reason)."""
+    with write_atomically(path) as f:
+        f.write(json.dumps({"score": 0.0, "output": why, "output_format": "text",
+                            "tests": []}, indent=1).encode())  # fmt: skip
 
 
 def _parts(v: Verdict) -> List[Dict[str, Any]]:

@@ -4,7 +4,8 @@ A student hands in the exercise notebook (``.ipynb``) as they ran it: the cells
 they wrote, and the cells that check it and train the network. The grader runs
 none of the latter: of each code cell it keeps what the student's functions
 need (imports, except of the project's checks; function and class definitions;
-names bound to constants, lambdas or other names) and leaves out every other
+names bound to what the module can compute: constants, lambdas, the names it
+keeps, NumPy's and math's functions of those) and leaves out every other
 statement (a check, a training loop, a print), unless it binds again a name
 the module keeps, or defines a function inside an ``if`` or a ``try``: the
 module's names are then the notebook's last, as the kernel had them, never a
@@ -19,13 +20,21 @@ student's cell.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set, Tuple, Union
 
-#: The statements kept: what a function needs, and nothing that does work at load.
+#: The statements kept whole: what a function needs, and nothing that does work at load.
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: The import of the project's checks, whose cells the module leaves out (another import
+#: of the project's code is kept: the sandbox refuses it, and says so).
+CHECKS = "reference.grading"
+#: A cell Python cannot read is kept (to say its error) when it defines something.
+DEFINES = re.compile(r"^\s*(async\s+def|def|class)\s", flags=re.M)
+#: The modules whose functions a kept name may be computed with.
+NUMERIC = ("numpy", "math")
 #: What a name kept may be bound to (the parts of the expression, all of them).
 CONSTANT = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp,
             ast.Name, ast.Attribute, ast.Lambda, ast.Load, ast.Store, ast.operator,
@@ -74,16 +83,17 @@ def cells_of(data: bytes) -> Union[Cells, str]:
     if sum(len(s) for _, s in sources) > CODE_LIMIT:
         return f"it holds over {CODE_LIMIT // 1024} KiB of code"
     parsed = [(n, _statements(text)) for n, text in sources]
-    # a function the module keeps, bound again by a statement left out (or a def left out
-    # inside an if or a try): that statement is kept too, so that the module's function is
-    # the notebook's last, as the kernel had it (it runs in the sandbox, like the rest)
-    kept = [node for _, cell in parsed for node, _, _ in cell if node is not None and _wanted(node)]
-    functions = {name for node in kept if _defines(node) for name in _binds(node)}
+    nodes = [node for _, cell in parsed for node, _, _ in cell if node is not None]
+    wanted = _chosen(nodes)
+    # a name the module keeps, bound again by a statement left out (or a def left out
+    # inside an if or a try): that statement is kept too, so that the module's names are
+    # the notebook's last, as the kernel had them (it runs in the sandbox, like the rest)
+    names = {name for node in nodes if id(node) in wanted for name in _binds(node)}
     out: List[str] = []
     lines: Dict[int, Tuple[str, int]] = {}
     for number, cell in parsed:
         chosen = [(first, segment) for node, first, segment in cell
-                  if node is None or _wanted(node) or _rebinds(node, functions)]  # fmt: skip
+                  if node is None or id(node) in wanted or _rebinds(node, names)]  # fmt: skip
         if not chosen:
             continue
         label = _label(number, cell)
@@ -122,8 +132,8 @@ def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
     if tree is None:  # a magic in it: read again with each magic's line left blank
         lines = ["" if MAGIC.match(line) else line for line in lines]
         tree = _parsed(lines)
-    if tree is None:
-        return [(None, 1, lines)]
+    if tree is None:  # kept whole if it defines something (its error is then said where)
+        return [(None, 1, lines)] if DEFINES.search(text) else []
     found: List[Tuple[Optional[ast.stmt], int, List[str]]] = []
     for node in tree.body:
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
@@ -155,36 +165,63 @@ def _binds(node: ast.stmt) -> Set[str]:
     return found
 
 
-def _defines(node: ast.stmt) -> bool:
-    """Does a kept statement bind a function (a def, a class, a lambda, another name)?"""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return True
-    value = getattr(node, "value", None)
-    return isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
-        value, (ast.Lambda, ast.Name, ast.Attribute))  # fmt: skip
-
-
-def _rebinds(node: ast.stmt, functions: Set[str]) -> bool:
-    """Is a statement left out one that binds again a function the module keeps, or that
+def _rebinds(node: ast.stmt, names: Set[str]) -> bool:
+    """Is a statement left out one that binds again a name the module keeps, or that
     defines a function or a class (in an if or a try)? Never an import of the project's."""
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return False
     defines = any(isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                   for part in ast.walk(node))  # fmt: skip
-    return defines or bool(_binds(node) & functions)
+    return defines or bool(_binds(node) & names)
 
 
-def _wanted(node: ast.stmt) -> bool:
-    """Is the statement one the student's functions may need?"""
-    if isinstance(node, ast.ImportFrom):
-        return (node.module or "").partition(".")[0] != "reference"
-    if isinstance(node, ast.Import):
-        return all(alias.name.partition(".")[0] != "reference" for alias in node.names)
-    if isinstance(node, KEPT):
-        return True
-    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-        return all(isinstance(part, CONSTANT) for part in ast.walk(node.value))
-    return False
+def _chosen(nodes: List[ast.stmt]) -> Set[int]:
+    """The statements the student's functions may need (by id), in the notebook's order:
+    imports (not of the project's checks), definitions, and names bound to what the
+    module can compute from what it already has: constants, the names it keeps, and
+    calls of NumPy's or math's functions on those (np.float64(2 / 3))."""
+    known = set(dir(builtins))
+    numeric: Set[str] = set()  # the names NumPy and math are imported as
+    kept: Set[int] = set()
+    for node in nodes:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            from_ = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+            names = [from_] if from_ else [a.name for a in node.names]
+            if any(n == CHECKS or n.startswith(CHECKS + ".") for n in names):
+                continue  # the checks' import: their cells are not the module's
+            numeric |= {(a.asname or a.name).partition(".")[0] for a in node.names
+                        if (from_ or a.name) in NUMERIC}  # fmt: skip
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            if node.value is None or not _computable(node.value, known, numeric):
+                continue
+        elif not isinstance(node, KEPT):
+            continue
+        kept.add(id(node))
+        known |= _binds(node)
+    return kept
+
+
+def _computable(value: ast.expr, known: Set[str], numeric: Set[str]) -> bool:
+    """Can the module compute ``value`` from constants, the names it has, and NumPy's or
+    math's functions, without anything else the notebook ran?"""
+    waiting: List[ast.AST] = [value]
+    while waiting:
+        part = waiting.pop()
+        if isinstance(part, ast.Lambda):
+            continue  # its body is read when it is called, not when it is bound
+        waiting += list(ast.iter_child_nodes(part))
+        if isinstance(part, ast.Call):
+            root = part.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if not (isinstance(root, ast.Name) and root.id in numeric):
+                return False
+        elif isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load):
+            if part.id not in known and part.id not in numeric:
+                return False
+        elif not isinstance(part, (*CONSTANT, ast.Call, ast.keyword)):
+            return False
+    return True
 
 
 def _label(number: int, cell: List[Tuple[Optional[ast.stmt], int, List[str]]]) -> str:

@@ -99,7 +99,7 @@ def diagnose_file(
 ) -> Diagnosis:
     """Run ``PATH.py:FUNCTION`` in the sandbox (under ``limits``: by default 10 s and
     2 GiB) and judge its backprop here, under the teacher's ``contract``."""
-    split_spec(spec)
+    split_spec(spec)  # a spec that is none is said before the loss
     loss_named(loss)  # an unknown loss is refused before anything runs
     return diagnose(run_file(spec, "backprop", limits, runner=runner, sandbox=sandbox), loss,
                     contract)  # fmt: skip

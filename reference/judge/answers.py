@@ -108,8 +108,9 @@ def refuse(run: Outcome) -> None:
     # where it was, when that is known
     stage = {True: " while running the function", False: " while loading", None: ""}[run.loaded]
     words = {
-        "timeout": f"{name} did not finish{stage} within the time limit"
-        + (f" of {run.detail}" if run.detail else ""),
+        "timeout": f"{name} did not finish within the time limit"
+        + (f" of {run.detail}" if run.detail else "")
+        + stage,
         "exited": f"{name} exited{stage} ({run.detail})",
         "crashed": f"{name} crashed{stage} ({run.detail})",
         "raised": f"{run.path} raised {run.detail} while loading{line}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -22,10 +22,12 @@ SHAPE = "f(x, w1, w2) -> (a1, a2)"
 
 @dataclass(frozen=True)
 class ForwardVerdict:
-    """A forward pass judged: NOT_WRITTEN, "correct", "wrong" or "unchecked", and why."""
+    """A forward pass judged: NOT_WRITTEN, "correct", "wrong" or "unchecked", and why
+    (``reason`` "copied": it used the project's own forward pass)."""
 
     status: str
     lines: List[str] = field(default_factory=list)
+    reason: Optional[str] = None
 
 
 @cache
@@ -37,7 +39,7 @@ def calls() -> Dict[int, Tuple[Arguments, ...]]:
 def judge_forward(run: Outcome) -> ForwardVerdict:
     """The verdict on what the forward pass returned at the plan's points."""
     if run.forbidden:
-        return ForwardVerdict("wrong", [copied(run)])
+        return ForwardVerdict("unchecked", [copied(run)], "copied")
     if run.reason is not None:
         return ForwardVerdict("unchecked", [f"{run.reason}: {run.detail}".strip(": ")])
     if run.given != 3:

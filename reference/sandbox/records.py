@@ -44,7 +44,8 @@ class Forbidden:
     """What a submission may not use: ``functions`` it may not call (``module.function``;
     every name bound to one in its package's loaded modules stands for it) and
     ``modules`` it may not import (with everything under them). A use is refused (it
-    raises) and named in the report, whatever the submission does with the error."""
+    raises); one while the function is called, or one that stops the file loading, is
+    named in the report (reference/sandbox/forbid.py)."""
 
     functions: Tuple[str, ...] = ()
     modules: Tuple[str, ...] = ()

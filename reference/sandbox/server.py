@@ -29,9 +29,9 @@ from reference.sandbox.child import (
     PR_SET_DUMPABLE,
     PR_SET_PDEATHSIG,
     prctl,
-    preload,
     run_child,
 )
+from reference.sandbox.forbid import preload
 from reference.sandbox.isolation import SHM, WORK
 from reference.sandbox.janitor import MARKED, sweep
 from reference.sandbox.records import REPORT_LIMIT, Message, Request

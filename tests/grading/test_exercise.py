@@ -94,6 +94,18 @@ def checked(z):
 
 def uses_an_object(z):
     return next(counter) + z
+
+
+class Act:
+    pass
+
+
+def uses_a_class(z):
+    return Act()
+
+
+def with_default(z, scale=SHAPE[0] * HALF):
+    return z * scale
 """
 
 
@@ -118,10 +130,11 @@ def test_the_check_copies_what_the_function_uses_as_the_notebook_ran_it(tmp_path
     lines = copy.source.splitlines()
     original = NOTEBOOK.splitlines()
     for at, (name, line) in copy.cells.items():
-        assert lines[at - 1] == original[line - 1] and name in ("checked", "act", "square")
+        assert lines[at - 1] == original[line - 1] and name in ("checked", "helper", "square")
     first = original.index("def checked(z):") + 1
-    assert copy.cells[first] == ("checked", first)
-    said = copy.in_cells(f"the function raised X (at A, line {first + 2})", "/tmp/f.py")
+    at = lines.index("def checked(z):") + 1
+    assert copy.cells[at] == ("checked", first)
+    said = copy.in_cells(f"the function raised X (at A, line {at + 2})", "/tmp/f.py")
     assert (
         said == f"the function raised X (at A, line {first + 2} of the cell that defines checked)"
     )
@@ -130,5 +143,14 @@ def test_the_check_copies_what_the_function_uses_as_the_notebook_ran_it(tmp_path
 
 
 def test_a_name_the_check_cannot_copy_is_said_by_name(tmp_path):
+    module = _module(tmp_path)
     with pytest.raises(Uncopyable, match="uses counter, a range_iterator"):
-        Copy.of(_module(tmp_path).uses_an_object)
+        Copy.of(module.uses_an_object)
+    with pytest.raises(Uncopyable, match="uses Act, a type"):  # the notebook's own class
+        Copy.of(module.uses_a_class)
+
+
+def test_a_name_in_a_default_is_copied_before_the_function(tmp_path):
+    space = {}
+    exec(Copy.of(_module(tmp_path).with_default).source, space)
+    assert space["with_default"](2.0) == 2.0 * 2 * 0.5

@@ -95,3 +95,22 @@ def test_the_validator_refuses_what_the_format_does_not_have():
     ):
         with pytest.raises(AssertionError):
             valid(bad)
+
+
+def test_a_folder_of_two_gets_a_results_file_that_says_why(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "a.py").write_text((CLASSROOM / "correct.py").read_text())
+    (folder / "b.ipynb").write_text("{")
+    path = tmp_path / "results.json"
+    status = main([str(folder), "--gradescope", str(path)], out=io.StringIO())
+    found = json.loads(path.read_text())
+    assert status == 2 and valid(found) and found["score"] == 0.0
+    assert found["output"] == "--gradescope: Gradescope grades one submission; 2 given"
+
+
+def test_a_notebook_that_is_none_is_graded_unreadable_alone_or_last(tmp_path):
+    (tmp_path / "b.ipynb").write_text("{")
+    status, found = results_of(tmp_path, tmp_path / "b.ipynb")
+    assert status == 1 and valid(found) and found["score"] == 0.0
+    assert "not a Jupyter notebook" in found["output"]

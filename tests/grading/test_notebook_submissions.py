@@ -82,8 +82,8 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     ]
     expected = {handed_in(tmp_path, f"{name}.ipynb", page, forward, backprop, first): status
                 for name, page, forward, backprop, first, status in class_}  # fmt: skip
-    (tmp_path / "k_not_a_notebook.ipynb").write_text("{")
-    expected[tmp_path / "k_not_a_notebook.ipynb"] = "unchecked unreadable"
+    (tmp_path / "z_not_a_notebook.ipynb").write_text("{")
+    expected[tmp_path / "z_not_a_notebook.ipynb"] = "unchecked unreadable"
     sigmoid = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"
     plain = "\n\n\n".join(["import numpy as np", sigmoid, *SOLUTIONS[en].values()]) + "\n"
     (tmp_path / "l_plain.py").write_text(plain)
@@ -148,7 +148,7 @@ def test_the_module_has_the_function_the_kernel_ran_last(later):
 
 def test_what_is_not_python_or_too_big_is_said_so_and_lines_are_said_of_cells():
     assert cells_of(_notebook("%%bash\nrm -rf /", RIGHT)).source.count(b"def backprop") == 1
-    assert "not Unicode" in cells_of(_notebook("x = '\ud800'"))
+    assert "not Unicode" in cells_of(_notebook("def f():\n    return '\ud800'"))
     assert "over 256 KiB of code" in cells_of(_notebook("A = [" + "1," * 200_000 + "]"))
     cells = cells_of(_notebook("import numpy as np", "K = 1\n" + RIGHT))
     at = cells.source.decode().splitlines().index("def backprop(x, y, w1, w2):") + 1
@@ -163,3 +163,21 @@ def test_the_function_asked_for_is_found_however_it_is_bound():
         assert defined(f"{bound}\n".encode(), ["backprop", "back_prop"]) == "backprop", bound
     assert defined(b"def back_prop(): pass\n", ["backprop", "back_prop"]) == "back_prop"
     assert defined(b"def (", ["backprop", "back_prop"]) == "backprop"
+
+
+def test_the_module_keeps_what_it_can_compute_and_the_last_value_of_a_name():
+    text = cells_of(_notebook(
+        "import numpy as np\nimport numpy_impl as ni\nfrom math import sqrt\n"
+        "from reference.grading.exercise import check_backprop\n"
+        "from reference.witnesses.oracles import complex_step",
+        "SCALE = 2 / 3\nHALF = np.float64(0.5) * sqrt(1.0)\nx, y = ni.dataset()\nX_ALL = x\n"
+        "act = lambda z: 1 / (1 + np.exp(-z * HALF))",
+        "SCALE = float(1)",  # left out alone, kept as it binds SCALE again
+        "for HALF in (1, 2):\n    check_backprop(act)",  # binds HALF again: kept too
+    )).source.decode()  # fmt: skip
+    assert "check_backprop\n" not in text.split("for HALF")[0]  # the checks' import left out
+    assert "from reference.witnesses.oracles import complex_step" in text  # the sandbox refuses
+    assert "HALF = np.float64(0.5) * sqrt(1.0)" in text and "act = lambda" in text
+    assert "ni.dataset()" not in text and "X_ALL = x" not in text  # x is not the module's
+    assert text.index("SCALE = 2 / 3") < text.index("SCALE = float(1)")
+    assert "for HALF in (1, 2):" in text

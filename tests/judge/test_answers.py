@@ -26,10 +26,10 @@ def ended(reason=None, detail="", line=None, loaded=False, functions=(), paramet
 @pytest.mark.parametrize(
     ("run", "message", "line"),
     [
-        (ended("timeout"), "ana.py did not finish while loading within the time limit", None),
+        (ended("timeout"), "ana.py did not finish within the time limit while loading", None),
         (
             ended("timeout", loaded=True),
-            "ana.py did not finish while running the function within the time limit",
+            "ana.py did not finish within the time limit while running the function",
             None,
         ),
         (ended("exited", "status 3"), "ana.py exited while loading (status 3)", None),

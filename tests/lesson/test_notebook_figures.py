@@ -4,6 +4,7 @@ picture the committed notebook holds (for a reader who previews it without runni
 it) is the one the kernel draws today, up to a font's rendering."""
 
 import base64
+import importlib.util
 import io
 import json
 
@@ -32,8 +33,11 @@ def test_each_figure_cell_shows_exactly_one_image(name):
     assert images == [int(d) for d in drawing], list(zip(images, drawing))
     committed = [c for c in json.loads((DOCS / name).read_text())["cells"]
                  if c["cell_type"] == "code"]  # fmt: skip
+    # the committed pictures were drawn with torch: without it, the gradients' reference
+    # is the complex step, its titles say so, and that picture is not the committed one
+    torch = importlib.util.find_spec("torch") is not None
     for ran, kept, figure in zip(code, committed, drawing):
-        if figure:
+        if figure and (torch or "torch" not in ran.source):
             now = _pixels(next(o["data"]["image/png"] for o in ran.outputs if "data" in o))
             shown = _pixels(kept["outputs"][0]["data"]["image/png"])
             assert now.shape == shown.shape, (now.shape, shown.shape)

@@ -31,7 +31,7 @@ What runs where (the markers are declared in pyproject.toml):
   product (numpy_impl), the witnesses (the error measure, the tolerances, the
   oracles, the transcript, the golden checks, the shared cases, the losses),
   the judge (every module), the sandbox (its runner and its records) and
-  grading (one file, a class), against the suite (configured in
+  grading (one file, a class, a notebook handed in), against the suite (configured in
   pyproject.toml), and each part's score (scripts/mutation_score.py).
 
 Each test session writes a JSON verification record into verification/

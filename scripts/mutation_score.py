@@ -43,9 +43,10 @@ PARTS: Dict[str, Tuple[str, ...]] = {
         "compare", "tolerances", "oracles", "article_transcript", "golden", "cases", "losses")),
     "judge": tuple(f"reference.judge.{m}" for m in (
         "network", "catalogue", "plan", "answers", "fit", "trace", "unmatched", "words",
-        "diagnosis", "forward")),
+        "diagnosis", "forward", "contract")),
     "sandbox": ("reference.sandbox.runner", "reference.sandbox.records"),
-    "grading": ("reference.grading.single", "reference.grading.classroom"),
+    "grading": ("reference.grading.single", "reference.grading.classroom",
+                "reference.grading.notebook"),
 }  # fmt: skip
 
 Change = Tuple[str, str, str]  # function, line(s) before, line(s) after

@@ -190,15 +190,15 @@ def grade(
 def prepared(path: str, function: str) -> Union[Tuple[Task, Optional[Cells]], str]:
     """The task of one submission (and a notebook's cells), or why a notebook is none.
     ``function``: the names asked for, by commas; the first the module defines."""
-    source: Optional[bytes] = None
+    data = read_source(path)  # read once: the sandbox is handed these bytes
     notebook: Optional[Cells] = None
     if path.endswith(".ipynb"):
-        data = read_source(path)
         made = cells_of(data) if isinstance(data, bytes) else data
         if isinstance(made, str):
             return made
-        source, notebook = made.source, made
-    chosen = defined(source if source is not None else read_source(path), function.split(","))
+        data, notebook = made.source, made
+    chosen = defined(data, function.split(","))
+    source = data if isinstance(data, bytes) else None  # None: the sandbox says why not
     return Task(path, chosen, calls(), FORBIDDEN["backprop"], source), notebook
 
 

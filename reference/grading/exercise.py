@@ -29,7 +29,6 @@ import importlib
 import inspect
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from reference.grading.notebook import said_of_cells
 from reference.grading.single import forward_file, run_file, split_spec
 from reference.judge import DEFAULT, NOT_WRITTEN, Contract, StudentError, diagnose
 from reference.judge import judge_forward as forward_verdict
@@ -166,7 +166,7 @@ class Copy:
         cells: Dict[int, Tuple[str, int]] = {}
         for bound, f in functions.items():
             source, first = inspect.getsourcelines(f)
-            label = bound if f.__name__ == "<lambda>" else f.__name__
+            label = "the cell that defines " + (bound if f.__name__ == "<lambda>" else f.__name__)
             lines.append("")
             for i, text in enumerate(source):
                 lines.append(text.rstrip("\n"))
@@ -188,15 +188,8 @@ class Copy:
 
     def in_cells(self, line: str, path: str) -> str:
         """A line of the judge's, its lines of the module said as lines of the cells."""
-
-        def where(match: re.Match[str]) -> str:
-            at = self.cells.get(int(match.group(2)))
-            if at is None:
-                return match.group(0)
-            return f"{match.group(1)}line {at[1]} of the cell that defines {at[0]}"
-
         line = line.replace(path, "the notebook").replace(os.path.basename(path), "the notebook")
-        return re.sub(r"(\(|, )line (\d+)(?=\)$)", where, line)
+        return said_of_cells(line, self.cells)
 
 
 def _used(

@@ -189,8 +189,11 @@ def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
     """One submission's results as Gradescope's autograder reads them (results.json):
     its score, one test a part (its points of its worth, passed or failed, and why, in
     words; shown as ``visibility`` says), and the feedback as Markdown."""
-    layers = {f"dw{layer.name[-1]}": layer.words for layer in v.diagnosis.layers} if (
-        v.diagnosis is not None) else {}  # fmt: skip
+    layers = (
+        {f"d{layer.name}": layer.words for layer in v.diagnosis.layers}
+        if (v.diagnosis is not None)
+        else {}
+    )  # a layer's part: "w1" is the part "dw1"
     tests = []
     for index, entry in enumerate(_parts(v), start=1):
         name = entry["part"]

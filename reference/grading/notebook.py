@@ -60,13 +60,18 @@ class Cells:
     lines: Dict[int, Tuple[str, int]]
 
     def said(self, text: str) -> str:
-        """``text`` with the "line N" of the module it ends with said as a line of a cell."""
+        return said_of_cells(text, self.lines)
 
-        def where(match: re.Match[str]) -> str:
-            at = self.lines.get(int(match.group(2)))
-            return match.group(0) if at is None else f"{match.group(1)}{at[0]}, line {at[1]})"
 
-        return re.sub(r"(\(|, )line (\d+)\)$", where, text)
+def said_of_cells(text: str, lines: Dict[int, Tuple[str, int]]) -> str:
+    """``text`` with the "line N" of a module it ends with said as a line of a cell
+    (``lines``: a line of the module -> the cell in words, and the line there)."""
+
+    def where(match: re.Match[str]) -> str:
+        at = lines.get(int(match.group(2)))
+        return match.group(0) if at is None else f"{match.group(1)}{at[0]}, line {at[1]})"
+
+    return re.sub(r"(\(|, )line (\d+)\)$", where, text)
 
 
 def cells_of(data: bytes) -> Union[Cells, str]:

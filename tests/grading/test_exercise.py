@@ -130,14 +130,14 @@ def test_the_check_copies_what_the_function_uses_as_the_notebook_ran_it(tmp_path
     lines = copy.source.splitlines()
     original = NOTEBOOK.splitlines()
     for at, (name, line) in copy.cells.items():
-        assert lines[at - 1] == original[line - 1] and name in ("checked", "helper", "square")
+        assert lines[at - 1] == original[line - 1] and name in (
+            "the cell that defines " + n for n in ("checked", "helper", "square")
+        )
     first = original.index("def checked(z):") + 1
     at = lines.index("def checked(z):") + 1
-    assert copy.cells[at] == ("checked", first)
+    assert copy.cells[at] == ("the cell that defines checked", first)
     said = copy.in_cells(f"the function raised X (at A, line {at + 2})", "/tmp/f.py")
-    assert (
-        said == f"the function raised X (at A, line {first + 2} of the cell that defines checked)"
-    )
+    assert said == f"the function raised X (at A, the cell that defines checked, line {first + 2})"
     assert copy.in_cells("/tmp/f.py is not valid Python (line 999)", "/tmp/f.py") == (
         "the notebook is not valid Python (line 999)")  # fmt: skip
 

@@ -76,6 +76,13 @@ def _run(name, forward=None, backprop=None):
     return nb, printed
 
 
+def _checked(name, forward, backprop):
+    """The notebook run with these cells pasted in: what its two checks printed, and
+    what each cell printed."""
+    nb, printed = _run(name, forward, backprop)
+    return (*_checks(nb, printed), printed)
+
+
 def _checks(nb, printed):
     """What the check cells printed (the cells that call check_forward / check_backprop)."""
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -124,8 +131,7 @@ def test_the_teachers_edition_runs_and_every_check_says_correct(name):
 @pytest.mark.parametrize("name", EXERCISES)
 def test_a_catalogued_mistake_is_named(name):
     mistake, code = MISTAKES[name]
-    nb, printed = _run(name, SOLUTIONS[name]["forward"], code)
-    forward_check, backward_check = _checks(nb, printed)
+    forward_check, backward_check, printed = _checked(name, SOLUTIONS[name]["forward"], code)
     assert forward_check.splitlines()[0] in ("correct", "正确 (correct)")
     assert "not correct yet" in backward_check and f"*{mistake}" in backward_check
     assert printed[-1] == ""  # no training with a wrong gradient
@@ -135,9 +141,7 @@ def test_a_catalogued_mistake_is_named(name):
 @pytest.mark.product_in_child
 @pytest.mark.parametrize("name", EXERCISES)
 def test_the_projects_own_answers_are_refused_by_name(name):
-    forward, backprop = COPIED[name]
-    nb, printed = _run(name, forward, backprop)
-    forward_check, backward_check = _checks(nb, printed)
+    forward_check, backward_check, printed = _checked(name, *COPIED[name])
     assert forward_check.startswith(("cannot be checked", "无法检查")), forward_check
     assert "uses numpy_impl.network.forward, the project's own code" in forward_check
     assert backward_check.startswith(("cannot be checked", "无法检查")), backward_check
@@ -149,9 +153,7 @@ def test_the_projects_own_answers_are_refused_by_name(name):
 @pytest.mark.product_in_child
 @pytest.mark.parametrize("name", EXERCISES)
 def test_the_check_judges_the_code_as_the_notebook_ran_it(name):
-    forward, backprop = OTHERWISE[name]
-    nb, printed = _run(name, forward, backprop)
-    forward_check, backward_check = _checks(nb, printed)
+    forward_check, backward_check, printed = _checked(name, *OTHERWISE[name])
     assert forward_check.splitlines()[0] in ("correct", "正确 (correct)"), forward_check
     assert backward_check.splitlines()[0] in ("correct", "正确 (correct)"), backward_check
     assert "printed, at the check's points:\na2 has shape (1, 3)" in backward_check

@@ -583,14 +583,15 @@ def test_what_is_forbidden_is_refused_named_and_gone_with_the_child(tmp_path, ru
     assert run.forbidden == ["numpy_impl.network.gradients", "reference.judge"]
     assert run.reason is None
     assert [(c.kind, c.error) for c in run.calls] == [("raised", "Refused")] * 2
-    # a forbidden module already loaded is forgotten; a module beside it is not forbidden
+    # a forbidden module its server had loaded (select) is forgotten, and refused again
     body = (
-        "import sys, reference.witnesses.tolerances\n\ndef f(x, y, w1, w2):\n"
-        "    assert not any(m.startswith('reference.judge') for m in sys.modules)\n"
-        "    return w1, w2\n"
+        "import sys\n\ndef f(x, y, w1, w2):\n    assert 'select' not in sys.modules\n"
+        "    import select\n    return w1, w2\n"
     )
-    run = runner.run(Task(submission(tmp_path, body, "bo.py"), "f", CALLS, FORBIDDEN))
-    assert run.forbidden == [] and [c.kind for c in run.calls] == ["values"] * 2
+    run = runner.run(Task(submission(tmp_path, body, "bo.py"), "f", CALLS,
+                          Forbidden(modules=("select",))))  # fmt: skip
+    assert run.forbidden == ["select"]
+    assert [(c.kind, c.error) for c in run.calls] == [("raised", "Refused")] * 2
     # the next submission, on the same servers, asked to run without a refusal, is not refused
     body = (
         "import numpy_impl.network as net\n\n"

@@ -171,14 +171,14 @@ class ReplayingRunner(Runner):
 
     def __init__(self, limits: Limits, sandbox: str = "auto") -> None:
         self.limits, self.sandbox, self.live = limits, sandbox, False
-        self.ended, self.running, self.replayed, self.keys = {}, {}, {}, {}
+        self.ended, self.running, self.replayed, self.keys = set(), {}, {}, {}
 
     def start(self, task: Task) -> int:
         key = _key(task, self.limits)
         if key in _RECORDED:
             ticket = -1 - len(self.replayed)
             self.replayed[ticket] = (task, copy.deepcopy(_RECORDED[key]))
-            self.ended[ticket] = 0
+            self.ended.add(ticket)
             return ticket
         if not self.live:
             ended = self.ended
@@ -198,7 +198,7 @@ class ReplayingRunner(Runner):
 
     def finish(self, ticket: int) -> Run:
         if ticket in self.replayed:
-            del self.ended[ticket]
+            self.ended.remove(ticket)
             return self.replayed.pop(ticket)[1]
         run = Runner.finish(self, ticket)
         _RECORDED[self.keys.pop(ticket)] = copy.deepcopy(run)

@@ -137,7 +137,7 @@ class Diagnosis:
         return words.verdict(self)
 
     def _part(self, name: str) -> Dict[str, Any]:
-        holds = self.parts.get(name, False)
+        holds = self.parts[name]
         worth = self.contract.points[name]
         return {"part": name, "holds": holds, "required": name in self.contract.required,
                 "points": worth if holds and self.shape_ok else 0.0, "of": worth}  # fmt: skip

@@ -176,7 +176,7 @@ def verdict(found: Diagnosis) -> str:
     FAIL, naming what does not hold (the shape asked for, each layer, each part)."""
     loss = LOSSES[found.loss].words
     asked = found.contract
-    missing = [p for p in PARTS if not found.parts.get(p, False)]
+    missing = [p for p in PARTS if not found.parts[p]]
     if found.ok:
         rounding = f" (to {found.precision} rounding)" if found.precision != "float64" else ""
         said = f"ok: both layers are the gradient of {loss}{rounding}"

@@ -47,7 +47,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from reference.sandbox.child import PR_SET_PDEATHSIG, prctl
 from reference.sandbox.isolation import (
@@ -102,7 +102,7 @@ class Runner:
             start_new_session=True,
         )  # fmt: skip
         self.workers: List[Worker] = []
-        self.ended: Dict[int, int] = {}  # ticket -> the child's exit code (negative: the signal)
+        self.ended: Set[int] = set()  # the tickets whose child has ended
         self.running: Dict[int, Ticket] = {}
         self.written: Tuple[Any, str] = (None, "")  # the calls last written, and their file
         self.count = 0
@@ -137,7 +137,7 @@ class Runner:
             # goes to a new server
             worker.ticket = None
             self.running.pop(self.count)
-            self.ended.pop(self.count, None)
+            self.ended.discard(self.count)
 
     def _started(self, worker: Worker, request: Request) -> bool:
         """Send ``request`` to ``worker``'s server: has it started a child for it (within
@@ -157,9 +157,8 @@ class Runner:
 
     def _refused(self, task: Task, why: str) -> int:
         """A ticket already ended: the file could not be read (``why``)."""
-        ticket = Ticket(task, Unread(why), time.monotonic(), begun=True)
-        ticket.ended = Message("ended")
-        self.running[self.count], self.ended[self.count] = ticket, 0
+        self.running[self.count] = Ticket(task, Unread(why), time.monotonic())
+        self.ended.add(self.count)
         return self.count
 
     def deadline(self, ticket: int) -> float:
@@ -186,7 +185,7 @@ class Runner:
             self._messages(left)
         found = self.running.pop(ticket)
         found.worker.ticket = None
-        self.ended.pop(ticket, None)
+        self.ended.discard(ticket)
         run = _read(found, time.monotonic() - found.started)
         if run.reason == "timeout":
             run.detail = f"{self.limits.timeout:g} s"  # the limit it did not finish within
@@ -261,8 +260,8 @@ class Runner:
             if not worker.read():
                 self._end_server(worker, timed_out=False)
         for ticket_id, ticket in self.running.items():
-            if ticket.ended is not None and ticket_id not in self.ended:
-                self.ended[ticket_id] = ticket.ended.code
+            if ticket.ended is not None:
+                self.ended.add(ticket_id)
         return bool(ready)
 
     def _end_server(self, worker: Worker, timed_out: bool) -> None:
@@ -270,12 +269,9 @@ class Runner:
         time and it did not say so): its child's end is said for it."""
         worker.kill()
         ticket = worker.ticket
-        if ticket is not None and ticket.ended is None:
-            code = -signal.SIGKILL if timed_out else SERVER_ENDED
-            ticket.ended = Message("ended", code=code, timed_out=timed_out)
-        for ticket_id, found in self.running.items():
-            if found is ticket and found.ended is not None:
-                self.ended[ticket_id] = found.ended.code
+        if ticket is not None and ticket.ended is None:  # (its code is read only if not timed out)
+            ticket.ended = Message("ended", code=SERVER_ENDED, timed_out=timed_out)
+        self.ended.update(t for t, found in self.running.items() if found is ticket)
 
 
 #: The code said of a child whose server ended before it did.

@@ -18,14 +18,15 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from reference.grading.classroom import Verdict, submissions, summarize
+from reference.grading.classroom import Verdict, submissions, summarize, verdict_on
 from reference.grading.classroom import grade as grade_class
 from reference.grading.cli import memory_size
 from reference.judge import catalogue
+from reference.judge.contract import Contract
 from reference.judge.diagnosis import Diagnosis, LayerVerdict
 from reference.judge.plan import state_at
-from reference.sandbox import Limits, Runner
-from tests.helpers import ROOT, STUDENTS, expectation, marked
+from reference.sandbox import Call, Limits, Runner
+from tests.helpers import ROOT, STUDENTS, expectation, marked, run_of
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
 
@@ -128,6 +129,31 @@ def test_in_process_the_class_gets_its_verdicts(sandbox):
     assert dict(summary.mistakes)["factor 2 lost"] == 1
     assert dict(summary.reasons) == dict(Counter(v.reason for v in verdicts if v.reason))
     assert summary.outside == sum(1 for v in verdicts if v.status == "wrong" and v.unmatched)
+
+
+def test_in_process_the_teachers_contract_and_sandbox_reach_every_verdict(sandbox):
+    given = [(str(CLASSROOM / n), "backprop") for n in ("correct.py", "article_step.py")]
+    contract = Contract.parse("gradient,sizes", "dw1=2")
+    verdicts = grade_class(given, "mse", Limits(10.0), runner=sandbox, contract=contract)
+    assert [v.contract for v in verdicts] == [contract, contract]
+    # the step is right, but not the shape asked for
+    assert [v.status for v in verdicts] == ["correct", "wrong"]
+    with pytest.raises(ValueError, match="unknown sandbox 'none'"):
+        grade_class(given, sandbox="none")
+
+
+def test_a_record_the_judge_cannot_read_is_that_submissions_alone():
+    # a call that returned fewer arrays than it says (no child writes that record)
+    run = run_of(lambda s, i: (np.zeros_like(s.w1), np.zeros_like(s.w2)))
+    run.calls[0] = Call("values", (np.zeros((30, 5)),), ("ndarray",), 2)
+    found = verdict_on(run, "mse", Contract.parse("rows"))
+    assert (found.status, found.reason, found.diagnosis) == ("unchecked", "bad-output", None)
+    assert found.message == (
+        "what it returned could not be read (ValueError: not enough values to unpack (expected"
+        " 2, got 1))"
+    )
+    assert (found.file, found.function, found.contract) == (run.path, run.function,
+                                                            Contract.parse("rows"))  # fmt: skip
 
 
 def test_in_process_the_default_loss_is_the_mse():

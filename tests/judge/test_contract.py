@@ -49,6 +49,7 @@ def test_a_contract_is_read_from_the_command_line(require, points, required, sha
         ("", "dw3=1", "--points: 'dw3=1' is not PART=NUMBER (parts: dw1, dw2, sizes, rows)"),
         ("", "dw1", "--points: 'dw1' is not PART=NUMBER (parts: dw1, dw2, sizes, rows)"),
         ("", "dw1=two", "--points: 'two' is not a number"),
+        ("", "dw1=2=3", "--points: '2=3' is not a number"),
         ("", "dw1=-1", "--points: 'dw1=-1': points are a number 0 or more"),
         ("", "dw1=nan", "--points: 'dw1=nan': points are a number 0 or more"),
         ("", "dw1=inf", "--points: 'dw1=inf': points are a number 0 or more"),
@@ -93,3 +94,42 @@ def test_each_part_is_judged_at_its_own_points():
     assert not found.ok and found.layers[1].mistakes == ["mean over rows"]
     assert found.parts == {"dw1": False, "dw2": False, "sizes": True, "rows": False}
     assert found.score == 1.0
+
+
+def off_at(*parts):
+    """Right, but for dL/dw1 doubled at the other hidden sizes and at a batch, as asked."""
+
+    def student(s, i):
+        dw1, dw2 = right(s)
+        off = ("sizes" in parts and s.w1.shape[1] != 5) or ("rows" in parts and len(s.x) > 1)
+        return (2 * dw1 if off else dw1), dw2
+
+    return student
+
+
+MSE = "the gradient of the MSE, sum((a2 - y)^2) / 3"
+SIZES, ROWS = "other hidden sizes (3 and 8)", "a batch of rows (the sum of its rows' gradients)"
+
+
+@pytest.mark.parametrize(
+    ("off", "step", "require", "calls", "said"),
+    [
+        ((), False, "step", None, "FAIL: asked for one SGD step, f(x, y, w1, w2, alpha) ->"
+         " (new_w1, new_w2)"),
+        ((), True, "gradient", None, "FAIL: asked for a gradient, f(x, y, w1, w2) -> (dw1, dw2)"),
+        (("rows",), True, "sizes,rows", None, f"FAIL: required and not holding: {ROWS}"),
+        (("sizes", "rows"), False, "sizes,rows", None, f"FAIL: dL/dw1 not {MSE}; required and"
+         f" not holding: {SIZES}, {ROWS}"),
+        ((), False, "", 20, f"ok: both layers are {MSE}; not required here, and not holding:"
+         f" {SIZES}, {ROWS}"),
+    ],
+)  # fmt: skip
+def test_the_last_line_names_the_shape_asked_for_and_each_part_not_holding(
+    off, step, require, calls, said
+):
+    # (calls=20: the plan's first twenty points, hidden size 5 one row at a time)
+    found = diagnose(run_of(off_at(*off), step=step, calls=calls), "mse", Contract.parse(require))
+    assert found.verdict == said
+    parts = {part["part"]: part["holds"] for part in found.as_dict()["parts"]}
+    assert parts == {"dw1": "sizes" not in off, "dw2": True,
+                     **{p: p not in off and calls is None for p in ("sizes", "rows")}}  # fmt: skip

@@ -82,8 +82,10 @@ def test_shapes_left_as_handed_out_and_other_answers():
 
 def test_a_run_that_ended_or_a_function_of_another_shape_is_unchecked():
     ended = Run("/class/ana.py", "forward", reason="timeout", loaded=True)
-    assert forward.judge_forward(ended).lines == ["timeout"]
+    assert forward.judge_forward(ended) == forward.ForwardVerdict("unchecked", ["timeout"])
     crashed = Run("/class/ana.py", "forward", reason="crashed", detail="SIGSEGV")
     assert forward.judge_forward(crashed).lines == ["crashed: SIGSEGV"]
+    raised = Run("/class/ana.py", "forward", reason="raised", detail="AssertionError: X")
+    assert forward.judge_forward(raised).lines == ["raised: AssertionError: X"]
     found = forward.judge_forward(run_of(lambda s: (s.a1, s.a2), parameters=4, calls=0))
     assert (found.status, found.lines) == ("unchecked", ["expected f(x, w1, w2) -> (a1, a2)"])

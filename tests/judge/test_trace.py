@@ -124,6 +124,16 @@ def mse_d2(s):
     return catalogue.correct(s, "mse").d2
 
 
+def mse_d1(s):
+    return catalogue.hidden_delta(s, mse_d2(s), None)
+
+
+def from_tanh(s, a1):
+    """(dw1, dw2) of a student whose hidden layer is ``a1`` = tanh(x @ w1), slope and all."""
+    return s.x.T @ (mse_d2(s) @ s.w2.T * (1 - a1**2)), a1.T @ mse_d2(s)
+
+
+NOT_A1 = "it is u.T @ d2 for a u that is not the hidden activations a1 = sigmoid(x @ w1)"
 INHERITS = "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right"
 D2_FORM = "the error a2 - y is right, the slope is not"
 D2_TERM = "the slope a2 (1 - a2) is right, the error term is not"
@@ -180,6 +190,13 @@ TRACED = {
         "d1", None,
         "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope",
         "look at the line that computes d1: the error sent back through w2, or its slope"),
+    "dw2 from a1 squared": ("mse", lambda s: (s.x.T @ mse_d1(s), (s.a1**2).T @ mse_d2(s)), "dw2",
+        f"{NOT_A1}", None, "look at the line that computes dw2: the activations it uses are not"
+        " a1"),
+    "a1 from tanh": ("mse", lambda s: from_tanh(s, np.tanh(s.z1)), "a1", f"{NOT_A1}",
+        "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope (of the"
+        " network's d2: yours could not be read back from dw2)",
+        "look at the a1 that dw2 uses: it is not sigmoid(x @ w1)"),
     "d2 and d1 each off by a constant": ("mse",
         lambda s: made(s, 5 * mse_d2(s), 7 * catalogue.hidden_delta(s, 5 * mse_d2(s), None)),
         "d2", "d2 is wrong: it is 3.333 (a2 - y) a2 (1 - a2), the right form with another"
@@ -202,7 +219,10 @@ def test_the_trace_says_how_each_delta_goes_wrong(name):
         assert found.layers[1].correct
     else:
         assert words["w2"].endswith(w2), words["w2"]
-    assert words["w1"].endswith(w1), words["w1"]
+    if w1 is None:
+        assert found.layers[0].correct
+    else:
+        assert words["w1"].endswith(w1), words["w1"]
 
 
 def test_a_back_propagated_error_sent_as_it_is_shows_no_factor():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reference.grading import single
-from reference.judge import StudentError, catalogue, diagnose
+from reference.judge import StudentError, catalogue, diagnose, words
 from reference.judge.network import state
 from reference.judge.plan import ALPHA, plan, state_at
 from reference.judge.trace import apart
@@ -497,3 +497,28 @@ def test_float16_answers_are_judged_at_float16s_precision():
     assert found.text().splitlines()[-1].endswith("(to float16 rounding)")
     found = judged(lambda s, i: (right(s)[0], 1.5 * right(s)[1]), dtype=np.float16)
     assert not found.ok and found.precision == "float16"
+
+
+@pytest.mark.parametrize(("extra", "shown"), [((39,), True), ((37, 39), False)])
+def test_the_points_that_differ_are_counted_when_they_are_at_most_half(extra, shown):
+    # dL/dw1 a third off at the even calls from the third on (19 of the 40), and at ``extra``
+    def student(s, i):
+        dw1, dw2 = right(s)
+        return (1.3 if i >= 2 and (i % 2 == 0 or i in extra) else 1.0) * dw1, dw2
+
+    said = diagnose(run_of(student), "mse").layers[0].words
+    counted = " at 20 of the 40 points (the first: B, seed 0, hidden 5), the differences are"
+    assert (counted in said) is shown, said
+    assert said.startswith("dL/dw1: matches nothing in the catalogue; the correct gradient"
+                           " differs by 0.3")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("factor", "shown"),
+    [(2.0, "2"), (1.2345678, "1.23457"), (1.0000001, "1.0000001"), (2.0000001, "2")],
+)
+def test_a_step_off_by_one_factor_is_said_to_six_digits_or_until_it_is_not_1(factor, shown):
+    assert words.update(factor) == (
+        "look at the update w - alpha * dw: both gradients come out as the correct ones times"
+        f" {shown} everywhere (alpha used twice, or another learning rate?)"
+    )

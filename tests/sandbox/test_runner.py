@@ -224,6 +224,24 @@ def test_a_server_that_ends_ends_its_submission_alone(tmp_path, level):
         assert again.reason is None and len(r.workers) == 1 and r.workers[0] is not worker
 
 
+def test_a_server_that_falls_silent_is_ended_at_its_childs_deadline(tmp_path):
+    # a stopped server never says its child ran out of time: past the limit and the
+    # grace, the Runner ends it and says the time limit was reached
+    path = submission(tmp_path, "time.sleep(30)\n")
+    with Runner(Limits(timeout=0.5), "process") as r:
+        ticket = r.start(task(path))
+        (worker,) = r.workers
+        os.kill(worker.server.pid, signal.SIGSTOP)
+        r.wait([ticket])  # returns at the deadline, though nothing was said
+        assert ticket not in r.ended and time.monotonic() >= r.deadline(ticket)
+        run = r.finish(ticket)
+        assert (run.reason, run.detail) == ("timeout", "0.5 s")
+        assert ticket not in r.ended and worker.server.poll() is not None
+        later = r.start(task(path))
+        r.wait([later])
+        assert later in r.ended and r.finish(later).reason == "timeout"
+
+
 def test_the_childs_environment_is_little_of_the_graders(monkeypatch):
     # the project first on the path, one BLAS thread; of the grader's own, only the
     # innocuous and the project's
@@ -467,6 +485,9 @@ def test_calls_read_back_as_they_were_saved(tmp_path):
     assert sorted(loaded) == [4, 5] and len(loaded[4]) == 2
     assert all(np.array_equal(a, b) for a, b in zip(loaded[4][1], INPUTS[1]))
     assert type(loaded[5][0][4]) is float and loaded[5][0][4] == 0.25
+    np.savez(path, **{"4_0_0": np.array([{"a": 1}], dtype=object)})
+    with pytest.raises(ValueError, match="allow_pickle=False"):  # no object is unpickled
+        records.load_calls(path)
 
 
 def test_a_request_and_a_message_are_one_line_and_read_back():

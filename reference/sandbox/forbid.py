@@ -115,7 +115,8 @@ def forbid(forbidden: Forbidden, report: Report) -> Tripwire:
             for key, value in list(vars(loaded).items()):
                 if value is original:
                     setattr(loaded, key, stand_in)
-        source = os.path.realpath(original.__code__.co_filename)
+        # the file of the module that defines it (a wrapped function's code may lie elsewhere)
+        source = os.path.realpath(str(sys.modules[module].__file__))
         wire.files[source] = wire.files[os.path.realpath(
             importlib.util.cache_from_source(source))] = module  # fmt: skip
     for name in forbidden.modules:

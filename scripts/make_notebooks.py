@@ -181,15 +181,21 @@ def render(docs: Path, name: str, draw: bool = True) -> str:
                 cell["metadata"] = {"tags": [*tags, "nbval-ignore-output"]}
                 if "exercise" in tags:  # a solution cell, in nbgrader's own metadata
                     cell["metadata"]["nbgrader"] = {
-                        "grade": False, "grade_id": "backprop" if "exercise-backprop" in tags
-                        else "forward", "locked": False, "schema_version": 3,
-                        "solution": True, "task": False}  # fmt: skip
+                        "grade": False, "grade_id": exercise_of(tags), "locked": False,
+                        "schema_version": 3, "solution": True, "task": False}  # fmt: skip
     figures = [c for c in made["cells"] if "figure" in c.get("metadata", {}).get("tags", [])]
     for cell, image in zip(figures, drawn(text) if draw and figures else []):
         cell["outputs"] = [{"output_type": "execute_result", "execution_count":
                             cell["execution_count"], "metadata": {},
                             "data": {"image/png": image, "text/plain": ["<Figure>"]}}]  # fmt: skip
     return json.dumps(made, indent=1, ensure_ascii=False) + "\n"
+
+
+def exercise_of(tags: List[str]) -> str:
+    """What an exercise cell asks for, from its tags: the ``exercise-NAME`` tag's NAME
+    (``backprop``, a step of it: ``d2``...), or the forward pass (the first, untagged)."""
+    named = [t.removeprefix("exercise-") for t in tags if t.startswith("exercise-")]
+    return named[0] if named else "forward"
 
 
 def drawn(markdown: str) -> List[str]:

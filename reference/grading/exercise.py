@@ -14,8 +14,9 @@ The kernel only prints the words that come back: a line of the file said as
 the line of the student's cell, the time limit a loop ran into, and the first
 lines of what the function printed.
 
-    from reference.grading.exercise import check_forward, check_backprop
+    from reference.grading.exercise import check_backprop, check_forward, check_step
     check_forward(forward)      # f(x, w1, w2) -> (a1, a2)
+    check_step("d2", output_delta)   # a step of the backward pass: d2, dw2, d1, dw1
     check_backprop(backprop)    # f(x, y, w1, w2) -> (dw1, dw2), or the article's step
 
 Each says "not written yet" for a function left as handed out (it raises
@@ -42,8 +43,9 @@ import numpy as np
 
 from reference.grading.notebook import said_of_cells
 from reference.grading.single import forward_file, run_file, split_spec
-from reference.judge import DEFAULT, NOT_WRITTEN, Contract, StudentError, diagnose
+from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError, diagnose
 from reference.judge import judge_forward as forward_verdict
+from reference.judge import judge_step as step_verdict
 from reference.sandbox import Run, die_with_parent, environment
 
 #: The status lines in the notebooks' languages.
@@ -70,6 +72,14 @@ class Result:
 def check_forward(function: Callable[..., Any], language: str = "en") -> Result:
     """Check a forward pass ``f(x, w1, w2) -> (a1, a2)``, in a separate judge process."""
     return _check("forward", function, "mse", language)
+
+
+def check_step(quantity: str, function: Callable[..., Any], language: str = "en") -> Result:
+    """Check one step of the backward pass (``quantity``: "d2", "dw2", "d1" or "dw1",
+    reference/judge/steps.py), in a separate judge process."""
+    if quantity not in STEPS:
+        raise ValueError(f"unknown step {quantity!r}: choose one of {', '.join(STEPS)}")
+    return _check(quantity, function, "mse", language)
 
 
 def check_backprop(
@@ -354,13 +364,20 @@ def judge_forward(spec: str) -> Dict[str, Any]:
     return {"status": found.status, "lines": found.lines, "output": run.output}
 
 
+def judge_one_step(spec: str, quantity: str) -> Dict[str, Any]:
+    """The verdict on one step of the backward pass, and what it printed."""
+    run = run_file(spec, quantity)
+    found = step_verdict(quantity, run)
+    return {"status": found.status, "lines": found.lines, "output": run.output}
+
+
 def _not_written(message: str) -> bool:
     return "NotImplementedError" in message or "returned NoneType" in message
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``python -m reference.grading.exercise forward|backprop FILE.py:FUNCTION [LOSS]
-    [--require=PARTS] [--parent=PID]``: the verdict as JSON on stdout."""
+    """``python -m reference.grading.exercise forward|backprop|d2|dw2|d1|dw1 FILE.py:FUNCTION
+    [LOSS] [--require=PARTS] [--parent=PID]``: the verdict as JSON on stdout."""
     given = list(argv if argv is not None else sys.argv[1:])
     options = {a.partition("=")[0]: a.partition("=")[2] for a in given if a.startswith("--")}
     if "--parent" in options:
@@ -368,7 +385,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     kind, spec, *rest = [a for a in given if not a.startswith("--")]
     contract = Contract.parse(options.get("--require", ""))
     loss = rest[0] if rest else "mse"
-    found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, loss, contract)
+    if kind in STEPS:
+        found = judge_one_step(spec, kind)
+    else:
+        found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, loss, contract)
     print(json.dumps(found))
     return 0
 

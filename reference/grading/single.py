@@ -29,6 +29,7 @@ from reference.judge import (
     judge_forward,
 )
 from reference.judge import forward as forward_pass
+from reference.judge.steps import calls as step_calls
 from reference.sandbox import Forbidden, Limits, Run, Runner, Task
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 
@@ -81,9 +82,12 @@ def run_file(
     sandbox: str = "auto",
 ) -> Run:
     """Run ``PATH.py:FUNCTION`` in the sandbox at the judge's points for ``kind``
-    ("backprop" or "forward"), without the project's own code for it (:data:`FORBIDDEN`)."""
+    ("backprop", "forward", or a step of the backward pass: "d2", "dw2", "d1", "dw1"),
+    without the project's own code for it (:data:`FORBIDDEN`)."""
     path, function = split_spec(spec)
-    points = calls() if kind == "backprop" else forward_pass.calls()
+    points = {"backprop": calls, "forward": forward_pass.calls}.get(
+        kind, lambda: step_calls(kind)
+    )()
     with started(runner, limits, sandbox) as apart:
         return apart.run(Task(path, function, points, FORBIDDEN[kind]))
 

@@ -11,7 +11,9 @@ the verdict in words. It runs no process and imports no submission.
 * :mod:`~reference.judge.words`: every sentence the judge says;
 * :mod:`~reference.judge.contract`: what a teacher requires, and the points of each part;
 * :mod:`~reference.judge.diagnosis`: the verdict on a backprop (:func:`diagnose`);
-* :mod:`~reference.judge.forward`: the verdict on a forward pass (:func:`judge_forward`).
+* :mod:`~reference.judge.forward`: the verdict on a forward pass (:func:`judge_forward`);
+* :mod:`~reference.judge.steps`: the verdict on one step of the backward pass
+  (:func:`judge_step`), for the exercise that asks for them one at a time.
 
 Doors: the judge imports numpy_impl (its forward pass) and the witnesses (the
 tolerances, the losses, the error measure), nothing else of ``reference``.
@@ -23,6 +25,7 @@ from reference.judge.diagnosis import Diagnosis, LayerVerdict, diagnose
 from reference.judge.forward import NOT_WRITTEN, ForwardVerdict, judge_forward
 from reference.judge.network import OWN_FUNCTIONS, OWN_ROOMS
 from reference.judge.plan import ALPHA, calls
+from reference.judge.steps import STEPS, StepVerdict, judge_step
 
 __all__ = [
     "ALPHA",
@@ -31,14 +34,17 @@ __all__ = [
     "OWN_FUNCTIONS",
     "OWN_ROOMS",
     "PARTS",
+    "STEPS",
     "Contract",
     "Diagnosis",
     "ForwardVerdict",
     "LayerVerdict",
     "Outcome",
     "Returned",
+    "StepVerdict",
     "StudentError",
     "calls",
     "diagnose",
     "judge_forward",
+    "judge_step",
 ]

@@ -62,11 +62,19 @@ class Network:
 
 #: The project's own code that computes what a student writes, by what they write: a
 #: submission that uses it is not judged (its answers would be the project's). A
-#: backprop may use the lesson's forward pass; neither may use the lesson's gradients.
+#: backprop may use the lesson's forward pass; neither may use the lesson's gradients,
+#: nor may a step of the backward pass (d2, dw2, d1, dw1: reference/judge/steps.py).
+_GRADIENTS = (
+    *(
+        f"numpy_impl.network.{f}"
+        for f in ("output_delta", "backprop", "gradients", "sgd_step", "train")
+    ),
+    "numpy_impl.sweep.sweep",
+)
 OWN_FUNCTIONS = {
     "forward": ("numpy_impl.network.forward", "numpy_impl.network.predict"),
-    "backprop": (*(f"numpy_impl.network.{f}" for f in (
-        "output_delta", "backprop", "gradients", "sgd_step", "train")), "numpy_impl.sweep.sweep"),
+    "backprop": _GRADIENTS,
+    **{step: _GRADIENTS for step in ("d2", "dw2", "d1", "dw1")},
 }  # fmt: skip
 #: The rooms of the project that compute the judge's answers (or call what does).
 OWN_ROOMS = ("reference.witnesses", "reference.judge", "reference.diff", "reference.grading")

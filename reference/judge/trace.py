@@ -155,7 +155,7 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
             origin, w2_words, pointer = _not_outer(answers, tol, right["w1"])
         else:
             origin = "d2"
-            w2_words, pointer = _describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
+            w2_words, pointer = describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
     if right["w1"]:
         return Trace(origin, "", w2_words, pointer)
     return _trace_d1(
@@ -235,7 +235,7 @@ def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Tra
             else ""
         )
         return Trace(origin, w1_words, so_far.w2, pointer)
-    words, hint = _describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
+    words, hint = describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
     if origin == "d2":  # a d2 found wrong, that d1 carries too
         words += ", as well as inheriting d2's mistake"
     elif any(d is None for d in found.d2s):  # no d2 could be read from dw2
@@ -245,7 +245,7 @@ def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Tra
     return Trace(origin, words, so_far.w2, pointer)
 
 
-def _describe_d2(
+def describe_d2(
     states: Sequence[State], d2s: List[Array], loss: str, tol: float, slacks: List[float]
 ) -> Tuple[str, str]:
     """How the student's d2 differs: its constant, its slope, or its error term."""
@@ -298,7 +298,7 @@ def _error_term(
     return None
 
 
-def _describe_d1(
+def describe_d1(
     states: Sequence[State], d1s: List[Array], d2s: List[Array], tol: float, slacks: List[float]
 ) -> Tuple[str, str]:
     """How the student's d1 differs from (d2 @ w2.T) a1 (1 - a1), given its own d2."""

@@ -238,12 +238,13 @@ def _signature(function: Any, report: Report) -> None:
 
 def _described(value: Any) -> Call:
     """What the function returned: the items of a tuple or a list (each as an array,
-    when it is one of real numbers), or what it was. The items are read as the
-    tuple or list holds them: a length or items a user class claims are not asked."""
+    when it is one of real numbers), or what it was (as an array, when it is one). The
+    items are read as the tuple or list holds them: a length or items a user class
+    claims are not asked."""
     actual = type(value)  # what it is, not what it says it is
     kind = tuple if issubclass(actual, tuple) else list if issubclass(actual, list) else None
-    if kind is None or _says_otherwise(actual, kind):
-        return Call("other", types=(_type_name(value),))
+    if kind is None or _says_otherwise(actual, kind):  # (kept as an array if it is one)
+        return Call("other", (_array(value),), (_type_name(value),))
     length = kind.__len__(value)
     if length > ITEMS_KEPT:
         return Call("values", length=length)

@@ -72,7 +72,8 @@ class Call:
     kept in ``arrays`` as an array (its dtype as returned, when real numbers)
     or None, with ``types`` naming what each was (for at most
     :data:`ITEMS_KEPT` items); "other": it returned something else (``types``
-    names it); "raised": it raised (``error``, ``message``, ``line`` in the
+    names it; ``arrays`` holds it as an array when it is one of real numbers, else
+    None); "raised": it raised (``error``, ``message``, ``line`` in the
     submission's file)."""
 
     kind: str
@@ -197,7 +198,7 @@ def _well_formed(call: Call) -> bool:
     shape = {  # a tuple or list's items, each named; or, past ITEMS_KEPT, its length alone
         "values": length is not None
         and len(call.types) == len(call.arrays) == (length if kept else 0),
-        "other": len(call.types) == 1 and not call.arrays,
+        "other": len(call.types) == 1 and len(call.arrays) <= 1,
         "raised": not call.arrays and not call.types,
     }
     names = [call.error, call.message, *call.types]

@@ -11,22 +11,20 @@ import pytest
 from reference.grading.classroom import defined
 from reference.grading.cli import main
 from reference.grading.notebook import cells_of
-from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS
+from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS, asks
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.product_in_child  # a copied answer imports numpy_impl
 DOCS = ROOT / "docs"
 
 
-def handed_in(folder, name, page, forward=None, backprop=None, first=None):
-    """The exercise notebook ``page`` with its exercise cells filled in, as a student
-    hands it in (``first``: a cell of their own put first)."""
+def handed_in(folder, name, page, written, first=None):
+    """The exercise notebook ``page`` with its exercise cells filled in as ``written``
+    says (by what each asks for: "forward", "d2"... "backprop"), as a student hands it
+    in (``first``: a cell of their own put first)."""
     nb = json.loads((DOCS / page).read_text())
     for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "exercise" in tags:
-            written = backprop if "exercise-backprop" in tags else forward
-            cell["source"] = written if written is not None else cell["source"]
+        cell["source"] = written.get(asks(cell)) or cell["source"]
     if first is not None:
         nb["cells"].insert(0, {"cell_type": "code", "metadata": {}, "source": first,
                                "outputs": [], "execution_count": None})  # fmt: skip
@@ -34,9 +32,23 @@ def handed_in(folder, name, page, forward=None, backprop=None, first=None):
     return folder / name
 
 
+def pair(forward=None, backprop=None):
+    """The forward pass's and the backprop's cells written so (None: as handed out)."""
+    return {"forward": forward, "backprop": backprop}
+
+
+#: The article's form, a step that returns the updated weights, from the steps.
+ARTICLE_STEP = """def back_prop(x, y, w1, w2, alpha):
+    a1, a2 = forward(x, w1, w2)
+    d2 = output_delta(a2, y)
+    d1 = hidden_delta(d2, w2, a1)
+    return w1 - alpha * grad_w1(x, d1), w2 - alpha * grad_w2(a1, d2)"""
+
+
 def test_the_module_keeps_the_students_cells_and_leaves_out_the_checks_and_training(tmp_path):
     first = "%matplotlib inline\n!pip list\nSCALE = 2 * 3\nprint('hello')"
-    path = handed_in(tmp_path, "a.ipynb", "exercise.ipynb", *OTHERWISE["exercise.ipynb"], first)
+    path = handed_in(tmp_path, "a.ipynb", "exercise.ipynb", pair(*OTHERWISE["exercise.ipynb"]),
+                     first)  # fmt: skip
     cells = cells_of(path.read_bytes())
     text = cells.source.decode()
     assert "SCALE = 2 * 3" in text and "from numpy import exp" in text and "HALF = 0.5" in text
@@ -49,7 +61,7 @@ def test_the_module_keeps_the_students_cells_and_leaves_out_the_checks_and_train
     lines = text.splitlines()
     backprop_at = lines.index("def backprop(x, y, w1, w2):") + 1
     number = next(i for i, c in enumerate(json.loads(path.read_text())["cells"], start=1)
-                  if "exercise-backprop" in c["metadata"].get("tags", []))  # fmt: skip
+                  if asks(c) == "backprop")  # fmt: skip
     assert cells.lines[backprop_at] == (f"cell {number} (backprop)", 4)
     said = cells.said(f"raised (at A, line {backprop_at + 1})")
     assert said == f"raised (at A, cell {number} (backprop), line 5)"
@@ -69,19 +81,20 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     en, zh = "exercise.ipynb", "exercise.zh.ipynb"
     loop = "def backprop(x, y, w1, w2):\n    while True:\n        pass"
     class_ = [
-        ("a_correct", en, *SOLUTIONS[en].values(), None, "correct"),
-        ("b_zh_correct", zh, *SOLUTIONS[zh].values(), None, "correct"),
-        ("c_imports", en, *OTHERWISE[en], "%matplotlib inline\n!ls", "correct"),
-        ("d_zh_imports", zh, *OTHERWISE[zh], None, "correct"),
-        ("e_mistake", en, SOLUTIONS[en]["forward"], MISTAKES[en][1], None, "wrong"),
-        ("f_copied", en, *COPIED[en], None, "unchecked copied"),
-        ("g_zh_copied", zh, *COPIED[zh], None, "unchecked copied"),
-        ("h_blank", en, None, None, None, "unchecked raised"),
-        ("i_loop", en, None, loop, None, "unchecked timeout"),
-        ("j_syntax", en, None, "def backprop(x, y, w1, w2)\n    pass", None, "unchecked syntax"),
-    ]
-    expected = {handed_in(tmp_path, f"{name}.ipynb", page, forward, backprop, first): status
-                for name, page, forward, backprop, first, status in class_}  # fmt: skip
+        ("a_correct", en, SOLUTIONS[en], None, "correct"),
+        ("b_zh_correct", zh, {**SOLUTIONS[zh], "backprop": ARTICLE_STEP}, None, "correct"),
+        ("c_imports", en, pair(*OTHERWISE[en]), "%matplotlib inline\n!ls", "correct"),
+        ("d_zh_imports", zh, pair(*OTHERWISE[zh]), None, "correct"),
+        ("e_mistake", en, pair(SOLUTIONS[en]["forward"], MISTAKES[en][1]), None, "wrong"),
+        ("f_copied", en, pair(*COPIED[en]), None, "unchecked copied"),
+        ("g_zh_copied", zh, pair(*COPIED[zh]), None, "unchecked copied"),
+        ("h_blank", en, pair(), None, "unchecked raised"),
+        ("i_loop", en, pair(None, loop), None, "unchecked timeout"),
+        ("j_syntax", en, pair(None, "def backprop(x, y, w1, w2)\n    pass"), None,
+         "unchecked syntax"),
+    ]  # fmt: skip
+    expected = {handed_in(tmp_path, f"{name}.ipynb", page, written, first): status
+                for name, page, written, first, status in class_}  # fmt: skip
     (tmp_path / "z_not_a_notebook.ipynb").write_text("{")
     expected[tmp_path / "z_not_a_notebook.ipynb"] = "unchecked unreadable"
     sigmoid = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"
@@ -99,17 +112,17 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     assert found[str(tmp_path / "e_mistake.ipynb")]["mistakes"] == [MISTAKES[en][0]]
     assert found[str(tmp_path / "b_zh_correct.ipynb")]["function"] == "back_prop"
     said = found[str(tmp_path / "j_syntax.ipynb")]["message"]
-    assert said.endswith("SyntaxError: expected ':' (cell 10, line 1)"), said
+    cells = json.loads((DOCS / en).read_text())["cells"]
+    number = next(i for i, c in enumerate(cells, start=1) if asks(c) == "backprop")
+    assert said.endswith(f"SyntaxError: expected ':' (cell {number}, line 1)"), said
 
 
 def test_a_name_bound_again_outside_what_is_kept_is_the_notebooks_last(tmp_path):
     # a right backprop first, then replaced: inside an if, and by an assignment of a call;
     # the module must end with the last, as the kernel did (never judge the stale one)
-    right = SOLUTIONS["exercise.ipynb"]["backprop"]
     for later in ("if True:\n    def backprop(x, y, w1, w2):\n        return w1, w2",
                   "backprop = (lambda f: f)(lambda x, y, w1, w2: (w1, w2))"):  # fmt: skip
-        path = handed_in(tmp_path, "a.ipynb", "exercise.ipynb", SOLUTIONS["exercise.ipynb"][
-            "forward"], right, first=None)  # fmt: skip
+        path = handed_in(tmp_path, "a.ipynb", "exercise.ipynb", SOLUTIONS["exercise.ipynb"])
         nb = json.loads(path.read_text())
         nb["cells"].append({"cell_type": "code", "metadata": {}, "source": later,
                             "outputs": [], "execution_count": None})  # fmt: skip

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS
+from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS, asks
 from tests.helpers import ROOT
 
 DOCS = ROOT / "docs"
@@ -39,17 +39,26 @@ def test_a_stale_notebook_fails_the_check(tmp_path):
     )
 
 
-def test_every_exercise_cell_is_tagged_and_the_backward_one_defines_the_function():
+#: The functions the exercise asks for, in order, the same in both editions.
+ASKED = {
+    "forward": "def forward(x, w1, w2):",
+    "d2": "def output_delta(a2, y):",
+    "dw2": "def grad_w2(a1, d2):",
+    "d1": "def hidden_delta(d2, w2, a1):",
+    "dw1": "def grad_w1(x, d1):",
+    "backprop": "def backprop(x, y, w1, w2):",
+}
+
+
+def test_both_editions_ask_for_the_same_functions_each_cell_tagged():
     for name in EXERCISES:
         cells = json.loads((DOCS / name).read_text())["cells"]
-        tagged = [c for c in cells if "exercise" in c.get("metadata", {}).get("tags", [])]
-        backward = [c for c in tagged if "exercise-backprop" in c["metadata"]["tags"]]
-        assert len(tagged) == 2 and len(backward) == 1, name
-        source = "".join(backward[0]["source"])
-        assert source.startswith(
-            ("def backprop(x, y, w1, w2)", "def back_prop(x, y, w1, w2, alpha)")
-        )
-        assert "raise NotImplementedError" in source  # handed out without a solution
+        tagged = [c for c in cells if asks(c) is not None]
+        assert [asks(c) for c in tagged] == list(ASKED), name
+        for cell in tagged:
+            source = "".join(cell["source"])
+            assert source.startswith(ASKED[asks(cell)]), source
+            assert "raise NotImplementedError" in source  # handed out without a solution
 
 
 def _run(name, forward=None, backprop=None):
@@ -59,11 +68,9 @@ def _run(name, forward=None, backprop=None):
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(DOCS / name, as_version=4)
     for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "exercise" in tags:
-            replacement = backprop if "exercise-backprop" in tags else forward
-            if replacement is not None:
-                cell.source = replacement
+        replacement = {"forward": forward, "backprop": backprop}.get(asks(cell))
+        if replacement is not None:
+            cell.source = replacement
     nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(DOCS)}}
     ).execute()
@@ -77,17 +84,19 @@ def _run(name, forward=None, backprop=None):
 
 
 def _checked(name, forward, backprop):
-    """The notebook run with these cells pasted in: what its two checks printed, and
-    what each cell printed."""
+    """The notebook run with these cells pasted in: what the forward pass's and the
+    backprop's checks printed, and what each cell printed."""
     nb, printed = _run(name, forward, backprop)
-    return (*_checks(nb, printed), printed)
+    checks = _checks(nb, printed)
+    return checks[0], checks[-1], printed
 
 
 def _checks(nb, printed):
-    """What the check cells printed (the cells that call check_forward / check_backprop)."""
+    """What the check cells printed, in order (the forward pass's, each step's, the
+    backprop's)."""
     code = [c for c in nb.cells if c.cell_type == "code"]
-    return [p for c, p in zip(code, printed) if "check_forward(" in c.source
-            or ("check_backprop(" in c.source and "import" not in c.source)]  # fmt: skip
+    return [p for c, p in zip(code, printed)
+            if "_result = check_" in c.source and "import" not in c.source]  # fmt: skip
 
 
 @pytest.mark.notebook
@@ -96,7 +105,7 @@ def _checks(nb, printed):
 def test_left_blank_the_exercise_runs_to_the_end_and_says_not_written_yet(name):
     nb, printed = _run(name)
     checks = _checks(nb, printed)
-    assert len(checks) == 2
+    assert len(checks) == len(ASKED)
     assert all("not written yet" in p for p in checks), checks
     # and what the committed notebook shows is what today's code prints there, cell by cell
     committed = [c for c in json.loads((DOCS / name).read_text())["cells"]
@@ -121,7 +130,7 @@ def _shown(outputs):
 def test_the_teachers_edition_runs_and_every_check_says_correct(name):
     nb, printed = _run(f"teacher/{name}")  # the student's edition with the solutions in
     checks = _checks(nb, printed)
-    assert len(checks) == 2
+    assert len(checks) == len(ASKED)
     assert all(p.splitlines()[0] in ("correct", "正确 (correct)") for p in checks), checks
     assert "['A', 'B', 'C']" in printed[-1]  # and the student's own network learns
 

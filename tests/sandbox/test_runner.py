@@ -90,6 +90,11 @@ def test_other_values_and_exceptions_are_described(tmp_path, runner):
     assert [a.shape for a in first.arrays] == [(2, 3)] * 3
     assert (second.kind, second.error, second.line) == ("raised", "KeyError", 7)
     assert "w3" in second.message
+    alone = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1 if x[0, 1] == 1 else 'w1'\n")
+    array, text = runner.run(task(alone)).calls  # a lone array is kept, as it is
+    assert (array.kind, array.types, array.length) == ("other", ("ndarray",), None)
+    assert np.array_equal(array.arrays[0], INPUTS[0][2])
+    assert (text.kind, text.types, text.arrays) == ("other", ("str",), (None,))
 
 
 def test_returned_values_are_read_as_they_are_not_as_they_say(tmp_path, runner):
@@ -433,7 +438,7 @@ def test_a_forged_report_of_a_kind_no_child_writes_is_no_report(forged):
     assert records.Report.from_bytes(fine.to_bytes()) is not None
     assert records.Report.from_bytes(records.Report(**forged).to_bytes()) is None
     for call in [
-        Call("other", types=()), Call("other", (X,), ("ndarray",)), Call("raised", (X,)),
+        Call("other", types=()), Call("other", (X, X), ("ndarray",)), Call("raised", (X,)),
         Call("values", (X,), ("ndarray", "ndarray"), 2), Call("values", (), (), 2),
         Call("values", (X.astype("U3"),), ("ndarray",), 1), Call("bogus"),
         Call("values", (X,), (3,), 1), Call("values", length=-1),

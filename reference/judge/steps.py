@@ -1,0 +1,218 @@
+"""The backward pass one step at a time, for the exercise that asks a student to derive
+it: each quantity of the chain rule a function of its own, checked alone.
+
+    d2  = dL/dz2 = (2/3) (a2 - y) a2 (1 - a2)   output_delta(a2, y)        (n, 3)
+    dw2 = a1.T @ d2                             grad_w2(a1, d2)            (h, 3)
+    d1  = (d2 @ w2.T) a1 (1 - a1)               hidden_delta(d2, w2, a1)   (n, h)
+    dw1 = x.T @ d1                              grad_w1(x, d1)             (30, h)
+
+Each :class:`Step` is one row of :data:`STEPS`: what the function is given (the
+judge's own values at each point of the plan, the right d2 and d1 among them,
+so that a step is judged on its own line and never on an earlier one), its
+right value, and the mistakes of that quantity the catalogue knows
+(reference/judge/catalogue.py), each in the catalogue's words. A quantity no
+mistake matches is described as the trace describes it (its constant, its
+slope, its error term: reference/judge/trace.py) or, for a gradient, said
+where it differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from reference.judge.answers import Outcome, Returned, copied
+from reference.judge.catalogue import CATALOGUE, ENTRIES, correct
+from reference.judge.forward import NOT_WRITTEN
+from reference.judge.network import State
+from reference.judge.plan import Arguments, plan, state_at
+from reference.judge.trace import apart, constant, describe_d1, describe_d2
+from reference.witnesses.compare import errors
+from reference.witnesses.tolerances import FLOAT32, GRADIENT
+
+Array = np.ndarray
+Compute = Callable[[State], Array]
+
+
+def _d2(s: State) -> Array:
+    return correct(s, "mse").d2
+
+
+def _d1(s: State) -> Array:
+    return correct(s, "mse").d1
+
+
+#: What a step may be given, by name, at one point: the judge's own values.
+GIVEN: Dict[str, Compute] = {
+    "x": lambda s: s.x, "y": lambda s: s.y, "w2": lambda s: s.w2, "a1": lambda s: s.a1,
+    "a2": lambda s: s.a2, "d2": _d2, "d1": _d1,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Step:
+    """One quantity of the chain: its ``formula``, the names of what its function is
+    ``given`` (:data:`GRADIENT`), its shape in words, its right value, and the mistakes
+    known of it (words, value)."""
+
+    quantity: str
+    formula: str
+    given: Tuple[str, ...]
+    shape: str
+    right: Compute
+    mistakes: Tuple[Tuple[str, Compute], ...]
+
+
+def _entries(changes: str) -> Tuple[Tuple[str, Compute], ...]:
+    """The catalogue's mistakes of the delta ``changes``, at a right d2 for d1."""
+    if changes == "d2":
+        return tuple(
+            (e.words, e.compute) for e in CATALOGUE if e.changes == "d2" and e.name != "mse"
+        )
+    return tuple(
+        (e.words, lambda s, e=e: e.compute(s, _d2(s)))
+        for e in CATALOGUE
+        if e.changes == "d1" and not e.step_only
+    )
+
+
+def _gradient(left: str, right: Compute, delta: str) -> Tuple[Tuple[str, Compute], ...]:
+    """The mistakes of a gradient ``left``.T @ ``delta``: a mean, the sign."""
+    return (
+        (f"divided by the number of rows (a mean over samples): it should be the sum,"
+         f" {left}.T @ {delta}", lambda s: right(s) / s.n),
+        (ENTRIES["sign flipped"].words, lambda s: -right(s)),
+    )  # fmt: skip
+
+
+def _dw2(s: State) -> Array:
+    return correct(s, "mse").dw2
+
+
+def _dw1(s: State) -> Array:
+    return correct(s, "mse").dw1
+
+
+#: The steps, in the order the exercise asks for them.
+STEPS: Dict[str, Step] = {
+    "d2": Step("d2", "(2/3) (a2 - y) a2 (1 - a2)", ("a2", "y"), "(n, 3)", _d2, (
+        *_entries("d2"), (ENTRIES["sign flipped"].words, lambda s: -_d2(s)))),
+    "dw2": Step("dw2", "a1.T @ d2", ("a1", "d2"), "(h, 3)", _dw2, _gradient("a1", _dw2, "d2")),
+    "d1": Step("d1", "(d2 @ w2.T) a1 (1 - a1)", ("d2", "w2", "a1"), "(n, h)", _d1, (
+        *_entries("d1"), (ENTRIES["sign flipped"].words, lambda s: -_d1(s)))),
+    "dw1": Step("dw1", "x.T @ d1", ("x", "d1"), "(30, h)", _dw1, _gradient("x", _dw1, "d1")),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StepVerdict:
+    """A step judged: NOT_WRITTEN, "correct", "wrong" or "unchecked", and why
+    (``reason`` "copied": it used the project's own code for it)."""
+
+    status: str
+    lines: List[str] = field(default_factory=list)
+    reason: Optional[str] = None
+
+
+@cache
+def calls(quantity: str) -> Dict[int, Tuple[Arguments, ...]]:
+    """What the step's function is called with at every point of the plan."""
+    given = STEPS[quantity].given
+    return {len(given): tuple(tuple(GIVEN[n](state_at(i)) for n in given)
+                              for i in range(len(plan())))}  # fmt: skip
+
+
+def judge_step(quantity: str, run: Outcome) -> StepVerdict:
+    """The verdict on what the function for ``quantity`` returned at the plan's points."""
+    step = STEPS[quantity]
+    if run.forbidden:
+        return StepVerdict("unchecked", [copied(run)], "copied")
+    if run.reason is not None:
+        return StepVerdict("unchecked", [f"{run.reason}: {run.detail}".strip(": ")])
+    if run.given != len(step.given):
+        return StepVerdict("unchecked", [f"expected f({', '.join(step.given)}) -> {quantity}"])
+    found: List[Array] = []
+    for index, call in enumerate(run.calls):
+        got = _returned(step, index, call)
+        if isinstance(got, StepVerdict):
+            return got
+        found.append(got)
+    return _judged(step, found)
+
+
+def _returned(step: Step, index: int, call: Returned) -> Array | StepVerdict:
+    """The array returned at call ``index``, or the verdict if it is none to judge."""
+    label = plan()[index].label
+    if call.kind == "raised":
+        if call.error == "NotImplementedError":
+            return StepVerdict(NOT_WRITTEN)
+        return StepVerdict("unchecked", [f"it raised {call.error}: {call.message} (at {label})"])
+    if call.types == ("NoneType",):
+        return StepVerdict(NOT_WRITTEN)
+    mine = call.arrays[0] if call.kind == "other" and call.arrays else None
+    if mine is None:
+        returned = ", ".join(call.types)
+        expected = f"expected an array, {step.quantity} of shape {step.shape}"
+        return StepVerdict("unchecked", [f"{expected}; it returned {returned}"])
+    if not np.isfinite(mine).all():
+        return StepVerdict(
+            "unchecked", [f"the function returned NaN or infinite values in {step.quantity}"
+                          f" (at {label})"])  # fmt: skip
+    right = step.right(state_at(index))
+    if mine.shape != right.shape:
+        said = f"{step.quantity} has shape {mine.shape}, expected {right.shape} (at {label})"
+        if mine.shape == right.T.shape and _close(mine, right.T):
+            said += f": it is {step.quantity} transposed, its values are right"
+        return StepVerdict("wrong", [said])
+    return mine
+
+
+def _close(mine: Array, right: Array) -> bool:
+    tol = FLOAT32 if mine.dtype == np.float32 else GRADIENT
+    return bool(errors(mine, right)[1] <= tol)
+
+
+def _judged(step: Step, found: List[Array]) -> StepVerdict:
+    """Right at every point; a known mistake at every point; or how it differs."""
+    states = [state_at(i) for i in range(len(found))]
+    off = [i for i, (mine, s) in enumerate(zip(found, states)) if not _close(mine, step.right(s))]
+    if not off:
+        return StepVerdict("correct", [f"{step.quantity} is right at every point"])
+    for words, compute in step.mistakes:
+        if all(_close(mine, compute(s)) for mine, s in zip(found, states)):
+            return StepVerdict("wrong", [f"{step.quantity} is wrong: {words}", _look(step)])
+    where = ""
+    if len(off) < len(found):
+        where = f" at {len(off)} of the {len(found)} points (the first: {plan()[off[0]].label})"
+    tol = FLOAT32 if any(mine.dtype == np.float32 for mine in found) else GRADIENT
+    slack = [0.0] * len(found)
+    if step.quantity == "d2":
+        said = describe_d2(states, found, "mse", tol, slack)
+    elif step.quantity == "d1":
+        said = describe_d1(states, found, [_d2(s) for s in states], tol, slack)
+    else:
+        said = _gradient_off(step, found, states, tol)
+    return StepVerdict("wrong", [said[0] + where, said[1]])
+
+
+def _look(step: Step) -> str:
+    return f"look at the line that computes {step.quantity}: it should be {step.formula}"
+
+
+def _gradient_off(
+    step: Step, found: List[Array], states: List[State], tol: float
+) -> Tuple[str, str]:
+    """How a gradient no mistake matches differs: by one constant factor, or otherwise."""
+    k = constant(found, [step.right(s) for s in states], tol, [0.0] * len(found))
+    if k is not None:
+        shown = apart(k, 1.0)[0]
+        return (
+            f"{step.quantity} is wrong: it is {shown} {step.formula}, the right form with another"
+            " constant (it should be 1)",
+            f"look at the line that computes {step.quantity}: a factor {shown} that should not be"
+            " there",
+        )
+    return f"{step.quantity} is wrong: it is not {step.formula}", _look(step)

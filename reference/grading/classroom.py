@@ -25,8 +25,17 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from numpy_impl.progress import Progress
 from reference.grading.notebook import Cells, cells_of, top_names
-from reference.grading.single import FORBIDDEN, Sandbox, started
-from reference.judge import DEFAULT, Contract, Diagnosis, StudentError, calls, diagnose
+from reference.grading.single import FORBIDDEN, Sandbox, forwards_called, started
+from reference.judge import (
+    DEFAULT,
+    Contract,
+    Diagnosis,
+    StudentError,
+    calls,
+    diagnose,
+    judge_forward,
+)
+from reference.judge import forward as forward_pass
 from reference.sandbox import Limits, Run, Task, read_source
 
 #: The stages a grading tells its progress callback of, and what each counts.
@@ -50,15 +59,20 @@ class Verdict:
     output_length: int = 0
     seconds: float = 0.0
     contract: Contract = DEFAULT  # what the teacher required, and the points
+    forward: Optional[Forward] = None  # the forward pass's, where it was judged too
 
     @property
     def score(self) -> float:
-        """The points of the parts that hold (none, unchecked)."""
-        return self.diagnosis.score if self.diagnosis is not None else 0.0
+        """The points of the parts that hold (none, unchecked), and the forward pass's
+        where it was judged and is correct."""
+        found = self.diagnosis.score if self.diagnosis is not None else 0.0
+        right = self.forward is not None and self.forward.status == "correct"
+        return found + (self.contract.forward if right else 0.0)
 
     @property
     def max_score(self) -> float:
-        return sum(self.contract.points.values())
+        judged = self.contract.forward if self.forward is not None else 0.0
+        return sum(self.contract.points.values()) + judged
 
     @property
     def mistakes(self) -> List[str]:
@@ -74,6 +88,18 @@ class Verdict:
         if self.diagnosis is None:
             return []
         return [layer.name for layer in self.diagnosis.layers if layer.match is None]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A submission's forward pass, judged beside its backprop (``--forward``): the
+    function, its status (correct, wrong, unchecked, or not written yet), the words,
+    and why it was not checked (``reason``, as a :class:`Verdict`'s)."""
+
+    function: str
+    status: str
+    lines: List[str]
+    reason: Optional[str] = None
 
 
 @dataclass
@@ -143,48 +169,100 @@ def verdict_on(run: Run, loss: str, contract: Contract = DEFAULT) -> Verdict:
 def grade(
     given: Sequence[Tuple[str, str]], loss: str = "mse", limits: Optional[Limits] = None,
     jobs: int = 1, progress: Optional[Progress] = None, *, runner: Optional[Sandbox] = None,
-    sandbox: str = "auto", contract: Contract = DEFAULT,
+    sandbox: str = "auto", contract: Contract = DEFAULT, forward: str = "",
 ) -> List[Verdict]:  # fmt: skip
     """Grade every (file, function), ``jobs`` at a time, under ``limits`` (by default
-    10 s and 2 GiB each) and the teacher's ``contract``; the verdicts in the order given."""
+    10 s and 2 GiB each) and the teacher's ``contract``; the verdicts in the order given.
+    ``forward``: the forward pass's names, by commas, to judge it too ("": not)."""
     verdicts: Dict[int, Verdict] = {}
+    forwards: Dict[int, Forward] = {}
+    sources: Dict[int, Optional[bytes]] = {}  # what each submission's tasks ran
     waiting = list(enumerate(given))
+    ready: List[Tuple[int, str, Task]] = []  # made, waiting for a worker: (index, kind, task)
     if progress is not None:
         progress("grading", 0, len(given))
     with started(runner, limits, sandbox) as apart:
-        running: Dict[int, int] = {}  # ticket -> the submission's index
+        running: Dict[int, Tuple[int, str]] = {}  # ticket -> the submission's index, kind
         cells: Dict[int, Optional[Cells]] = {}  # a notebook's, by the submission's index
-        while waiting or running:
-            while waiting and len(running) < jobs:
+        while waiting or ready or running:
+            while (waiting or ready) and len(running) < jobs:
+                if ready:
+                    index, kind, task = ready.pop(0)
+                    running[apart.start(task)] = (index, kind)
+                    continue
                 index, (path, function) = waiting.pop(0)
                 made = prepared(path, function)
                 if isinstance(made, str):  # a notebook that is none
-                    verdicts[index] = Verdict(
-                        path,
-                        function.split(",")[0],
-                        loss,
-                        "unchecked",
-                        "unreadable",
-                        f"{path} was not read: {made}",
-                        contract=contract,
-                    )
+                    verdicts[index] = _unread(path, function, made, loss, contract, forward)
                     continue
                 task, cells[index] = made
-                running[apart.start(task)] = index
+                sources[index] = task.source
+                ready.append((index, "backprop", task))
+                if forward:
+                    ready.append((index, "forward", forward_task(task, forward)))
             if not running:  # the last ones were notebooks that are none
                 continue
             apart.wait(list(running))
             now = time.monotonic()
             for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:
-                index = running.pop(ticket)
-                found = verdict_on(apart.finish(ticket), loss, contract)
-                notebook = cells.pop(index)
+                index, kind = running.pop(ticket)
+                run, notebook = apart.finish(ticket), cells[index]
+                if kind == "forward":
+                    forwards[index] = forward_of(run, loss, notebook)
+                    continue
+                found = verdict_on(run, loss, contract)
                 if notebook is not None:  # a line of the module said as a line of its cell
                     found.message, found.line = notebook.said(found.message), None
                 verdicts[index] = found
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
+    for index, judged in forwards.items():
+        _with_forward(verdicts[index], judged, sources[index])
     return [verdicts[i] for i in range(len(given))]
+
+
+def _with_forward(verdict: Verdict, forward: Forward, source: Optional[bytes]) -> None:
+    """``verdict`` with its forward pass; a wrong backprop that calls a forward pass not
+    right yet says so first (its words could send the student to lines that are right)."""
+    verdict.forward = forward
+    if verdict.status != "wrong" or forward.status == "correct" or forward.reason == "copied":
+        return
+    if forward.function in forwards_called(source or b"", verdict.function):
+        verdict.message = (
+            f"{verdict.function} calls {forward.function}, which is not right yet: fix"
+            f" {forward.function} first; until then the words on {verdict.function} may point"
+            " at lines that are right"
+        )
+
+
+def _unread(
+    path: str, function: str, why: str, loss: str, contract: Contract, forward: str
+) -> Verdict:
+    """The verdict on a notebook that is none (``why``), its forward pass's too if asked."""
+    message = f"{path} was not read: {why}"
+    found = Verdict(path, function.split(",")[0], loss, "unchecked", "unreadable", message,
+                    contract=contract)  # fmt: skip
+    if forward:
+        found.forward = Forward(forward.split(",")[0], "unchecked", [message], "unreadable")
+    return found
+
+
+def forward_task(task: Task, names: str) -> Task:
+    """The task that runs a submission's forward pass (the first of ``names``, by commas,
+    its module defines) on the same bytes as its backprop's ``task``."""
+    function = defined(task.source, names.split(",")) if task.source else names.split(",")[0]
+    return Task(task.path, function, forward_pass.calls(), FORBIDDEN["forward"], task.source)
+
+
+def forward_of(run: Run, loss: str, notebook: Optional[Cells] = None) -> Forward:
+    """The forward pass judged: a run that ended early is said as a backprop's is."""
+    said = notebook.said if notebook is not None else (lambda line: line)
+    if run.reason is not None:
+        ended = verdict_on(run, loss)
+        return Forward(run.function, "unchecked", [said(ended.message)], ended.reason)
+    found = judge_forward(run)
+    reason = found.reason or ("bad-output" if found.status == "unchecked" else None)
+    return Forward(run.function, found.status, [said(line) for line in found.lines], reason)
 
 
 def prepared(path: str, function: str) -> Union[Tuple[Task, Optional[Cells]], str]:

@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the function to check (backprop);"
         " several by commas (backprop,back_prop): each file's is the first it defines",
     )
+    p.add_argument(
+        "--forward",
+        default="",
+        metavar="NAMES",
+        help="judge the forward pass f(x, w1, w2) -> (a1, a2) too, by these names, by commas"
+        " (forward,f_forward): each file's is the first it defines",
+    )
     p.add_argument("--loss", choices=tuple(LOSSES), default="mse", help="the loss (mse)")
     p.add_argument("--timeout", type=seconds, default=10.0, help="seconds per submission (10)")
     p.add_argument("--memory", type=memory_size, default=2 * 2**30, help="per submission (2G)")
@@ -98,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--points",
         default="",
         metavar="PART=N,...",
-        help="each part's points"
-        " (dw1, dw2, sizes, rows; 1 each): the score in the JSON, CSV and feedback",
+        help="each part's points (dw1, dw2, sizes, rows, and forward where --forward"
+        " asks; 1 each): the score in the JSON, CSV and feedback",
     )
     p.add_argument("--json", metavar="PATH", help="write every verdict and the summary as JSON")
     p.add_argument("--csv", metavar="PATH", help="write one row per submission")
@@ -167,7 +174,7 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
     progress = terminal_progress(STAGES) if sys.stderr.isatty() else None
     limits = Limits(timeout=args.timeout, memory=args.memory)
     verdicts = grade(given, args.loss, limits, args.jobs, progress, runner=runner,
-                     sandbox=args.sandbox, contract=contract)  # fmt: skip
+                     sandbox=args.sandbox, contract=contract, forward=args.forward)  # fmt: skip
     summary = summarize(verdicts)
     write_files(args, verdicts, summary)
     print_table(verdicts, summary, out)

@@ -42,7 +42,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from reference.grading.notebook import said_of_cells
-from reference.grading.single import forward_file, run_file, split_spec
+from reference.grading.single import forward_file, forwards_called, run_file, split_spec
 from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError, diagnose
 from reference.judge import judge_forward as forward_verdict
 from reference.judge import judge_step as step_verdict
@@ -325,7 +325,7 @@ def _backprop_verdict(run: Run, spec: str, loss: str, contract: Contract) -> Dic
         return {"status": "unchecked", "lines": [str(err)]}
     if not found.ok:  # a forward pass of its own that is wrong is said first
         path, function = split_spec(spec)
-        for name in forwards_called(path, function):
+        for name in forwards_called(_read(path), function):
             forward = forward_file(f"{path}:{name}")
             # a forward of its own that uses the lesson's (which a backprop may) is no fault
             if forward.status != "correct" and forward.reason != "copied":
@@ -340,23 +340,6 @@ def _backprop_verdict(run: Run, spec: str, loss: str, contract: Contract) -> Dic
     return {"status": "correct" if found.ok else "wrong", "lines": lines}
 
 
-def forwards_called(path: str, function: str) -> List[str]:
-    """The functions of the file, of three parameters as a forward pass f(x, w1, w2)
-    has, that ``function`` calls by name: read from its source, never run here."""
-    try:
-        with open(path, "rb") as f:
-            tree = ast.parse(f.read())
-    except (OSError, SyntaxError, ValueError):
-        return []
-    defined = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    if function not in defined:
-        return []
-    called = {node.func.id for node in ast.walk(defined[function])
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}  # fmt: skip
-    return sorted(name for name in called - {function}
-                  if name in defined and len(defined[name].args.args) == 3)  # fmt: skip
-
-
 def judge_forward(spec: str) -> Dict[str, Any]:
     """The verdict on a forward pass, and what it printed."""
     run = run_file(spec, "forward")
@@ -369,6 +352,11 @@ def judge_one_step(spec: str, quantity: str) -> Dict[str, Any]:
     run = run_file(spec, quantity)
     found = step_verdict(quantity, run)
     return {"status": found.status, "lines": found.lines, "output": run.output}
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def _not_written(message: str) -> bool:

@@ -18,13 +18,14 @@ import io
 import json
 import os
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Set, TextIO
 
 from numpy_impl.files import write_atomically
 from numpy_impl.options import inert
 from reference.grading.classroom import Summary, Verdict
-from reference.judge import PARTS
+from reference.judge import NOT_WRITTEN, PARTS
 from reference.witnesses.losses import LOSSES
 
 
@@ -67,10 +68,16 @@ def short(v: Verdict) -> str:
 def print_table(verdicts: Sequence[Verdict], summary: Summary, out: TextIO) -> None:
     names = shown_names(verdicts)
     width = max(len(name) for name in names)
-    print(f"{'submission':{width}s}  {'status':9s}  {'seconds':>7s}  what", file=out)
-    for v, name in zip(verdicts, names):
+    # where the forward pass was judged too, its status in a column of its own
+    forwards = [v.forward.status if v.forward is not None else "" for v in verdicts]
+    column = max(len(s) for s in forwards)
+    column = max(column, len("forward")) if column else 0
+    heads = f"{'forward':{column}s}  " if column else ""
+    print(f"{'submission':{width}s}  {'status':9s}  {heads}{'seconds':>7s}  what", file=out)
+    for v, name, status in zip(verdicts, names, forwards):
         what = inert(short(v))[:160]
-        print(f"{name:{width}s}  {v.status:9s}  {v.seconds:7.2f}  {what}", file=out)
+        judged = f"{status:{column}s}  " if column else ""
+        print(f"{name:{width}s}  {v.status:9s}  {judged}{v.seconds:7.2f}  {what}", file=out)
     print(
         f"\n{summary.correct} of {summary.submissions} correct; {summary.wrong} wrong, "
         f"{summary.unchecked} unchecked"
@@ -106,6 +113,7 @@ def as_json(v: Verdict) -> Dict[str, Any]:
         "output": v.output,
         "output_length": v.output_length,
         "seconds": v.seconds,
+        "forward": asdict(v.forward) if v.forward is not None else None,
     }
 
 
@@ -126,6 +134,10 @@ CSV_FIELDS = ["file", "function", "status", "score", "max_score", "reason", "mes
               "output"]  # fmt: skip
 
 
+#: The CSV's columns where the forward pass was judged too.
+FORWARD_FIELDS = ["forward_function", "forward", "forward_words"]
+
+
 def csv_row(v: Verdict) -> Dict[str, Any]:
     data = as_json(v)
     row = {k: data[k] for k in CSV_FIELDS if k in data}
@@ -133,6 +145,9 @@ def csv_row(v: Verdict) -> Dict[str, Any]:
         found = [x for x in data["layers"] if x["layer"] == layer]
         row[f"{layer}_mistakes"] = "; ".join(found[0]["mistakes"]) if found else ""
     row["seconds"] = f"{v.seconds:.3f}"
+    if v.forward is not None:
+        row["forward_function"], row["forward"] = v.forward.function, v.forward.status
+        row["forward_words"] = "; ".join(v.forward.lines)
     return {k: cell(value) for k, value in row.items()}
 
 
@@ -167,6 +182,7 @@ def feedback(v: Verdict) -> str:
         assert found is not None
         verdict = "**Correct.**" if v.status == "correct" else "**Not yet correct.**"
         lines += [verdict, "", f"Score: {v.score:g} of {v.max_score:g}.", ""]
+        lines += [code(v.message), ""] if v.message else []  # the forward pass first
         lines += [f"- {layer.words}" for layer in found.layers]
         if found.pointer:
             lines += ["", found.pointer[0].upper() + found.pointer[1:] + "."]
@@ -174,12 +190,20 @@ def feedback(v: Verdict) -> str:
             lines += ["", found.verdict[0].upper() + found.verdict[1:] + "."]
         lines += [""] + [f"Note: {n.words}" + (f": {code(n.said)}" if n.said else "")
                          for n in found.notes]  # fmt: skip
+    if v.forward is not None:
+        lines += ["", f"The forward pass checked: {code(v.forward.function)}.", "",
+                  f"**{FORWARD_SAID[v.forward.status]}**", ""]  # fmt: skip
+        lines += [f"- {code(line)}" for line in v.forward.lines]
     if v.output_length:
         cut = f" (the first {len(v.output):,} of {v.output_length:,} characters)"
         cut = cut if v.output_length > len(v.output) else ""
         lines += ["", f"What it printed{cut}:", "", *fenced(v.output.rstrip())]
     return "\n".join(lines).rstrip() + "\n"
 
+
+#: A forward pass's status, as its feedback says it.
+FORWARD_SAID = {"correct": "Correct.", "wrong": "Not yet correct.", "unchecked": "Not checked.",
+                NOT_WRITTEN: "Not written yet."}  # fmt: skip
 
 #: Who sees a result on Gradescope, and when (its autograder specification's settings).
 VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
@@ -213,6 +237,15 @@ def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
             "score": entry["points"], "max_score": entry["of"],
             "status": "passed" if entry["holds"] else "failed",
             "output": inert(why, lines=True), "output_format": "text", "visibility": visibility,
+        })  # fmt: skip
+    if v.forward is not None:
+        right = v.forward.status == "correct"
+        tests.append({
+            "name": f"the forward pass, {v.forward.function}", "number": str(len(tests) + 1),
+            "score": v.contract.forward if right else 0.0, "max_score": v.contract.forward,
+            "status": "passed" if right else "failed",
+            "output": inert("; ".join([v.forward.status, *v.forward.lines]), lines=True),
+            "output_format": "text", "visibility": visibility,
         })  # fmt: skip
     return {
         "score": float(v.score), "execution_time": round(v.seconds, 3),
@@ -250,7 +283,8 @@ def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summ
             f.write(json.dumps(payload, indent=1).encode())
     if args.csv:
         with write_atomically(args.csv) as f:
-            text = _csv_text([csv_row(v) for v in verdicts])
+            judged = any(v.forward is not None for v in verdicts)
+            text = _csv_text([csv_row(v) for v in verdicts], CSV_FIELDS + FORWARD_FIELDS * judged)
             f.write(text.encode())
     if args.feedback:
         os.makedirs(args.feedback, exist_ok=True)
@@ -297,9 +331,9 @@ def shown_names(verdicts: Sequence[Verdict]) -> List[str]:
     return names
 
 
-def _csv_text(rows: List[Dict[str, Any]]) -> str:
+def _csv_text(rows: List[Dict[str, Any]], fields: List[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -13,8 +13,9 @@ in one that replays).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from reference.judge import (
     DEFAULT,
@@ -41,6 +42,7 @@ __all__ = [
     "SandboxUnavailable",
     "diagnose_file",
     "forward_file",
+    "forwards_called",
     "isolation",
     "run_file",
     "split_spec",
@@ -114,3 +116,19 @@ def forward_file(
 ) -> ForwardVerdict:
     """Run the forward pass ``PATH.py:FUNCTION`` in the sandbox and judge it here."""
     return judge_forward(run_file(spec, "forward", limits, runner=runner))
+
+
+def forwards_called(source: bytes, function: str) -> List[str]:
+    """The functions of the module ``source``, of three parameters as a forward pass
+    f(x, w1, w2) has, that ``function`` calls by name: read from its source, never run."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    defined = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    if function not in defined:
+        return []
+    called = {node.func.id for node in ast.walk(defined[function])
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}  # fmt: skip
+    return sorted(name for name in called - {function}
+                  if name in defined and len(defined[name].args.args) == 3)  # fmt: skip

@@ -9,7 +9,8 @@ parts and says when they do not hold, and a verdict that passes without them
 says so. A teacher who asked for more requires it (``--require sizes,rows``), or
 one shape alone (``--require step``), and sets what each part is worth
 (``--points dw1=2,dw2=2,sizes=1,rows=1``; 1 each by default): a score for
-partial credit.
+partial credit. Where the grader judges the forward pass too (``--forward``), it
+is worth ``forward`` points (1 by default).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Contract:
     required: FrozenSet[str] = frozenset({"dw1", "dw2"})
     shape: Optional[str] = None
     points: Dict[str, float] = field(default_factory=lambda: {p: 1.0 for p in PARTS})
+    forward: float = 1.0  # the forward pass's points, where the grader judges it too
 
     @property
     def leans_on_default(self) -> bool:
@@ -59,12 +61,12 @@ class Contract:
                 raise ValueError(
                     f"--require: unknown {word!r}: choose from {', '.join([*PARTS, *SHAPES])}"
                 )
-        worth = {p: 1.0 for p in PARTS}
+        worth = {p: 1.0 for p in (*PARTS, "forward")}
         for item in filter(None, (i.strip() for i in points.split(","))):
             name, sep, value = item.partition("=")
-            if not sep or name.strip() not in PARTS:
+            if not sep or name.strip() not in worth:
                 raise ValueError(
-                    f"--points: {item!r} is not PART=NUMBER (parts: {', '.join(PARTS)})"
+                    f"--points: {item!r} is not PART=NUMBER (parts: {', '.join(worth)})"
                 )
             try:
                 number = float(value)
@@ -73,7 +75,8 @@ class Contract:
             if not 0 <= number < float("inf"):
                 raise ValueError(f"--points: {item!r}: points are a number 0 or more")
             worth[name.strip()] = number
-        return cls(frozenset(required), shape, worth)
+        forward = worth.pop("forward")
+        return cls(frozenset(required), shape, worth, forward)
 
 
 DEFAULT = Contract()

@@ -4,7 +4,8 @@ the student to lines that may be right), a right one changes nothing."""
 
 import pytest
 
-from reference.grading.exercise import Copy, Uncopyable, forwards_called, judge_backprop
+from reference.grading.exercise import Copy, Uncopyable, judge_backprop
+from reference.grading.single import forwards_called
 from reference.judge import Contract
 from tests.helpers import STUDENTS
 
@@ -52,11 +53,11 @@ def test_the_forward_passes_a_function_calls_are_read_from_its_source(tmp_path):
     path.write_text(
         FORWARD.format(output=SIGMOID, factor="1") + "\ndef other(a, b, c):\n    pass\n"
     )
-    assert forwards_called(str(path), "backprop") == ["forward"]
-    assert forwards_called(str(path), "forward") == []  # it calls no function of three
-    assert forwards_called(str(path), "missing") == []
+    assert forwards_called(path.read_bytes(), "backprop") == ["forward"]
+    assert forwards_called(path.read_bytes(), "forward") == []  # it calls no function of three
+    assert forwards_called(path.read_bytes(), "missing") == []
     (tmp_path / "bad.py").write_text("def backprop(:\n")
-    assert forwards_called(str(tmp_path / "bad.py"), "backprop") == []
+    assert forwards_called((tmp_path / "bad.py").read_bytes(), "backprop") == []
 
 
 def test_the_exercise_applies_the_teachers_requirements(tmp_path):

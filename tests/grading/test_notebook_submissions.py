@@ -2,8 +2,10 @@
 the checks and the training left out; a class of notebooks, in both languages and beside
 a .py file, graded in one run, each with the status it must get."""
 
+import csv
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -103,9 +105,22 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     expected[tmp_path / "l_plain.py"] = "correct"
     out = io.StringIO()
     status = main([str(tmp_path), "--function", "backprop,back_prop", "--timeout", "3",
-                   "--json", str(tmp_path / "g.json")], out=out)  # fmt: skip
+                   "--forward", "forward,f_forward", "--json", str(tmp_path / "g.json")],
+                  out=out)  # fmt: skip
     assert status == 1
     found = {s["file"]: s for s in json.loads((tmp_path / "g.json").read_text())["submissions"]}
+    # the forward pass judged too: as handed out, copied, or right
+    forwards = {Path(f).stem: " ".join(filter(None, [s["forward"]["status"],
+                                                     s["forward"]["reason"]]))
+                for f, s in found.items()}  # fmt: skip
+    assert forwards == {
+        **{n: "correct" for n in ("a_correct", "b_zh_correct", "c_imports", "d_zh_imports",
+                                  "e_mistake", "l_plain")},
+        "f_copied": "unchecked copied", "g_zh_copied": "unchecked copied",
+        "h_blank": "not written yet", "i_loop": "not written yet",
+        "j_syntax": "unchecked syntax", "z_not_a_notebook": "unchecked unreadable",
+    }  # fmt: skip
+    assert [s["max_score"] for s in found.values()] == [5.0] * len(found)
     got = {p: " ".join(filter(None, [found[str(p)]["status"], found[str(p)]["reason"]]))
            for p in expected}  # fmt: skip
     assert got == expected
@@ -115,6 +130,34 @@ def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
     cells = json.loads((DOCS / en).read_text())["cells"]
     number = next(i for i, c in enumerate(cells, start=1) if asks(c) == "backprop")
     assert said.endswith(f"SyntaxError: expected ':' (cell {number}, line 1)"), said
+
+
+def test_a_wrong_backprop_that_calls_a_wrong_forward_pass_says_so_first(tmp_path):
+    en = "exercise.ipynb"
+    no_sigmoid = "def forward(x, w1, w2):\n    a1 = sigmoid(x @ w1)\n    return a1, a1 @ w2"
+    path = handed_in(tmp_path, "a.ipynb", en, {**SOLUTIONS[en], "forward": no_sigmoid})
+    out = io.StringIO()
+    status = main([str(path), "--forward", "forward", "--points", "forward=2", "--gradescope",
+                   str(tmp_path / "r.json"), "--csv", str(tmp_path / "g.csv"),
+                   "--feedback", str(tmp_path / "notes")], out=out)  # fmt: skip
+    assert status == 1
+    first = ("backprop calls forward, which is not right yet: fix forward first; until then"
+             " the words on backprop may point at lines that are right")  # fmt: skip
+    said = (tmp_path / "notes" / "a.md").read_text()
+    assert f"`{first}`" in said and "The forward pass checked: `forward`." in said
+    assert "- `a2 is not sigmoid(a1 @ w2): it is a1 @ w2, without the sigmoid (at A" in said
+    results = json.loads((tmp_path / "r.json").read_text())
+    forward = results["tests"][-1]
+    assert (forward["name"], forward["score"], forward["max_score"], forward["status"]) == (
+        "the forward pass, forward", 0.0, 2.0, "failed")  # fmt: skip
+    assert forward["output"].startswith("wrong; a2 is not sigmoid(a1 @ w2)")
+    (row,) = csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text()))
+    assert list(row)[-3:] == ["forward_function", "forward", "forward_words"]
+    assert (row["forward_function"], row["forward"]) == ("forward", "wrong")
+    assert row["forward_words"].startswith("a2 is not sigmoid(a1 @ w2)")
+    table = out.getvalue().splitlines()
+    assert table[0].split() == ["submission", "status", "forward", "seconds", "what"]
+    assert table[1].split()[:3] == ["a.ipynb", "wrong", "wrong"]
 
 
 def test_a_name_bound_again_outside_what_is_kept_is_the_notebooks_last(tmp_path):

@@ -30,6 +30,7 @@ def test_the_default_requires_both_layers_in_either_shape_each_part_worth_one():
     [
         ("sizes,rows", "", {"dw1", "dw2", "sizes", "rows"}, None, {}),
         (" step ", "dw1=2, rows=0.5", {"dw1", "dw2"}, "step", {"dw1": 2.0, "rows": 0.5}),
+        ("", "forward=3", {"dw1", "dw2"}, None, {}),
         ("gradient,gradient,sizes", "sizes=0", {"dw1", "dw2", "sizes"}, "gradient",
          {"sizes": 0.0}),
     ],
@@ -38,6 +39,7 @@ def test_a_contract_is_read_from_the_command_line(require, points, required, sha
     c = Contract.parse(require, points)
     assert (c.required, c.shape) == (required, shape)
     assert c.points == {**{p: 1.0 for p in PARTS}, **worth}
+    assert c.forward == (3.0 if "forward" in points else 1.0)
 
 
 @pytest.mark.parametrize(
@@ -46,8 +48,10 @@ def test_a_contract_is_read_from_the_command_line(require, points, required, sha
         ("size", "", "--require: unknown 'size': choose from dw1, dw2, sizes, rows, gradient,"
          " step"),
         ("step,gradient", "", "--require: a function is a gradient or a step, not both"),
-        ("", "dw3=1", "--points: 'dw3=1' is not PART=NUMBER (parts: dw1, dw2, sizes, rows)"),
-        ("", "dw1", "--points: 'dw1' is not PART=NUMBER (parts: dw1, dw2, sizes, rows)"),
+        ("", "dw3=1", "--points: 'dw3=1' is not PART=NUMBER (parts: dw1, dw2, sizes, rows,"
+         " forward)"),
+        ("", "dw1", "--points: 'dw1' is not PART=NUMBER (parts: dw1, dw2, sizes, rows,"
+         " forward)"),
         ("", "dw1=two", "--points: 'two' is not a number"),
         ("", "dw1=2=3", "--points: '2=3' is not a number"),
         ("", "dw1=-1", "--points: 'dw1=-1': points are a number 0 or more"),

@@ -43,7 +43,7 @@ PARTS: Dict[str, Tuple[str, ...]] = {
         "compare", "tolerances", "oracles", "article_transcript", "golden", "cases", "losses")),
     "judge": tuple(f"reference.judge.{m}" for m in (
         "network", "catalogue", "plan", "answers", "fit", "trace", "unmatched", "words",
-        "diagnosis", "forward", "contract", "steps")),
+        "diagnosis", "forward", "contract", "steps", "languages")),
     "sandbox": ("reference.sandbox.runner", "reference.sandbox.records"),
     "grading": ("reference.grading.single", "reference.grading.classroom",
                 "reference.grading.notebook"),

@@ -46,6 +46,7 @@ from reference.grading.single import forward_file, forwards_called, run_file, sp
 from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError, diagnose
 from reference.judge import judge_forward as forward_verdict
 from reference.judge import judge_step as step_verdict
+from reference.judge.languages import said
 from reference.sandbox import Run, die_with_parent, environment
 
 #: The status lines in the notebooks' languages.
@@ -104,7 +105,7 @@ def _check(
         result = _judged(kind, function.__name__, copy, loss, require)
     print(STATUS[language][result.status])
     for line in result.lines:
-        print(line)
+        print(said(line, language))
     return result
 
 

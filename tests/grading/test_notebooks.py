@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from reference.judge.languages import said
 from tests.grading.exercise_solutions import COPIED, MISTAKES, OTHERWISE, SOLUTIONS, asks
 from tests.helpers import ROOT
 
@@ -151,10 +152,14 @@ def test_a_catalogued_mistake_is_named(name):
 @pytest.mark.parametrize("name", EXERCISES)
 def test_the_projects_own_answers_are_refused_by_name(name):
     forward_check, backward_check, printed = _checked(name, *COPIED[name])
-    assert forward_check.startswith(("cannot be checked", "无法检查")), forward_check
-    assert "uses numpy_impl.network.forward, the project's own code" in forward_check
-    assert backward_check.startswith(("cannot be checked", "无法检查")), backward_check
-    assert "uses numpy_impl.network.gradients, the project's own code" in backward_check
+    language = "zh" if ".zh." in name else "en"
+    for check, used, function in ((forward_check, "forward", "forward"),
+                                  (backward_check, "gradients", "backprop")):  # fmt: skip
+        assert check.startswith(("cannot be checked", "无法检查")), check
+        refused = (f"the notebook uses numpy_impl.network.{used}, the project's own code: its"
+                   " answers would be the project's, not yours, so they are not judged; write"
+                   f" {function} without it")  # fmt: skip
+        assert said(refused, language) in check, check
     assert printed[-1] == ""  # no training either
 
 
@@ -165,7 +170,9 @@ def test_the_check_judges_the_code_as_the_notebook_ran_it(name):
     forward_check, backward_check, printed = _checked(name, *OTHERWISE[name])
     assert forward_check.splitlines()[0] in ("correct", "正确 (correct)"), forward_check
     assert backward_check.splitlines()[0] in ("correct", "正确 (correct)"), backward_check
-    assert "printed, at the check's points:\na2 has shape (1, 3)" in backward_check
+    language = "zh" if ".zh." in name else "en"
+    printed_by = said("what backprop printed, at the check's points:", language)
+    assert f"{printed_by}\na2 has shape (1, 3)" in backward_check
     assert "['A', 'B', 'C']" in printed[-1]
 
 

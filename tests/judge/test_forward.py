@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from reference.judge import NOT_WRITTEN, forward
+from reference.judge.languages import said
 from reference.judge.plan import plan, state_at
 from reference.sandbox import Call, Run
-from tests.helpers import returned
+from tests.helpers import english_left, returned
 
 
 def run_of(activations, parameters=3, calls=None):
@@ -89,3 +90,10 @@ def test_a_run_that_ended_or_a_function_of_another_shape_is_unchecked():
     assert forward.judge_forward(raised).lines == ["raised: AssertionError: X"]
     found = forward.judge_forward(run_of(lambda s: (s.a1, s.a2), parameters=4, calls=0))
     assert (found.status, found.lines) == ("unchecked", ["expected f(x, w1, w2) -> (a1, a2)"])
+
+
+def test_every_line_of_the_check_is_said_in_chinese():
+    for activations in (lambda s: (s.a1, s.a2), lambda s: (s.a1, s.z2),
+                        lambda s: (s.a1, s.a2.T), lambda s: (s.a1, np.tanh(s.z2))):  # fmt: skip
+        for line in forward.judge_forward(run_of(activations)).lines:
+            assert english_left(said(line, "zh")) == [], line

@@ -7,9 +7,11 @@ import pytest
 
 from reference.judge import NOT_WRITTEN, STEPS, StepVerdict, judge_step
 from reference.judge.catalogue import correct
+from reference.judge.languages import said
 from reference.judge.plan import plan, state_at
 from reference.judge.steps import calls
 from reference.sandbox import Call, Run
+from tests.helpers import english_left
 
 
 def run_of(quantity, student, dtype=np.float64):
@@ -171,3 +173,12 @@ def test_a_run_that_ended_returned_other_or_was_not_called_is_unchecked():
     copied = Run("/class/ana.py", "step", forbidden=["numpy_impl.network.output_delta"])
     assert (judge_step("d2", copied).status, judge_step("d2", copied).reason) == (
         "unchecked", "copied")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("quantity", "student"),
+    [(q, RIGHT[q]) for q in STEPS] + [m[:2] for m in MISTAKES] + [d[:2] for d in DESCRIBED],
+)
+def test_every_line_of_a_steps_check_is_said_in_chinese(quantity, student):
+    for line in judge_step(quantity, run_of(quantity, student)).lines:
+        assert english_left(said(line, "zh")) == [], line

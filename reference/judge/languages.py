@@ -9,9 +9,9 @@ sentences and written out as the language's, its fields translated in turn
 where they are sentences of the table themselves (a catalogue mistake inside
 a verdict). A clause the table does not have stays in English: a line is never
 lost. The table covers the checks of the exercise's steps and its forward pass,
-every mistake of the catalogue, and the trace's words on a delta; the backprop's
-layer-by-layer verdict is still English (tests/judge/test_languages.py lists
-what is covered).
+every mistake of the catalogue, and every line the judge says of the project's
+students (tests/judge/students/words.json), layer by layer; the grader's table
+and feedback, and the figures' titles, are still English.
 """
 
 from __future__ import annotations
@@ -128,7 +128,165 @@ ZH: Dict[str, str] = {
     "{f}, half of {g}": "{f}（只是 {g} 的一半）",
     "{x} alone": "单独的 {x}",
     "1 (no slope at all)": "1（完全没有导数）",
-    # --- the trace's words on a delta (reference/judge/trace.py) ---
+    # --- the backprop's verdict, layer by layer (reference/judge/words.py) ---
+    "the MSE, sum((a2 - y)^2) / 3": "均方误差 sum((a2 - y)^2) / 3",
+    "the summed binary cross-entropy": "（求和的）二元交叉熵",
+    "checking {sig} against {loss}": "检查 {sig}，对照 {loss}",
+    "one SGD step, gradients recovered as (w - new_w) / alpha, alpha = {a}": (
+        "一步随机梯度下降，梯度由 (w - new_w) / alpha 反推，alpha = {a}"
+    ),
+    "run at: {what}": "运行的点：{what}",
+    "{n} points": "{n} 个点",
+    "hidden sizes {sizes}": "隐藏层大小 {sizes}",
+    "letters A, B, C one at a time and as a batch of rows": "字母 A、B、C，一次一个，也合成一批",
+    "letters A, B, C one at a time": "字母 A、B、C，一次一个",
+    "article starts for seeds {seeds} and a saturated one": (
+        "文章的初始权重（种子 {seeds}）以及一组饱和的权重"
+    ),
+    "the first point twice": "第一个点运行两次",
+    "{layer}: correct for {loss} (largest relative difference {r})": (
+        "{layer}：是 {loss} 的正确梯度（最大相对差 {r}）"
+    ),
+    "{layer}: correct for {loss} to {p} rounding (largest relative difference {r})": (
+        "{layer}：在 {p} 的舍入误差内是 {loss} 的正确梯度（最大相对差 {r}）"
+    ),
+    "{layer}: matches {named} (largest relative difference {r})": (
+        "{layer}：符合 {named}（最大相对差 {r}）"
+    ),
+    "{layer}: matches {named} (largest relative difference {r}, at its first call)": (
+        "{layer}：符合 {named}（第一次调用时最大相对差 {r}）"
+    ),
+    "{layer}: matches {named} (largest relative difference {r}, once laid out as the weights"
+    " are)": "{layer}：符合 {named}（按权重的形状摆好后，最大相对差 {r}）",
+    "*{words}*": "*{words}*",
+    "*{words}* (in d2, inherited)": "*{words}*（在 d2 中，继承而来）",
+    "*{words}* (sent back in d1, while dw2 has another d2)": (
+        "*{words}*（在 d1 中传回，而 dw2 用的是另一个 d2）"
+    ),
+    "{one} + {other}": "{one} + {other}",
+    "the correct gradient differs by {d}": "与正确梯度相差 {d}",
+    "{layer}: approximately the gradient of {loss}, off by up to {off}, where backprop is exact"
+    " to {p} rounding ({tol})": (
+        "{layer}：近似于 {loss} 的梯度，最多相差 {off}，"
+        "而反向传播本应精确到 {p} 的舍入误差（{tol}）"
+    ),
+    "{layer}: matches nothing in the catalogue": "{layer}：与错误目录中的任何一项都不符",
+    "the correct gradient differs by {d}{span}, the differences are largest{there} in{at}": (
+        "与正确梯度相差 {d}{span}，{there}差别最大的是{at}"
+    ),
+    "the correct gradient differs by {d}{span}, but it is the correct gradient times {k}"
+    " everywhere ({hint})": "与正确梯度相差 {d}{span}，但处处都是正确梯度的 {k} 倍（{hint}）",
+    "the differences are largest{there} in{at}": "{there}差别最大的是{at}",
+    " at {n} of the {total} points (the first: {point})": (
+        "，{total} 个点中有 {n} 个不对（第一个是：{point}）"
+    ),
+    "a fixed factor?": "是多了一个固定的因子吗？",
+    "a learning rate other than alpha?": "用的学习率不是 alpha 吗？",
+    " there": "那里",
+    " hidden units {units} and pixels {pixels}": "隐藏层神经元 {units} 和像素 {pixels}",
+    " hidden units {units}": "隐藏层神经元 {units}",
+    "{layer}: the function returned {g} itself, the gradient of {loss}, not the updated weights"
+    " {w} - alpha * {g2}": (
+        "{layer}：函数返回的是 {g} 本身，即 {loss} 的梯度，而不是更新后的权重 {w} - alpha * {g2}"
+    ),
+    "no line of a backprop gives such differences: they are an approximation's (finite"
+    " differences) or a lower precision's somewhere in it (float32, float16)": (
+        "反向传播的任何一行都不会造成这样的差别：它们来自近似（有限差分），"
+        "或者某处用了较低的精度（float32、float16）"
+    ),
+    "the chain rule in float64 gives the gradient exact to rounding": (
+        "在 float64 中按链式法则求出的梯度精确到舍入误差"
+    ),
+    "look at the line that computes {q}: {words}": "请看计算 {q} 的那一行：{words}",
+    "look at the line that computes {q}: it sends back another d2 than dw2's ({words})": (
+        "请看计算 {q} 的那一行：它传回的 d2 与 dw2 用的不同（{words}）"
+    ),
+    "look at the return line: {words}": "请看 return 那一行：{words}",
+    "look at where the gradients are divided by the number of rows (in d2, or after):"
+    " {words}": "请看梯度除以行数的地方（在 d2 中，或在之后）：{words}",
+    "look at where dw1 and dw2 are kept between calls (they must start from zero at each):"
+    " {words}": "请看 dw1 和 dw2 在两次调用之间保存在哪里（每次调用都必须从零开始）：{words}",
+    "look at the sign of the error in d2 (a2 - y, not y - a2), or of the update (w - alpha *"
+    " dw): {words}": (
+        "请看 d2 中误差的符号（是 a2 - y，不是 y - a2），或更新的符号（w - alpha * dw）：{words}"
+    ),
+    "look at the sign of the error in d2 (a2 - y, not y - a2), or in front of dw1, dw2:"
+    " {words}": "请看 d2 中误差的符号（是 a2 - y，不是 y - a2），或 dw1、dw2 前面的符号：{words}",
+    "look at the update w - alpha * dw: both gradients come out as the correct ones times {k}"
+    " everywhere (alpha used twice, or another learning rate?)": (
+        "请看更新 w - alpha * dw：两个梯度处处都是正确梯度的 {k} 倍（alpha 用了两次，"
+        "还是用了别的学习率？）"
+    ),
+    "look at what the function returns: a step returns the updated weights, w1 - alpha * dw1,"
+    " w2 - alpha * dw2, not the gradients": (
+        "请看函数返回了什么：一步更新应返回更新后的权重 w1 - alpha * dw1、w2 - alpha * dw2，"
+        "而不是梯度"
+    ),
+    "ok: both layers are the gradient of {loss}": "通过：两层都是 {loss} 的梯度",
+    "ok: both layers are the gradient of {loss} (to {p} rounding)": (
+        "通过：两层都是 {loss} 的梯度（在 {p} 的舍入误差内）"
+    ),
+    "not required here, and not holding: {parts}": "这里不要求，但没有做到：{parts}",
+    "required and not holding: {parts}": "要求了，但没有做到：{parts}",
+    "other hidden sizes (3 and 8)": "其他隐藏层大小（3 和 8）",
+    "a batch of rows (the sum of its rows' gradients)": "一批多行数据（各行梯度之和）",
+    "other hidden sizes (3 and 8), a batch of rows (the sum of its rows' gradients)": (
+        "其他隐藏层大小（3 和 8）、一批多行数据（各行梯度之和）"
+    ),
+    "FAIL: {layers} not the gradient of {loss}": "不通过：{layers} 不是 {loss} 的梯度",
+    "FAIL: asked for one SGD step, {sig}": "不通过：要求的是一步随机梯度下降，{sig}",
+    "FAIL: asked for a gradient, {sig}": "不通过：要求的是梯度，{sig}",
+    "note: {note}": "注意：{note}",
+    "{layer}: given several rows at once, the function does not return the sum of the rows'"
+    " gradients (it is judged one sample at a time)": (
+        "{layer}：一次给出多行时，函数返回的不是各行梯度之和（所以按一次一个样本来评判）"
+    ),
+    "judged as a gradient, {sig}, from its {n} parameters without a default": (
+        "按梯度 {sig} 来评判，依据是它有 {n} 个没有默认值的参数"
+    ),
+    "judged as one SGD step, {sig}, from its {n} parameters without a default": (
+        "按一步随机梯度下降 {sig} 来评判，依据是它有 {n} 个没有默认值的参数"
+    ),
+    "left to their defaults: {names}": "保持默认值的参数：{names}",
+    "not checked with hidden size {h}: {why}": "隐藏层大小为 {h} 时没有检查：{why}",
+    "not checked with several rows at once: {why}": "一次给出多行时没有检查：{why}",
+    "the function raised {error}: {message} (at {point}, line {line})": (
+        "函数抛出了 {error}：{message}（在 {point}，第 {line} 行）"
+    ),
+    "the function returned shape {got} for {q}, expected {want} (at {point})": (
+        "函数返回的 {q} 形状是 {got}，应该是 {want}（在 {point}）"
+    ),
+    # --- the trace's words (reference/judge/trace.py) ---
+    "inherits d2's mistake: its own step, d1 = (d2 @ w2.T) a1 (1 - a1), is right": (
+        "继承了 d2 的错误：它自己这一步 d1 = (d2 @ w2.T) a1 (1 - a1) 是对的"
+    ),
+    "{said}, as well as inheriting d2's mistake": "{said}，同时也继承了 d2 的错误",
+    "{said} (of the network's d2: yours could not be read back from dw2)": (
+        "{said}（这是相对网络的 d2 而言：你的 d2 无法从 dw2 反推出来）"
+    ),
+    "it is not x.T @ d1 for any d1": "对任何 d1，它都不是 x.T @ d1",
+    "it is not a1.T @ d2 for any d2": "对任何 d2，它都不是 a1.T @ d2",
+    "it is z1.T @ d2, z1 = x @ w1, where it should be a1.T @ d2": (
+        "它是 z1.T @ d2（z1 = x @ w1），应该是 a1.T @ d2"
+    ),
+    "it is a1.T @ d2 for an a1 that is x @ w1, the hidden layer's sigmoid left out": (
+        "它是 a1.T @ d2，但其中的 a1 是 x @ w1，漏了隐藏层的 sigmoid"
+    ),
+    "it is u.T @ d2 for a u that is not the hidden activations a1 = sigmoid(x @ w1)": (
+        "它是 u.T @ d2，但 u 不是隐藏层的激活值 a1 = sigmoid(x @ w1)"
+    ),
+    "look at the a1 that dw2 uses: it is x @ w1, where a1 is sigmoid(x @ w1)": (
+        "请看 dw2 用的 a1：它是 x @ w1，而 a1 应该是 sigmoid(x @ w1)"
+    ),
+    "look at the a1 that dw2 uses: it is not sigmoid(x @ w1)": (
+        "请看 dw2 用的 a1：它不是 sigmoid(x @ w1)"
+    ),
+    "look at the line that computes dw2: it uses x @ w1 where it should use a1": (
+        "请看计算 dw2 的那一行：它用了 x @ w1，应该用 a1"
+    ),
+    "look at the line that computes dw2: the activations it uses are not a1": (
+        "请看计算 dw2 的那一行：它用的激活值不是 a1"
+    ),
     "d2 is wrong: the error a2 - y is right, the slope is not (d2 = {c} (a2 - y) x {slope})": (
         "d2 不对：误差 a2 - y 是对的，导数不对（d2 = {c} (a2 - y) x {slope}）"
     ),
@@ -178,9 +336,15 @@ ZH: Dict[str, str] = {
 
 TABLES: Dict[str, Dict[str, str]] = {"zh": ZH}
 
+#: What a field is where the table says nothing else: any text within one clause.
+ANY = r"(?:(?!; )[^*])+?"
 #: What a field may be, where it is not any text: a quantity's or a function's name, a
 #: count, a number as the judge prints it.
 FIELDS = {"q": r"\w+", "q2": r"\w+", "name": r"\w+", "n": r"\d+", "total": r"\d+",
+          "where": r"output|hidden", "layer": r"dL/dw\d", "x": r"[\w -]+",
+          "span": r"| at .+?\)", "there": r"| there",
+          "at": r" hidden units .+", "units": r"[\d, ]+", "pixels": r"[\d, ]+",
+          "words": r"[^*]+?", "one": r"\*.+?", "other": r"\*.+", "what": r".+", "named": r".+?",
           "k": r"-?[\d.]+(?:e[-+]?\d+)?", "c": r"-?[\d.]+(?:e[-+]?\d+)?",
           "factor": r"-?[\d.]+(?:e[-+]?\d+)?", "given": r"-?[\d.]+(?:e[-+]?\d+)?",
           "should": r"-?[\d.]+(?:e[-+]?\d+)?"}  # fmt: skip
@@ -193,7 +357,7 @@ def _patterns(language: str) -> List[Tuple[Pattern[str], str]]:
     for english, own in TABLES[language].items():
         pattern = re.escape(english)
         for name in re.findall(r"\{(\w+)\}", english):
-            field = FIELDS.get(name, ".+?")
+            field = FIELDS.get(name, ANY)
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>{field})", 1)
         found.append((re.compile(pattern, re.DOTALL), own))
     return sorted(found, key=lambda p: -len(p[0].pattern))
@@ -211,11 +375,18 @@ def said(line: str, language: str = "en") -> str:
 
 
 def _clause(text: str, language: str, depth: int = 0) -> str:
+    """``text`` as the table says it (its fields too, each whole or clause by clause),
+    or as it was."""
     for pattern, own in _patterns(language):
         found = pattern.fullmatch(text)
-        if found is not None:
-            if depth > 3:
-                return text
-            fields = {k: _clause(v, language, depth + 1) for k, v in found.groupdict().items()}
+        if found is not None and depth <= 4:
+            fields = {k: _field(v, language, depth + 1) for k, v in found.groupdict().items()}
             return own.format(**fields)
     return text
+
+
+def _field(text: str, language: str, depth: int) -> str:
+    whole = _clause(text, language, depth)
+    if whole != text or "; " not in text:
+        return whole
+    return "；".join(_clause(c, language, depth) for c in text.split("; "))

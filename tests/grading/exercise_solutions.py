@@ -25,7 +25,7 @@ def _solutions(name):
 
 SOLUTIONS = {name: _solutions(name) for name in ("exercise.ipynb", "exercise.zh.ipynb")}
 
-#: A catalogued mistake pasted into the backward cell, and the name the check must give it.
+#: A catalogued mistake pasted into the backward cell, and its name in the catalogue.
 MISTAKES = {
     "exercise.ipynb": (
         "factor 2 lost",
@@ -36,7 +36,7 @@ MISTAKES = {
     return x.T @ d1, a1.T @ d2""",
     ),
     "exercise.zh.ipynb": (
-        "hidden sigmoid derivative missing",
+        "hidden slope missing",
         """def backprop(x, y, w1, w2):
     a1, a2 = forward(x, w1, w2)
     d2 = 2 / 3 * (a2 - y) * a2 * (1 - a2)

@@ -3,11 +3,12 @@ table covers comes out with no English word left (but the code and names it
 quotes), a sentence it does not cover comes out as it was, and English is the
 judge's own. (The steps' and the forward pass's lines: test_steps.py, test_forward.py.)"""
 
+import json
 import re
 
 from reference.judge.catalogue import CATALOGUE
 from reference.judge.languages import ZH, said
-from tests.helpers import english_left
+from tests.helpers import STUDENTS, english_left
 
 
 def test_every_mistake_of_the_catalogue_is_said_in_chinese():
@@ -29,3 +30,15 @@ def test_each_sentence_of_the_table_names_the_same_fields_in_both_languages():
     for english, chinese in ZH.items():
         fields = re.findall(r"\{(\w+)\}", english)
         assert sorted(re.findall(r"\{(\w+)\}", chinese)) == sorted(fields), english
+
+
+def test_every_line_the_judge_says_of_the_students_is_said_in_chinese():
+    # every line of every student's verdict (tests/judge/students/words.json); of an
+    # exception's message and a student's own names only the sentence around them
+    lines = [line for found in json.loads((STUDENTS / "words.json").read_text()).values()
+             for line in found["text"]]  # fmt: skip
+    assert len(lines) > 300
+    for line in lines:
+        chinese = said(line, "zh")
+        own = "raised" in line or "left to their defaults" in line
+        assert (chinese != line) if own else (english_left(chinese) == []), (line, chinese)

@@ -123,7 +123,8 @@ def alive(pid):
 
 #: The words a Chinese line of the judge's may keep: names of code and of the points.
 KEPT_IN_CHINESE = {"sigmoid", "tanh", "ReLU", "NaN", "seed", "hidden", "weights", "saturated",
-                   "sum", "alpha", "new", "float", "return", "rounding"}  # fmt: skip
+                   "sum", "alpha", "new", "float", "return", "rounding", "traceback",
+                   "Python", "Jupyter"}  # fmt: skip
 
 
 def english_left(line):

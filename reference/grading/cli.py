@@ -36,6 +36,7 @@ from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
 from reference.grading.gradebook import VISIBILITY, print_table, refused_on_gradescope, write_files
 from reference.grading.single import Contract, Sandbox
+from reference.judge.languages import LANGUAGES
 from reference.sandbox import Limits
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
 from reference.witnesses.losses import LOSSES
@@ -123,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="visible",
         help="--gradescope: when the student sees the tests (visible)",
     )
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="the feedback, Gradescope's words and the class summary in this language (en)",
+    )
     p.add_argument("--sandbox", choices=WANTED, default="auto", help="auto: namespaces (bwrap)"
                    " where it works, else a plain process, said in one line; required: namespaces"
                    " or refuse; process: a plain process (auto)")  # fmt: skip
@@ -177,5 +184,5 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
                      sandbox=args.sandbox, contract=contract, forward=args.forward)  # fmt: skip
     summary = summarize(verdicts)
     write_files(args, verdicts, summary)
-    print_table(verdicts, summary, out)
+    print_table(verdicts, summary, out, args.language)
     return 0 if summary.correct == summary.submissions else 1

@@ -26,6 +26,7 @@ from numpy_impl.files import write_atomically
 from numpy_impl.options import inert
 from reference.grading.classroom import Summary, Verdict
 from reference.judge import NOT_WRITTEN, PARTS
+from reference.judge.languages import said
 from reference.witnesses.losses import LOSSES
 
 
@@ -65,7 +66,11 @@ def short(v: Verdict) -> str:
     return ", ".join(parts)
 
 
-def print_table(verdicts: Sequence[Verdict], summary: Summary, out: TextIO) -> None:
+def print_table(
+    verdicts: Sequence[Verdict], summary: Summary, out: TextIO, language: str = "en"
+) -> None:
+    """The class, a line a submission (the columns' names and statuses are the JSON's),
+    and the summary in ``language``."""
     names = shown_names(verdicts)
     width = max(len(name) for name in names)
     # where the forward pass was judged too, its status in a column of its own
@@ -78,17 +83,18 @@ def print_table(verdicts: Sequence[Verdict], summary: Summary, out: TextIO) -> N
         what = inert(short(v))[:160]
         judged = f"{status:{column}s}  " if column else ""
         print(f"{name:{width}s}  {v.status:9s}  {judged}{v.seconds:7.2f}  {what}", file=out)
-    print(
-        f"\n{summary.correct} of {summary.submissions} correct; {summary.wrong} wrong, "
-        f"{summary.unchecked} unchecked"
-        + (f" ({', '.join(f'{r} {n}' for r, n in summary.reasons)})" if summary.reasons else ""),
-        file=out,
+    reasons = f" ({', '.join(f'{r} {n}' for r, n in summary.reasons)})" if summary.reasons else ""
+    counted = (
+        f"{summary.correct} of {summary.submissions} correct; {summary.wrong} wrong, "
+        f"{summary.unchecked} unchecked{reasons}"
     )
+    print("\n" + said(counted, language), file=out)
     if summary.mistakes:
         shown = ", ".join(f"{name} ({n})" for name, n in summary.mistakes)
-        print(f"most common mistakes: {shown}", file=out)
+        print(said(f"most common mistakes: {shown}", language), file=out)
     if summary.outside:
-        print(f"outside the catalogue: {summary.outside} (see each one's words)", file=out)
+        said_outside = f"outside the catalogue: {summary.outside} (see each one's words)"
+        print(said(said_outside, language), file=out)
 
 
 def as_json(v: Verdict) -> Dict[str, Any]:
@@ -151,54 +157,68 @@ def csv_row(v: Verdict) -> Dict[str, Any]:
     return {k: cell(value) for k, value in row.items()}
 
 
-def feedback(v: Verdict) -> str:
-    """A student's feedback, in Markdown: what was checked, what it found, what to
-    look at. Only the differences are described, never the reference gradient."""
+def feedback(v: Verdict, language: str = "en") -> str:
+    """A student's feedback, in Markdown, in ``language`` (reference/judge/languages.py):
+    what was checked, what it found, what to look at. Only the differences are
+    described, never the reference gradient."""
+
+    def t(sentence: str) -> str:
+        return said(sentence, language)
+
+    def ending(sentence: str) -> str:  # a sentence of the judge's, as a sentence
+        if language != "en":
+            return t(sentence) + "。"
+        return sentence[0].upper() + sentence[1:] + "."
+
     name = code(Path(v.file).name)
-    lines = [f"# Feedback on {name}", "", f"The function checked: {code(v.function)}, against "
-             f"{LOSSES[v.loss].words}.", ""]  # fmt: skip
+    lines = [t(f"# Feedback on {name}"), "",
+             t(f"The function checked: {code(v.function)}, against {LOSSES[v.loss].words}."),
+             ""]  # fmt: skip
     if v.status == "unchecked":
-        lines += ["**Not checked:** " + code(v.message), ""]
-        advice = {
-            "timeout": "Make sure the file loads and the function returns quickly: no endless loop,"
-            " no waiting for input.",
-            "exited": "Do not call `sys.exit`, `exit()` or `os._exit` in the file or the function.",
-            "crashed": "The program crashed; check any C code, ctypes or extension you call.",
-            "raised": "Run your function on the article's inputs yourself and read the traceback.",
-            "memory": "The function asked for far more memory than the network needs.",
-            "syntax": "Fix the line Python cannot read.",
-            "missing": f"Name the function {code(v.function)} and give it the parameters"
-            " (x, y, w1, w2) or (x, y, w1, w2, alpha).",
-            "unreadable": "Hand in the file itself (a .py file, or the notebook as Jupyter"
-            " saved it), not a link.",
-            "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
-            "copied": "Write the gradients yourself, by the chain rule: the project's own code"
-            " computes the answer you are asked for, and is not yours to call. (A notebook"
-            " exported to a .py file keeps its checks' import: hand in the notebook.)",
-        }
-        lines += [advice.get(v.reason or "", ""), ""]
+        lines += [t("**Not checked:**") + " " + code(t(v.message)), ""]
+        lines += [t(ADVICE.get(v.reason or "", "").format(function=code(v.function))), ""]
     else:
         found = v.diagnosis
         assert found is not None
         verdict = "**Correct.**" if v.status == "correct" else "**Not yet correct.**"
-        lines += [verdict, "", f"Score: {v.score:g} of {v.max_score:g}.", ""]
-        lines += [code(v.message), ""] if v.message else []  # the forward pass first
-        lines += [f"- {layer.words}" for layer in found.layers]
+        lines += [t(verdict), "", t(f"Score: {v.score:g} of {v.max_score:g}."), ""]
+        lines += [code(t(v.message)), ""] if v.message else []  # the forward pass first
+        lines += [f"- {t(layer.words)}" for layer in found.layers]
         if found.pointer:
-            lines += ["", found.pointer[0].upper() + found.pointer[1:] + "."]
+            lines += ["", ending(found.pointer)]
         if found.short_of_parts:
-            lines += ["", found.verdict[0].upper() + found.verdict[1:] + "."]
-        lines += [""] + [f"Note: {n.words}" + (f": {code(n.said)}" if n.said else "")
+            lines += ["", ending(found.verdict)]
+        lines += [""] + [t(f"Note: {n.words}") + (f": {code(n.said)}" if n.said else "")
                          for n in found.notes]  # fmt: skip
     if v.forward is not None:
-        lines += ["", f"The forward pass checked: {code(v.forward.function)}.", "",
-                  f"**{FORWARD_SAID[v.forward.status]}**", ""]  # fmt: skip
-        lines += [f"- {code(line)}" for line in v.forward.lines]
+        lines += ["", t(f"The forward pass checked: {code(v.forward.function)}."), "",
+                  t(f"**{FORWARD_SAID[v.forward.status]}**"), ""]  # fmt: skip
+        lines += [f"- {code(t(line))}" for line in v.forward.lines]
     if v.output_length:
         cut = f" (the first {len(v.output):,} of {v.output_length:,} characters)"
         cut = cut if v.output_length > len(v.output) else ""
-        lines += ["", f"What it printed{cut}:", "", *fenced(v.output.rstrip())]
+        lines += ["", t(f"What it printed{cut}:"), "", *fenced(v.output.rstrip())]
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: What to do, by why a submission was not checked ({function}: its function's name).
+ADVICE = {
+    "timeout": "Make sure the file loads and the function returns quickly: no endless loop,"
+    " no waiting for input.",
+    "exited": "Do not call `sys.exit`, `exit()` or `os._exit` in the file or the function.",
+    "crashed": "The program crashed; check any C code, ctypes or extension you call.",
+    "raised": "Run your function on the article's inputs yourself and read the traceback.",
+    "memory": "The function asked for far more memory than the network needs.",
+    "syntax": "Fix the line Python cannot read.",
+    "missing": "Name the function {function} and give it the parameters (x, y, w1, w2) or"
+    " (x, y, w1, w2, alpha).",
+    "unreadable": "Hand in the file itself (a .py file, or the notebook as Jupyter saved it),"
+    " not a link.",
+    "bad-output": "Return two arrays, (dw1, dw2), shaped like w1 and w2.",
+    "copied": "Write the gradients yourself, by the chain rule: the project's own code"
+    " computes the answer you are asked for, and is not yours to call. (A notebook"
+    " exported to a .py file keeps its checks' import: hand in the notebook.)",
+}
 
 
 #: A forward pass's status, as its feedback says it.
@@ -209,7 +229,7 @@ FORWARD_SAID = {"correct": "Correct.", "wrong": "Not yet correct.", "unchecked":
 VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
 
 
-def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
+def gradescope(v: Verdict, visibility: str = "visible", language: str = "en") -> Dict[str, Any]:
     """One submission's results as Gradescope's autograder reads them (results.json):
     its score, one test a part (its points of its worth, passed or failed, and why, in
     words; shown as ``visibility`` says), and the feedback as Markdown."""
@@ -236,7 +256,8 @@ def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
             "name": f"{PARTS[name]}{required}", "number": str(index),
             "score": entry["points"], "max_score": entry["of"],
             "status": "passed" if entry["holds"] else "failed",
-            "output": inert(why, lines=True), "output_format": "text", "visibility": visibility,
+            "output": inert(said(why, language), lines=True), "output_format": "text",
+            "visibility": visibility,
         })  # fmt: skip
     if v.forward is not None:
         right = v.forward.status == "correct"
@@ -249,7 +270,7 @@ def gradescope(v: Verdict, visibility: str = "visible") -> Dict[str, Any]:
         })  # fmt: skip
     return {
         "score": float(v.score), "execution_time": round(v.seconds, 3),
-        "output": feedback(v), "output_format": "md",
+        "output": feedback(v, language), "output_format": "md",
         "visibility": visibility, "stdout_visibility": "hidden", "tests": tests,
     }  # fmt: skip
 
@@ -276,7 +297,7 @@ def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summ
     if args.gradescope:
         (one,) = verdicts
         with write_atomically(args.gradescope) as f:
-            f.write(json.dumps(gradescope(one, args.visibility), indent=1).encode())
+            f.write(json.dumps(gradescope(one, args.visibility, args.language), indent=1).encode())
     if args.json:
         payload = {"submissions": [as_json(v) for v in verdicts], "summary": summary_json(summary)}
         with write_atomically(args.json) as f:
@@ -290,7 +311,7 @@ def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summ
         os.makedirs(args.feedback, exist_ok=True)
         for v, name in zip(verdicts, feedback_names(verdicts)):
             with write_atomically(os.path.join(args.feedback, name)) as f:
-                f.write(feedback(v).encode())
+                f.write(feedback(v, args.language).encode())
 
 
 #: Bytes of a submission's name kept in its feedback file's name (with room for a

@@ -3,8 +3,10 @@ apart and gets the status its docstring expects; the folder is unchanged, no
 process is left behind, and the JSON, CSV and feedback say the same."""
 
 import csv
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +28,7 @@ from reference.judge.contract import Contract
 from reference.judge.diagnosis import Diagnosis, LayerVerdict
 from reference.judge.plan import state_at
 from reference.sandbox import Call, Limits, Runner
-from tests.helpers import ROOT, STUDENTS, expectation, marked, run_of
+from tests.helpers import ROOT, STUDENTS, english_left, expectation, marked, run_of
 
 pytestmark = pytest.mark.product_in_child  # the class has a submission that patches numpy_impl
 
@@ -409,3 +411,26 @@ def test_a_teachers_requirements_and_points_reach_the_json_and_csv(tmp_path):
     assert [(r["score"], r["max_score"]) for r in rows] == [("8.0", "8.0"), ("7.0", "8.0")]
     notes = (tmp_path / "notes" / "b_one_row.md").read_text()
     assert "Score: 7 of 8." in notes and "required and not holding: a batch of rows" in notes
+
+
+def test_the_feedback_and_summary_in_chinese_leave_no_english_but_code_and_names(tmp_path, sandbox):
+    # the class's feedback with --language zh: every sentence the table has, in Chinese;
+    # what stays is code, names, a file's own words (its exception, what it printed)
+    from reference.grading.cli import main
+    from reference.judge.catalogue import ENTRIES
+    from reference.judge.languages import said as said_in
+
+    out = io.StringIO()
+    status = main([str(CLASSROOM), "--timeout", "3", "--language", "zh", "--feedback",
+                   str(tmp_path), "--jobs", "2"], out=out, runner=sandbox)  # fmt: skip
+    assert status == 1
+    summary = out.getvalue().split("\n\n")[-1]
+    assert summary.startswith(f"{len(FILES)} 份中 ") and "错误目录之外" in summary
+    for path in sorted(tmp_path.glob("*.md")):
+        text = re.sub(r"```.*?```", "", path.read_text(), flags=re.DOTALL)  # what it printed
+        text = re.sub(r"`[^`]*`", "", text)  # code, and what the file said of itself
+        assert english_left(text) == [], (path.name, english_left(text))
+    said = (tmp_path / "factor_2_lost.md").read_text()
+    assert "**还不正确。**" in said
+    pointer = f"look at the line that computes d2: {ENTRIES['factor 2 lost'].words}"
+    assert said_in(pointer, "zh") + "。" in said

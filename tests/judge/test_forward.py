@@ -86,6 +86,11 @@ def test_a_run_that_ended_or_a_function_of_another_shape_is_unchecked():
     assert forward.judge_forward(ended) == forward.ForwardVerdict("unchecked", ["timeout"])
     crashed = Run("/class/ana.py", "forward", reason="crashed", detail="SIGSEGV")
     assert forward.judge_forward(crashed).lines == ["crashed: SIGSEGV"]
+    copied = Run("/class/ana.py", "forward", forbidden=["numpy_impl.network.forward"])
+    assert forward.judge_forward(copied) == forward.ForwardVerdict("unchecked", [
+        "ana.py uses numpy_impl.network.forward, the project's own code: its answers would be"
+        " the project's, not yours, so they are not judged; write forward without it"],
+        "copied")  # fmt: skip
     raised = Run("/class/ana.py", "forward", reason="raised", detail="AssertionError: X")
     assert forward.judge_forward(raised).lines == ["raised: AssertionError: X"]
     found = forward.judge_forward(run_of(lambda s: (s.a1, s.a2), parameters=4, calls=0))

@@ -71,12 +71,12 @@ def test_the_module_keeps_the_students_cells_and_leaves_out_the_checks_and_train
 
 @pytest.mark.parametrize(
     ("data", "why"),
-    [(b"hello", "not a Jupyter notebook"), (b'{"cells": 3}', "not a Jupyter notebook"),
+    [(b"hello", "JSON with cells"), (b'{"cells": 3}', "JSON with cells"),
      (b'{"cells": [{"cell_type": "code", "source": 5}]}', "a cell's source is not text"),
-     (b"\xff\xfe", "not a Jupyter notebook")],
+     (b"\xff\xfe", "JSON with cells")],
 )  # fmt: skip
 def test_a_file_that_is_no_notebook_is_said_so(data, why):
-    assert why in cells_of(data)
+    assert cells_of(data) == f"it is not a Jupyter notebook ({why})"
 
 
 def test_a_class_of_notebooks_in_both_languages_is_graded_in_one_run(tmp_path):
@@ -204,12 +204,21 @@ def test_the_module_has_the_function_the_kernel_ran_last(later):
 
 def test_what_is_not_python_or_too_big_is_said_so_and_lines_are_said_of_cells():
     assert cells_of(_notebook("%%bash\nrm -rf /", RIGHT)).source.count(b"def backprop") == 1
-    assert "not Unicode" in cells_of(_notebook("def f():\n    return '\ud800'"))
+    assert cells_of(_notebook("def f():\n    return '\ud800'")) == (
+        "a cell holds text that is not Unicode (a lone surrogate)"
+    )
+    # a cell magic that does not run its body as Python: its definitions are not the kernel's
+    written = "%%writefile backprop.py\ndef backprop(x, y, w1, w2):\n    return 'a file'"
+    space = {}
+    exec(cells_of(_notebook(RIGHT, written)).source, space)
+    assert space["backprop"](1, 2, 3, 4) == "right"
     assert "over 256 KiB of code" in cells_of(_notebook("A = [" + "1," * 200_000 + "]"))
-    cells = cells_of(_notebook("import numpy as np", "K = 1\n" + RIGHT))
+    cells = cells_of(
+        _notebook("import numpy as np", "K = 1\n" + RIGHT + "\ndef other():\n    pass")
+    )
     at = cells.source.decode().splitlines().index("def backprop(x, y, w1, w2):") + 1
     assert cells.said(f"x, line 3.ipynb raised E: at (line 1, line {at})") == (
-        "x, line 3.ipynb raised E: at (line 1, cell 2 (backprop), line 2)")  # fmt: skip
+        "x, line 3.ipynb raised E: at (line 1, cell 2 (backprop, other), line 2)")  # fmt: skip
 
 
 def test_the_function_asked_for_is_found_however_it_is_bound():

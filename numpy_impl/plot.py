@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 import numpy as np
 
@@ -61,19 +61,20 @@ def save_letters_png(path: os.PathLike[str] | str) -> None:
     _save(letters_figure(), path)
 
 
-def letters_figure() -> Any:
-    """The figure of :func:`save_letters_png`."""
+def letters_figure(language: str = "en") -> Any:
+    """The figure of :func:`save_letters_png`, its words in ``language`` (:data:`WORDS`)."""
     from numpy_impl.data import LETTERS, bitmap
 
-    plt = pyplot()
-    fig, axes = plt.subplots(1, len(LETTERS), figsize=(7, 2.6))
-    for ax, letter in zip(axes, LETTERS):
-        ax.imshow(bitmap(letter), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"{letter}: label {LETTERS.index(letter)}")
-        ax.set_xticks(range(COLS))
-        ax.set_yticks(range(ROWS))
-    fig.suptitle("The training set: three 5 x 6 bitmaps (ink = 1, white)")
-    return _shown(fig)
+    plt, say = pyplot(), _words(language)
+    with plt.rc_context(_font(language)):
+        fig, axes = plt.subplots(1, len(LETTERS), figsize=(7, 2.6))
+        for ax, letter in zip(axes, LETTERS):
+            ax.imshow(bitmap(letter), cmap="gray", vmin=0, vmax=1)
+            ax.set_title(say["label"].format(letter=letter, label=LETTERS.index(letter)))
+            ax.set_xticks(range(COLS))
+            ax.set_yticks(range(ROWS))
+        fig.suptitle(say["letters"])
+        return _shown(fig)
 
 
 def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> None:
@@ -81,17 +82,18 @@ def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> N
     _save(loss_figure(loss, title), path)
 
 
-def loss_figure(loss: Any, title: str = "") -> Any:
-    """The figure of :func:`save_loss_png`."""
-    plt = pyplot()
+def loss_figure(loss: Any, title: str = "", language: str = "en") -> Any:
+    """The figure of :func:`save_loss_png`, its words in ``language`` (:data:`WORDS`)."""
+    plt, say = pyplot(), _words(language)
     loss = np.asarray(loss, dtype=float)
-    fig, ax = plt.subplots(figsize=(6.4, 4))
-    ax.semilogy(np.arange(len(loss)), loss, color="tab:blue")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("epoch loss (MSE, mean over A, B, C)")
-    ax.set_title("Training loss" + (f"\n{title}" if title else ""), fontsize=10)
-    ax.grid(True, which="both", alpha=0.3)
-    return _shown(fig)
+    with plt.rc_context(_font(language)):
+        fig, ax = plt.subplots(figsize=(6.4, 4))
+        ax.semilogy(np.arange(len(loss)), loss, color="tab:blue")
+        ax.set_xlabel(say["epoch"])
+        ax.set_ylabel(say["epoch loss"])
+        ax.set_title(say["loss"] + (f"\n{title}" if title else ""), fontsize=10)
+        ax.grid(True, which="both", alpha=0.3)
+        return _shown(fig)
 
 
 def save_hidden_png(w1: Any, w2: Any, path: os.PathLike[str] | str) -> None:
@@ -133,9 +135,16 @@ def save_gradient_heatmaps(
     _save(gradient_figure(ours, reference, names), path)
 
 
-def gradient_figure(ours: Any, reference: Any, names: Any = ("ours", "reference")) -> Any:
-    """The figure of :func:`save_gradient_heatmaps`."""
+def gradient_figure(
+    ours: Any, reference: Any, names: Any = ("ours", "reference"), language: str = "en"
+) -> Any:
+    """The figure of :func:`save_gradient_heatmaps`, its words in ``language``."""
     plt = pyplot()
+    with plt.rc_context(_font(language)):
+        return _gradients(plt, ours, reference, names, _words(language))
+
+
+def _gradients(plt: Any, ours: Any, reference: Any, names: Any, say: Dict[str, str]) -> Any:
     fig, axes = plt.subplots(2, 3, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 3, 3]})
     for row, (layer, g_ours, g_ref) in enumerate(zip(("w1", "w2"), ours, reference)):
         a = np.asarray(g_ours, dtype=float)
@@ -148,20 +157,20 @@ def gradient_figure(ours: Any, reference: Any, names: Any = ("ours", "reference"
         panels = (
             (a, f"dL/d{layer}, {names[0]}", limit),
             (b, f"dL/d{layer}, {names[1]}", limit),
-            (diff, f"{names[0]} - {names[1]} (max {np.abs(diff).max():.1e})", dlimit),
+            (diff, say["difference"].format(*names, f"{np.abs(diff).max():.1e}"), dlimit),
         )
         for ax, (values, title, lim) in zip(axes[row], panels):
             image = ax.imshow(values, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
             ax.set_title(title, fontsize=10)
-            ax.set_ylabel("hidden unit")
+            ax.set_ylabel(say["hidden unit"])
             ax.set_yticks(range(values.shape[0]))
             if layer == "w1":
-                ax.set_xlabel("input pixel (row-major, 0..29)")
+                ax.set_xlabel(say["input pixel"])
             else:
                 ax.set_xticks(range(values.shape[1]), ["A", "B", "C"][: values.shape[1]])
-                ax.set_xlabel("output")
+                ax.set_xlabel(say["output"])
             fig.colorbar(image, ax=ax, format="%.1e")
-    fig.suptitle("Weight gradients, side by side")
+    fig.suptitle(say["gradients"])
     return _shown(fig)
 
 
@@ -216,6 +225,48 @@ def save_sweep_png(
     if title:
         fig.suptitle(title)
     _save(fig, path)
+
+
+#: The words of the notebooks' figures, by language (Chinese where a font can draw it:
+#: :func:`chinese_font`; else English).
+WORDS: Dict[str, Dict[str, str]] = {
+    "en": {"label": "{letter}: label {label}",
+           "letters": "The training set: three 5 x 6 bitmaps (ink = 1, white)",
+           "epoch": "epoch", "epoch loss": "epoch loss (MSE, mean over A, B, C)",
+           "loss": "Training loss", "hidden unit": "hidden unit",
+           "input pixel": "input pixel (row-major, 0..29)", "output": "output",
+           "gradients": "Weight gradients, side by side", "difference": "{} - {} (max {})"},
+    "zh": {"label": "{letter}：标签 {label}",
+           "letters": "训练集：三个 5 x 6 的二进制矩阵（墨迹 = 1，白色）",
+           "epoch": "训练轮数", "epoch loss": "每轮的损失（均方误差，A、B、C 的平均）",
+           "loss": "训练损失", "hidden unit": "隐藏层神经元",
+           "input pixel": "输入像素（按行展平，0..29）", "output": "输出",
+           "gradients": "权重的梯度，并排比较", "difference": "{} - {}（最大 {}）"},
+}  # fmt: skip
+#: Fonts that draw Chinese, the first installed one used.
+CHINESE_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC",
+                 "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC")  # fmt: skip
+
+
+def chinese_font() -> Optional[str]:
+    """The first of :data:`CHINESE_FONTS` matplotlib has, or None."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CHINESE_FONTS if name in installed), None)
+
+
+def _words(language: str) -> Dict[str, str]:
+    """The figures' words in ``language``: English where no font draws it."""
+    if language not in WORDS:
+        raise ValueError(f"no figure words in {language!r}: choose one of {', '.join(WORDS)}")
+    return WORDS[language] if language == "en" or chinese_font() else WORDS["en"]
+
+
+def _font(language: str) -> Dict[str, Any]:
+    """The rc settings that draw ``language``'s words (a Chinese font first, then the rest)."""
+    found = chinese_font() if language != "en" else None
+    return {"font.family": [found, "DejaVu Sans"]} if found else {}
 
 
 def _shown(fig: Any) -> Any:

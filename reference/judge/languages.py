@@ -12,7 +12,8 @@ a verdict). A clause the table does not have stays in English: a line is never
 lost. The table covers the checks of the exercise's steps and its forward pass,
 every mistake of the catalogue, and every line the judge says of the project's
 students (tests/judge/students/words.json), layer by layer; and the grader's
-feedback and class summary around them. The figures' titles are still English.
+feedback and class summary around them. (The figures' words are the product's:
+numpy_impl/plot.py's WORDS.)
 """
 
 from __future__ import annotations

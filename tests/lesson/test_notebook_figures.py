@@ -36,8 +36,13 @@ def test_each_figure_cell_shows_exactly_one_image(name):
     # the committed pictures were drawn with torch: without it, the gradients' reference
     # is the complex step, its titles say so, and that picture is not the committed one
     torch = importlib.util.find_spec("torch") is not None
+    # the Chinese pictures were drawn with a font that draws Chinese: without one, their
+    # words are English, and they are not the committed ones either
+    from numpy_impl.plot import chinese_font
+
+    font = chinese_font() is not None or ".zh." not in name
     for ran, kept, figure in zip(code, committed, drawing):
-        if figure and (torch or "torch" not in ran.source):
+        if figure and font and (torch or "torch" not in ran.source):
             now = _pixels(next(o["data"]["image/png"] for o in ran.outputs if "data" in o))
             shown = _pixels(kept["outputs"][0]["data"]["image/png"])
             assert now.shape == shown.shape, (now.shape, shown.shape)
@@ -51,3 +56,27 @@ def _pixels(data):
     from matplotlib import image
 
     return image.imread(io.BytesIO(base64.b64decode(data)), format="png")
+
+
+def _titles(fig):
+    return [fig._suptitle.get_text()] + [ax.get_title() for ax in fig.axes if ax.get_title()]
+
+
+def test_a_figures_words_are_in_the_language_asked_for_where_a_font_draws_it(monkeypatch):
+    pytest.importorskip("matplotlib")
+    from numpy_impl import plot
+
+    english = _titles(plot.letters_figure())
+    assert english == ["The training set: three 5 x 6 bitmaps (ink = 1, white)",
+                       "A: label 0", "B: label 1", "C: label 2"]  # fmt: skip
+    if plot.chinese_font() is not None:
+        assert _titles(plot.letters_figure(language="zh"))[1:] == [
+            plot.WORDS["zh"]["label"].format(letter=c, label=i) for i, c in enumerate("ABC")
+        ]
+    monkeypatch.setattr(plot, "chinese_font", lambda: None)  # no font draws Chinese here
+    assert _titles(plot.letters_figure(language="zh")) == english
+    loss = plot.loss_figure([1.0, 0.5], language="zh")
+    assert loss.axes[0].get_xlabel() == "epoch"
+    with pytest.raises(ValueError, match="no figure words in 'fr': choose one of en, zh"):
+        plot.letters_figure(language="fr")
+    assert set(plot.WORDS["zh"]) == set(plot.WORDS["en"])

@@ -113,6 +113,13 @@ class Summary:
     mistakes: List[Tuple[str, int]] = field(default_factory=list)  # most common first
     reasons: List[Tuple[str, int]] = field(default_factory=list)  # of the unchecked ones
     outside: int = 0  # wrong with a layer outside the catalogue
+    forwards: int = 0  # forward passes judged (--forward)
+    forwards_correct: int = 0
+
+    @property
+    def all_correct(self) -> bool:
+        """Every submission correct, and every forward pass judged too."""
+        return self.correct == self.submissions and self.forwards_correct == self.forwards
 
 
 #: The files a submission may be: a module, or a notebook (reference/grading/notebook.py).
@@ -301,4 +308,8 @@ def summarize(verdicts: Sequence[Verdict]) -> Summary:
         mistakes=sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0])),
         reasons=sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),
         outside=sum(1 for v in verdicts if v.status == "wrong" and v.unmatched),
+        forwards=sum(v.forward is not None for v in verdicts),
+        forwards_correct=sum(
+            v.forward is not None and v.forward.status == "correct" for v in verdicts
+        ),
     )

@@ -185,4 +185,4 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
     summary = summarize(verdicts)
     write_files(args, verdicts, summary)
     print_table(verdicts, summary, out, args.language)
-    return 0 if summary.correct == summary.submissions else 1
+    return 0 if summary.all_correct else 1

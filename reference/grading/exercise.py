@@ -100,17 +100,20 @@ def _check(
     try:
         copy = Copy.of(function)
     except Uncopyable as err:
-        result = Result("unchecked", [str(err)])
+        result = Result("unchecked", [said(str(err), language)])
     else:
-        result = _judged(kind, function.__name__, copy, loss, require)
+        result = _judged(kind, function.__name__, copy, loss, require, language)
     print(STATUS[language][result.status])
     for line in result.lines:
-        print(said(line, language))
+        print(line)
     return result
 
 
-def _judged(kind: str, name: str, copy: Copy, loss: str, require: str) -> Result:
-    """The verdict of a separate judge process on ``copy`` (its lines in the cells' words)."""
+def _judged(
+    kind: str, name: str, copy: Copy, loss: str, require: str, language: str = "en"
+) -> Result:
+    """The verdict of a separate judge process on ``copy``: the judge's lines in the cells'
+    words and in ``language``, then what the function printed, as it printed it."""
     folder = tempfile.mkdtemp(prefix="exercise-")
     path = os.path.join(folder, "submission.py")
     with open(path, "w", encoding="utf-8") as f:
@@ -134,12 +137,13 @@ def _judged(kind: str, name: str, copy: Copy, loss: str, require: str) -> Result
     if done.returncode != 0:
         raise RuntimeError(f"the judge failed: {done.stderr.strip().splitlines()[-1:]}")
     found = json.loads(done.stdout)
-    lines = [copy.in_cells(line, path) for line in found["lines"]]
+    lines = [said(copy.in_cells(line, path), language) for line in found["lines"]]
     printed = found["output"].rstrip("\n").splitlines()
     if printed:
         more = len(printed) - PRINTED_LINES
-        lines += [f"what {name} printed, at the check's points:", *printed[:PRINTED_LINES]]
-        lines += [f"... and {more} lines more"] if more > 0 else []
+        lines += [said(f"what {name} printed, at the check's points:", language)]
+        lines += printed[:PRINTED_LINES]
+        lines += [said(f"... and {more} lines more", language)] if more > 0 else []
     return Result(found["status"], lines)
 
 

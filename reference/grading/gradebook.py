@@ -95,6 +95,9 @@ def print_table(
     if summary.outside:
         said_outside = f"outside the catalogue: {summary.outside} (see each one's words)"
         print(said(said_outside, language), file=out)
+    if summary.forwards:
+        judged = f"forward passes: {summary.forwards_correct} of {summary.forwards} correct"
+        print(said(judged, language), file=out)
 
 
 def as_json(v: Verdict) -> Dict[str, Any]:
@@ -105,7 +108,7 @@ def as_json(v: Verdict) -> Dict[str, Any]:
         "status": v.status,
         "score": v.score,
         "max_score": v.max_score,
-        "parts": found["parts"] if found else [],
+        "parts": (found["parts"] if found else []) + _forward_part(v),
         "reason": v.reason,
         "message": v.message or None,
         "line": v.line,
@@ -123,6 +126,16 @@ def as_json(v: Verdict) -> Dict[str, Any]:
     }
 
 
+def _forward_part(v: Verdict) -> List[Dict[str, Any]]:
+    """The forward pass as a part of the JSON's, where it was judged."""
+    if v.forward is None:
+        return []
+    holds = v.forward.status == "correct"
+    worth = v.contract.forward
+    return [{"part": "forward", "holds": holds, "required": True,
+             "points": worth if holds else 0.0, "of": worth}]  # fmt: skip
+
+
 def summary_json(summary: Summary) -> Dict[str, Any]:
     return {
         "submissions": summary.submissions,
@@ -132,6 +145,11 @@ def summary_json(summary: Summary) -> Dict[str, Any]:
         "mistakes": dict(summary.mistakes),
         "reasons": dict(summary.reasons),
         "outside_catalogue": summary.outside,
+        **(
+            {"forwards": summary.forwards, "forwards_correct": summary.forwards_correct}
+            if summary.forwards
+            else {}
+        ),
     }
 
 
@@ -253,7 +271,7 @@ def gradescope(v: Verdict, visibility: str = "visible", language: str = "en") ->
             why = "not right yet: see dL/dw1 and dL/dw2"
         required = " (required)" if entry["required"] else ""
         tests.append({
-            "name": f"{PARTS[name]}{required}", "number": str(index),
+            "name": said(f"{PARTS[name]}{required}", language), "number": str(index),
             "score": entry["points"], "max_score": entry["of"],
             "status": "passed" if entry["holds"] else "failed",
             "output": inert(said(why, language), lines=True), "output_format": "text",
@@ -262,7 +280,8 @@ def gradescope(v: Verdict, visibility: str = "visible", language: str = "en") ->
     if v.forward is not None:
         right = v.forward.status == "correct"
         tests.append({
-            "name": f"the forward pass, {v.forward.function}", "number": str(len(tests) + 1),
+            "name": said(f"the forward pass, {v.forward.function}", language),
+            "number": str(len(tests) + 1),
             "score": v.contract.forward if right else 0.0, "max_score": v.contract.forward,
             "status": "passed" if right else "failed",
             "output": inert("; ".join([v.forward.status, *v.forward.lines]), lines=True),

@@ -36,8 +36,9 @@ ANY = r"(?:(?!; )[^*])+?"
 FIELDS = {"q": r"\w+", "q2": r"\w+", "name": r"\w+", "n": r"\d+", "total": r"\d+",
           "where": r"output|hidden", "layer": r"dL/dw\d", "x": r"[\w -]+",
           "span": r"| at .+?\)", "there": r"| there",
-          "at": r" hidden units .+", "units": r"[\d, ]+", "pixels": r"[\d, ]+",
-          "words": r"[^*]+?", "one": r"\*.+?", "other": r"\*.+", "what": r".+", "named": r".+?",
+          "at": r" hidden units (?:(?!; ).)+", "units": r"[\d, ]+", "pixels": r"[\d, ]+",
+          "words": r"(?:(?!; )[^*])+?", "one": r"\*(?:(?!; ).)+?", "other": r"\*(?:(?!; ).)+",
+          "what": r".+", "named": r"(?:(?!; ).)+?", "letter": r"[ABC]", "seed": r"\d+",
           "k": r"-?[\d.]+(?:e[-+]?\d+)?", "c": r"-?[\d.]+(?:e[-+]?\d+)?",
           "factor": r"-?[\d.]+(?:e[-+]?\d+)?", "given": r"-?[\d.]+(?:e[-+]?\d+)?",
           "should": r"-?[\d.]+(?:e[-+]?\d+)?"}  # fmt: skip
@@ -45,15 +46,17 @@ FIELDS = {"q": r"\w+", "q2": r"\w+", "name": r"\w+", "n": r"\d+", "total": r"\d+
 
 @cache
 def _patterns(language: str) -> List[Tuple[Pattern[str], str]]:
-    """The table's English sentences as patterns (each field any text), longest first."""
+    """The table's English sentences as patterns (each field as :data:`FIELDS` says)."""
     found = []
     for english, own in TABLES[language].items():
         pattern = re.escape(english)
         for name in re.findall(r"\{(\w+)\}", english):
             field = FIELDS.get(name, ANY)
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>{field})", 1)
-        found.append((re.compile(pattern, re.DOTALL), own))
-    return sorted(found, key=lambda p: -len(p[0].pattern))
+        literal = len(re.sub(r"\{\w+\}", "", english))
+        found.append((literal, re.compile(pattern, re.DOTALL), own))
+    # the sentence with the most words of its own first: the most particular that fits
+    return [(pattern, own) for _, pattern, own in sorted(found, key=lambda p: -p[0])]
 
 
 def said(line: str, language: str = "en") -> str:
@@ -67,13 +70,20 @@ def said(line: str, language: str = "en") -> str:
     return "；".join(_clause(c, language) for c in line.split("; "))
 
 
+#: The fields that hold a submission's own words (its file's name, an exception's
+#: message, what it defines): kept as they are, never read as the judge's sentences.
+VERBATIM = frozenset({"file", "message", "detail", "functions", "function", "used", "error",
+                      "types", "got", "want", "names", "args"})  # fmt: skip
+
+
 def _clause(text: str, language: str, depth: int = 0) -> str:
-    """``text`` as the table says it (its fields too, each whole or clause by clause),
-    or as it was."""
+    """``text`` as the table says it (its fields too, each whole or clause by clause,
+    but a submission's own words), or as it was."""
     for pattern, own in _patterns(language):
         found = pattern.fullmatch(text)
         if found is not None and depth <= 4:
-            fields = {k: _field(v, language, depth + 1) for k, v in found.groupdict().items()}
+            fields = {k: v if k in VERBATIM else _field(v, language, depth + 1)
+                      for k, v in found.groupdict().items()}  # fmt: skip
             return own.format(**fields)
     return text
 

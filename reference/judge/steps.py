@@ -25,10 +25,10 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from reference.judge.answers import Outcome, Returned, copied
-from reference.judge.catalogue import CATALOGUE, ENTRIES, correct
+from reference.judge.catalogue import CATALOGUE, correct
 from reference.judge.forward import NOT_WRITTEN
 from reference.judge.network import State
-from reference.judge.plan import Arguments, plan, state_at
+from reference.judge.plan import REPEAT, Arguments, plan, state_at
 from reference.judge.trace import apart, constant, describe_d1, describe_d2
 from reference.witnesses.compare import errors
 from reference.witnesses.tolerances import FLOAT32, GRADIENT
@@ -54,9 +54,9 @@ GIVEN: Dict[str, Compute] = {
 
 @dataclass(frozen=True)
 class Step:
-    """One quantity of the chain: its ``formula``, the names of what its function is
-    ``given`` (:data:`GRADIENT`), its shape in words, its right value, and the mistakes
-    known of it (words, value)."""
+    """One quantity of the chain: its right form (``formula``, never said to a student:
+    the hints lead to it), the names of what its function is ``given`` (:data:`GIVEN`),
+    its shape in words, its right value, and the mistakes known of it (words, value)."""
 
     quantity: str
     formula: str
@@ -79,13 +79,17 @@ def _entries(changes: str) -> Tuple[Tuple[str, Compute], ...]:
     )
 
 
-def _gradient(left: str, right: Compute, delta: str) -> Tuple[Tuple[str, Compute], ...]:
-    """The mistakes of a gradient ``left``.T @ ``delta``: a mean, the sign."""
+def _gradient(right: Compute) -> Tuple[Tuple[str, Compute], ...]:
+    """The mistakes of a gradient: a mean over the rows, the sign."""
     return (
-        (f"divided by the number of rows (a mean over samples): it should be the sum,"
-         f" {left}.T @ {delta}", lambda s: right(s) / s.n),
-        (ENTRIES["sign flipped"].words, lambda s: -right(s)),
+        ("divided by the number of rows (a mean over samples): it should be the sum over the"
+         " rows", lambda s: right(s) / s.n),
+        (FLIPPED, lambda s: -right(s)),
     )  # fmt: skip
+
+
+#: A step whose sign is flipped, in words (a step has no update to climb the loss).
+FLIPPED = "its sign is flipped: it is minus the right value"
 
 
 def _dw2(s: State) -> Array:
@@ -98,12 +102,12 @@ def _dw1(s: State) -> Array:
 
 #: The steps, in the order the exercise asks for them.
 STEPS: Dict[str, Step] = {
-    "d2": Step("d2", "(2/3) (a2 - y) a2 (1 - a2)", ("a2", "y"), "(n, 3)", _d2, (
-        *_entries("d2"), (ENTRIES["sign flipped"].words, lambda s: -_d2(s)))),
-    "dw2": Step("dw2", "a1.T @ d2", ("a1", "d2"), "(h, 3)", _dw2, _gradient("a1", _dw2, "d2")),
-    "d1": Step("d1", "(d2 @ w2.T) a1 (1 - a1)", ("d2", "w2", "a1"), "(n, h)", _d1, (
-        *_entries("d1"), (ENTRIES["sign flipped"].words, lambda s: -_d1(s)))),
-    "dw1": Step("dw1", "x.T @ d1", ("x", "d1"), "(30, h)", _dw1, _gradient("x", _dw1, "d1")),
+    "d2": Step("d2", "(a2 - y) a2 (1 - a2)", ("a2", "y"), "(n, 3)", _d2,
+               (*_entries("d2"), (FLIPPED, lambda s: -_d2(s)))),
+    "dw2": Step("dw2", "a1.T @ d2", ("a1", "d2"), "(h, 3)", _dw2, _gradient(_dw2)),
+    "d1": Step("d1", "(d2 @ w2.T) a1 (1 - a1)", ("d2", "w2", "a1"), "(n, h)", _d1,
+               (*_entries("d1"), (FLIPPED, lambda s: -_d1(s)))),
+    "dw1": Step("dw1", "x.T @ d1", ("x", "d1"), "(30, h)", _dw1, _gradient(_dw1)),
 }  # fmt: skip
 
 
@@ -184,35 +188,42 @@ def _judged(step: Step, found: List[Array]) -> StepVerdict:
     for words, compute in step.mistakes:
         if all(_close(mine, compute(s)) for mine, s in zip(found, states)):
             return StepVerdict("wrong", [f"{step.quantity} is wrong: {words}", _look(step)])
+    points = [i for i in range(len(found)) if i != REPEAT]  # the first point, once
+    wrong = [i for i in off if i != REPEAT]
     where = ""
-    if len(off) < len(found):
-        where = f" at {len(off)} of the {len(found)} points (the first: {plan()[off[0]].label})"
+    if len(wrong) < len(points):
+        where = f" at {len(wrong)} of the {len(points)} points (the first: {plan()[off[0]].label})"
     tol = FLOAT32 if any(mine.dtype == np.float32 for mine in found) else GRADIENT
-    slack = [0.0] * len(found)
-    if step.quantity == "d2":
-        said = describe_d2(states, found, "mse", tol, slack)
-    elif step.quantity == "d1":
-        said = describe_d1(states, found, [_d2(s) for s in states], tol, slack)
-    else:
-        said = _gradient_off(step, found, states, tol)
+    said = _off(step, found, states, tol)
     return StepVerdict("wrong", [said[0] + where, said[1]])
 
 
 def _look(step: Step) -> str:
-    return f"look at the line that computes {step.quantity}: it should be {step.formula}"
+    return f"look at the line that computes {step.quantity}"
 
 
-def _gradient_off(
-    step: Step, found: List[Array], states: List[State], tol: float
-) -> Tuple[str, str]:
-    """How a gradient no mistake matches differs: by one constant factor, or otherwise."""
-    k = constant(found, [step.right(s) for s in states], tol, [0.0] * len(found))
+def _off(step: Step, found: List[Array], states: List[State], tol: float) -> Tuple[str, str]:
+    """How a step no mistake matches differs, never saying the right formula: by one
+    constant factor; for a delta, its slope or its error term (the trace's words);
+    or otherwise."""
+    slack = [0.0] * len(found)
+    k = constant(found, [step.right(s) for s in states], tol, slack)
     if k is not None:
         shown = apart(k, 1.0)[0]
         return (
-            f"{step.quantity} is wrong: it is {shown} {step.formula}, the right form with another"
-            " constant (it should be 1)",
-            f"look at the line that computes {step.quantity}: a factor {shown} that should not be"
-            " there",
+            f"{step.quantity} is wrong: it is the right {step.quantity} times {shown}",
+            f"look at the line that computes {step.quantity}: a factor {shown} that should not"
+            " be there",
         )
-    return f"{step.quantity} is wrong: it is not {step.formula}", _look(step)
+    said = None
+    if step.quantity == "d2":
+        said = describe_d2(states, found, "mse", tol, slack)
+    elif step.quantity == "d1":
+        said = describe_d1(states, found, [_d2(s) for s in states], tol, slack)
+    if said is not None and step.formula not in said[0]:  # (the trace's last words name it)
+        return said
+    return (
+        f"{step.quantity} is wrong: it is neither the right {step.quantity} nor a constant times"
+        " it, nor a mistake the catalogue knows",
+        _look(step),
+    )

@@ -18,9 +18,6 @@ ZH: Dict[str, str] = {
         "请看计算 {q} 的那一行：多了一个不该有的因子 {k}"
     ),
     "look at the line that computes {q}": "请看计算 {q} 的那一行",
-    "{q} is wrong: it is {k} {formula}, the right form with another constant (it should be"
-    " {should})": "{q} 不对：它是 {k} {formula}，形式对，但常数不对（应该是 {should}）",
-    "{q} is wrong: it is not {formula}": "{q} 不对：它不是 {formula}",
     "{sentence} at {n} of the {total} points (the first: {label})": (
         "{sentence}（{total} 个点中有 {n} 个不对，第一个是：{label}）"
     ),
@@ -37,8 +34,13 @@ ZH: Dict[str, str] = {
     ),
     "it raised {error}: {message} (at {label})": "函数抛出了 {error}：{message}（在 {label}）",
     "expected f({args}) -> {q}": "应该是 f({args}) -> {q} 的形式",
-    "divided by the number of rows (a mean over samples): it should be the sum, {formula}": (
-        "除以了行数（对样本取了平均）：应该是求和，{formula}"
+    "divided by the number of rows (a mean over samples): it should be the sum over the"
+    " rows": "除以了行数（对样本取了平均）：应该是对各行求和",
+    "its sign is flipped: it is minus the right value": "符号反了：它是正确值的相反数",
+    "{q} is wrong: it is the right {q2} times {k}": "{q} 不对：它是正确的 {q2} 乘以 {k}",
+    "{q} is wrong: it is neither the right {q2} nor a constant times it, nor a mistake the"
+    " catalogue knows": (
+        "{q} 不对：它既不是正确的 {q2}，也不是它的常数倍，也不是错误目录中已知的错误"
     ),
     # --- the forward pass (reference/judge/forward.py) ---
     "a1 and a2 are right at every point": "a1 和 a2 在每个点上都正确",
@@ -54,7 +56,29 @@ ZH: Dict[str, str] = {
         "{file} 用了 {used}，这是本项目自己的代码：它的答案是本项目的，不是你的，所以不予评判；"
         "请不用它来写 {function}"
     ),
-    "the notebook": "这个笔记本",
+    "the notebook uses {used}, the project's own code: its answers would be the project's,"
+    " not yours, so they are not judged; write {function} without it": (
+        "这个笔记本用了 {used}，这是本项目自己的代码：它的答案是本项目的，不是你的，所以不予评判；"
+        "请不用它来写 {function}"
+    ),
+    "{letter}, seed {seed}, hidden {h}": "{letter}，种子 {seed}，隐藏层 {h} 个神经元",
+    "{letter}, seed {seed}, weights x {k} (saturated), hidden {h}": (
+        "{letter}，种子 {seed}，权重乘以 {k}（饱和），隐藏层 {h} 个神经元"
+    ),
+    "A, B, C as rows, seed {seed}": "A、B、C 合成一批，种子 {seed}",
+    "A, B, C as rows, seed {seed}, weights x {k} (saturated)": (
+        "A、B、C 合成一批，种子 {seed}，权重乘以 {k}（饱和）"
+    ),
+    "{f} calls {g}, which is not right yet: fix {g2} first; until then the words on {f2} may"
+    " point at lines that are right": (
+        "{f} 调用了 {g}，而 {g} 还不正确：请先改好 {g2}；"
+        "在那之前，对 {f2} 的说明可能会指向其实正确的行"
+    ),
+    "{name} calls {other_name}, which is not right yet ({why}): fix {n2} first; until then the"
+    " backprop's words would point at lines that may be right": (
+        "{name} 调用了 {other_name}，而它还不正确（{why}）：请先改好 {n2}；在那之前，"
+        "对反向传播的说明可能会指向其实正确的行"
+    ),
     "what {name} printed, at the check's points:": "{name} 在检查的各个点上打印的内容：",
     "... and {n} lines more": "……还有 {n} 行",
     # --- the catalogue's mistakes (reference/judge/catalogue.py) ---
@@ -62,7 +86,7 @@ ZH: Dict[str, str] = {
         "均方误差的精确梯度，d2 = (2/3) (a2 - y) a2 (1 - a2)"
     ),
     "the article's rule d2 = a2 - y, the gradient of the summed binary cross-entropy": (
-        "文章的规则 d2 = a2 - y，它是（求和的）二元交叉熵的梯度"
+        "文章的规则 d2 = a2 - y，它是求和形式的二元交叉熵的梯度"
     ),
     "output sigmoid derivative missing: d2 = (2/3) (a2 - y)": (
         "漏了输出层 sigmoid 的导数：d2 = (2/3) (a2 - y)"
@@ -108,16 +132,16 @@ ZH: Dict[str, str] = {
     "{f}, the sigmoid's": "{f}（sigmoid 的导数）",
     "{f}, ReLU's": "{f}（ReLU 的导数）",
     "{f}, half of {g}": "{f}（只是 {g} 的一半）",
-    "{x} alone": "单独的 {x}",
+    "{x} alone": "只有 {x}",
     "1 (no slope at all)": "1（完全没有导数）",
     # --- the backprop's verdict, layer by layer (reference/judge/words.py) ---
     "the MSE, sum((a2 - y)^2) / 3": "均方误差 sum((a2 - y)^2) / 3",
-    "the summed binary cross-entropy": "（求和的）二元交叉熵",
-    "checking {sig} against {loss}": "检查 {sig}，对照 {loss}",
+    "the summed binary cross-entropy": "求和形式的二元交叉熵",
+    "checking {sig} against {loss}": "以 {loss} 为准检查 {sig}",
     "one SGD step, gradients recovered as (w - new_w) / alpha, alpha = {a}": (
         "一步随机梯度下降，梯度由 (w - new_w) / alpha 反推，alpha = {a}"
     ),
-    "run at: {what}": "运行的点：{what}",
+    "run at: {what}": "检查范围：{what}",
     "{n} points": "{n} 个点",
     "hidden sizes {sizes}": "隐藏层大小 {sizes}",
     "letters A, B, C one at a time and as a batch of rows": "字母 A、B、C，一次一个，也合成一批",
@@ -133,15 +157,15 @@ ZH: Dict[str, str] = {
         "{layer}：在 {p} 的舍入误差内是 {loss} 的正确梯度（最大相对差 {r}）"
     ),
     "{layer}: matches {named} (largest relative difference {r})": (
-        "{layer}：符合 {named}（最大相对差 {r}）"
+        "{layer}：与 {named} 吻合（最大相对差 {r}）"
     ),
     "{layer}: matches {named} (largest relative difference {r}, at its first call)": (
-        "{layer}：符合 {named}（第一次调用时最大相对差 {r}）"
+        "{layer}：与 {named} 吻合（第一次调用时最大相对差 {r}）"
     ),
     "{layer}: matches {named} (largest relative difference {r}, once laid out as the weights"
-    " are)": "{layer}：符合 {named}（按权重的形状摆好后，最大相对差 {r}）",
+    " are)": "{layer}：与 {named} 吻合（按权重的形状摆好后，最大相对差 {r}）",
     "*{words}*": "*{words}*",
-    "*{words}* (in d2, inherited)": "*{words}*（在 d2 中，继承而来）",
+    "*{words}* (in d2, inherited)": "*{words}*（源自 d2 的错误）",
     "*{words}* (sent back in d1, while dw2 has another d2)": (
         "*{words}*（在 d1 中传回，而 dw2 用的是另一个 d2）"
     ),
@@ -218,7 +242,7 @@ ZH: Dict[str, str] = {
     "FAIL: {layers} not the gradient of {loss}": "不通过：{layers} 不是 {loss} 的梯度",
     "FAIL: asked for one SGD step, {sig}": "不通过：要求的是一步随机梯度下降，{sig}",
     "FAIL: asked for a gradient, {sig}": "不通过：要求的是梯度，{sig}",
-    "note: {note}": "注意：{note}",
+    "note: {note}": "说明：{note}",
     "{layer}: given several rows at once, the function does not return the sum of the rows'"
     " gradients (it is judged one sample at a time)": (
         "{layer}：一次给出多行时，函数返回的不是各行梯度之和（所以按一次一个样本来评判）"
@@ -326,7 +350,7 @@ ZH.update({
     "**Not checked.**": "**没有检查。**",
     "**Not written yet.**": "**还没有写。**",
     "Score: {score} of {most}.": "得分：{score}（满分 {most}）。",
-    "Note: {note}": "注意：{note}",
+    "Note: {note}": "说明：{note}",
     "The forward pass checked: {function}.": "检查的前向传播：{function}。",
     "What it printed:": "它打印的内容：",
     "What it printed (the first {shown} of {length} characters):": (
@@ -367,6 +391,7 @@ ZH.update({
         "{wrong} 份不对，{unchecked} 份没有检查（{reasons}）"
     ),
     "most common mistakes: {shown}": "最常见的错误：{shown}",
+    "forward passes: {c} of {n} correct": "前向传播：{n} 份中 {c} 份正确",
     "outside the catalogue: {outside} (see each one's words)": (
         "错误目录之外：{outside} 份（见各自的说明）"
     ),
@@ -374,6 +399,8 @@ ZH.update({
     "right at every point of this part": "这一部分的每个点都正确",
     "not right yet: see dL/dw1 and dL/dw2": "还不正确：请看 dL/dw1 和 dL/dw2",
     "not checked: {reason}": "没有检查：{reason}",
+    "{part} (required)": "{part}（必须）",
+    "the forward pass, {function}": "前向传播，{function}",
     "**Not checked:**": "**没有检查：**",
     # --- why a run could not be judged (reference/judge/answers.py) ---
     "{file} did not finish within the time limit of {limit} while running the function": (

@@ -137,6 +137,12 @@ def test_a_wrong_backprop_that_calls_a_wrong_forward_pass_says_so_first(tmp_path
     no_sigmoid = "def forward(x, w1, w2):\n    a1 = sigmoid(x @ w1)\n    return a1, a1 @ w2"
     path = handed_in(tmp_path, "a.ipynb", en, {**SOLUTIONS[en], "forward": no_sigmoid})
     out = io.StringIO()
+    right = handed_in(tmp_path, "b.ipynb", en, SOLUTIONS[en])
+    alone = main([str(right), "--forward", "forward", "--json", str(tmp_path / "b.json")],
+                 out=io.StringIO())  # fmt: skip
+    (graded,) = json.loads((tmp_path / "b.json").read_text())["submissions"]
+    assert alone == 0 and graded["parts"][-1] == {
+        "part": "forward", "holds": True, "required": True, "points": 1.0, "of": 1.0}  # fmt: skip
     status = main([str(path), "--forward", "forward", "--points", "forward=2", "--gradescope",
                    str(tmp_path / "r.json"), "--csv", str(tmp_path / "g.csv"),
                    "--feedback", str(tmp_path / "notes")], out=out)  # fmt: skip
@@ -156,6 +162,7 @@ def test_a_wrong_backprop_that_calls_a_wrong_forward_pass_says_so_first(tmp_path
     assert (row["forward_function"], row["forward"]) == ("forward", "wrong")
     assert row["forward_words"].startswith("a2 is not sigmoid(a1 @ w2)")
     table = out.getvalue().splitlines()
+    assert table[-1] == "forward passes: 0 of 1 correct"
     assert table[0].split() == ["submission", "status", "forward", "seconds", "what"]
     assert table[1].split()[:3] == ["a.ipynb", "wrong", "wrong"]
 

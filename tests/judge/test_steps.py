@@ -62,12 +62,8 @@ def test_a_right_step_is_correct_in_float64_and_float32(quantity):
     assert judge_step(quantity, rounded).status == "wrong"
 
 
-LOOK = {
-    "d2": "look at the line that computes d2: it should be (2/3) (a2 - y) a2 (1 - a2)",
-    "dw2": "look at the line that computes dw2: it should be a1.T @ d2",
-    "d1": "look at the line that computes d1: it should be (d2 @ w2.T) a1 (1 - a1)",
-    "dw1": "look at the line that computes dw1: it should be x.T @ d1",
-}
+#: The line to look at, never with the right formula (the hints lead to it).
+LOOK = {q: f"look at the line that computes {q}" for q in STEPS}
 MISTAKES = [
     ("d2", lambda a2, y: a2 - y, "the article's rule d2 = a2 - y, the gradient of the summed"
      " binary cross-entropy"),
@@ -77,15 +73,16 @@ MISTAKES = [
      " (1 - a2)"),
     ("d2", lambda a2, y: 2 / 3 * (a2 - y) * slope(a2) / len(a2), "MSE divided by the number of"
      " rows as well (a mean over samples)"),
-    ("d2", lambda a2, y: 2 / 3 * (y - a2) * slope(a2), "sign flipped (the update climbs the loss)"),
+    ("d2", lambda a2, y: 2 / 3 * (y - a2) * slope(a2), "its sign is flipped: it is minus the"
+     " right value"),
     ("dw2", lambda a1, d2: a1.T @ d2 / len(a1), "divided by the number of rows (a mean over"
-     " samples): it should be the sum, a1.T @ d2"),
-    ("dw2", lambda a1, d2: -(a1.T @ d2), "sign flipped (the update climbs the loss)"),
+     " samples): it should be the sum over the rows"),
+    ("dw2", lambda a1, d2: -(a1.T @ d2), "its sign is flipped: it is minus the right value"),
     ("d1", lambda d2, w2, a1: d2 @ w2.T, "hidden sigmoid derivative missing: d1 = d2 @ w2.T"),
     ("d1", lambda d2, w2, a1: d2 @ w2.T * (1 - a1**2), "hidden derivative taken as tanh's"
      " 1 - a1^2 instead of the sigmoid's a1 (1 - a1)"),
     ("dw1", lambda x, d1: x.T @ d1 / len(x), "divided by the number of rows (a mean over"
-     " samples): it should be the sum, x.T @ d1"),
+     " samples): it should be the sum over the rows"),
 ]  # fmt: skip
 
 
@@ -98,20 +95,21 @@ def test_a_known_mistake_is_named_in_the_catalogues_words(quantity, student, wor
     )
 
 
+NEITHER = "{q} is wrong: it is neither the right {q} nor a constant times it, nor a mistake the"
+NEITHER += " catalogue knows"
 DESCRIBED = [
     ("d2", lambda a2, y: (a2 - y) * (1 - a2**2), "d2 is wrong: the error a2 - y is right, the"
      " slope is not (d2 = 1 (a2 - y) x 1 - a2^2)", "look at the line that computes d2: the slope"
      " there is 1 - a2^2, tanh's, not a2 (1 - a2)"),
-    ("d2", lambda a2, y: 5 * (a2 - y) * slope(a2), "d2 is wrong: it is 5 (a2 - y) a2 (1 - a2),"
-     " the right form with another constant (it should be 0.6667)", "look at the line that"
-     " computes d2: the constant in front of (a2 - y) a2 (1 - a2) is 5, not 0.6667"),
+    ("d2", lambda a2, y: 5 * (a2 - y) * slope(a2), "d2 is wrong: it is the right d2 times 7.5",
+     "look at the line that computes d2: a factor 7.5 that should not be there"),
+    ("d2", lambda a2, y: (a2 - y) ** 3, NEITHER.format(q="d2"), LOOK["d2"]),
     ("d1", lambda d2, w2, a1: d2 @ w2.T * a1, "d1 is wrong: the back-propagated error d2 @ w2.T"
      " is right, the slope is not (it is a1 alone)", "look at the line that computes d1: the"
      " slope there is a1 alone, half of a1 (1 - a1), not a1 (1 - a1)"),
-    ("dw1", lambda x, d1: 2 * x.T @ d1, "dw1 is wrong: it is 2 x.T @ d1, the right form with"
-     " another constant (it should be 1)", "look at the line that computes dw1: a factor 2"
-     " that should not be there"),
-    ("dw2", lambda a1, d2: (a1**2).T @ d2, "dw2 is wrong: it is not a1.T @ d2", LOOK["dw2"]),
+    ("dw1", lambda x, d1: 2 * x.T @ d1, "dw1 is wrong: it is the right dw1 times 2", "look at"
+     " the line that computes dw1: a factor 2 that should not be there"),
+    ("dw2", lambda a1, d2: (a1**2).T @ d2, NEITHER.format(q="dw2"), LOOK["dw2"]),
 ]  # fmt: skip
 
 
@@ -127,7 +125,7 @@ def test_a_step_wrong_at_some_points_says_how_many_and_the_first():
     batches = [i for i, p in enumerate(plan()) if len(p.x) > 1]
     first = plan()[batches[0]].label
     assert found.lines[0] == (
-        f"dw2 is wrong: it is not a1.T @ d2 at {len(batches)} of the {len(plan())} points (the"
+        f"{NEITHER.format(q='dw2')} at {len(batches)} of the {len(plan()) - 1} points (the"
         f" first: {first})"
     )
 
@@ -182,3 +180,11 @@ def test_a_run_that_ended_returned_other_or_was_not_called_is_unchecked():
 def test_every_line_of_a_steps_check_is_said_in_chinese(quantity, student):
     for line in judge_step(quantity, run_of(quantity, student)).lines:
         assert english_left(said(line, "zh")) == [], line
+
+
+@pytest.mark.parametrize(("quantity", "student"), [m[:2] for m in MISTAKES + DESCRIBED])
+def test_a_wrong_step_is_never_told_the_right_formula(quantity, student):
+    # (a mistake the catalogue names is said as the student wrote it, which is the point)
+    words, pointer = judge_step(quantity, run_of(quantity, student)).lines
+    named = any(student is m[1] for m in MISTAKES)
+    assert STEPS[quantity].formula not in (pointer if named else words + pointer)

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Set, TextIO
@@ -54,44 +55,69 @@ def fenced(text: str) -> List[str]:
     return [fence + "text", inert(text, lines=True), fence]
 
 
-def short(v: Verdict) -> str:
+def short(v: Verdict, language: str = "en") -> str:
     """What a submission got, in a few words: its mistakes, or why it was not checked."""
+
+    def t(words: str) -> str:
+        return said(words, language)
+
     if v.status == "correct":
-        return "correct" + (
-            " (float32)" if v.diagnosis and v.diagnosis.precision == "float32" else ""
-        )
+        float32 = v.diagnosis is not None and v.diagnosis.precision == "float32"
+        return t("correct (float32)" if float32 else "correct")
     if v.status == "unchecked":
-        return f"{v.reason}: {v.message}"
-    parts = v.mistakes + [f"dL/d{layer}: nothing in the catalogue" for layer in v.unmatched]
+        return f"{t(v.reason or '')}: {t(v.message)}"
+    parts = [t(m) for m in v.mistakes]
+    parts += [t(f"dL/d{layer}: nothing in the catalogue") for layer in v.unmatched]
     return ", ".join(parts)
+
+
+def _wide(text: str) -> int:
+    """How many columns ``text`` takes on a terminal (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _padded(text: str, width: int, right: bool = False) -> str:
+    room = " " * max(0, width - _wide(text))
+    return room + text if right else text + room
 
 
 def print_table(
     verdicts: Sequence[Verdict], summary: Summary, out: TextIO, language: str = "en"
 ) -> None:
-    """The class, a line a submission (the columns' names and statuses are the JSON's),
-    and the summary in ``language``."""
+    """The class, a line a submission, and the summary, in ``language``."""
+
+    def t(words: str) -> str:
+        return said(words, language)
+
     names = shown_names(verdicts)
-    width = max(len(name) for name in names)
     # where the forward pass was judged too, its status in a column of its own
-    forwards = [v.forward.status if v.forward is not None else "" for v in verdicts]
-    column = max(len(s) for s in forwards)
-    column = max(column, len("forward")) if column else 0
-    heads = f"{'forward':{column}s}  " if column else ""
-    print(f"{'submission':{width}s}  {'status':9s}  {heads}{'seconds':>7s}  what", file=out)
-    for v, name, status in zip(verdicts, names, forwards):
-        what = inert(short(v))[:160]
-        judged = f"{status:{column}s}  " if column else ""
-        print(f"{name:{width}s}  {v.status:9s}  {judged}{v.seconds:7.2f}  {what}", file=out)
-    reasons = f" ({', '.join(f'{r} {n}' for r, n in summary.reasons)})" if summary.reasons else ""
+    forwards = [t(v.forward.status) if v.forward is not None else "" for v in verdicts]
+    statuses = [t(v.status) for v in verdicts]
+    heads = [t(h) for h in ("submission", "status", "forward", "seconds", "what")]
+    widths = [
+        max(_wide(x) for x in [heads[0], *names]),
+        max([9, *(_wide(x) for x in [heads[1], *statuses])]),  # "unchecked" fits, always
+        max(_wide(x) for x in [heads[2], *forwards]) if any(forwards) else 0,
+        max(_wide(heads[3]), 7),
+    ]
+    shown = [0, 1, *([2] if widths[2] else []), 3]
+    line = [_padded(heads[k], widths[k], right=k == 3) for k in shown] + [heads[4]]
+    print("  ".join(line), file=out)
+    for v, name, status, forward in zip(verdicts, names, statuses, forwards):
+        cells = [name, status, forward, f"{v.seconds:.2f}"]
+        line = [_padded(cells[k], widths[k], right=k == 3) for k in shown]
+        print("  ".join([*line, inert(short(v, language))[:160]]), file=out)
+    reasons = (
+        f" ({', '.join(f'{t(r)} {n}' for r, n in summary.reasons)})" if summary.reasons else ""
+    )
     counted = (
         f"{summary.correct} of {summary.submissions} correct; {summary.wrong} wrong, "
         f"{summary.unchecked} unchecked{reasons}"
     )
-    print("\n" + said(counted, language), file=out)
+    print("\n" + t(counted), file=out)
     if summary.mistakes:
-        shown = ", ".join(f"{name} ({n})" for name, n in summary.mistakes)
-        print(said(f"most common mistakes: {shown}", language), file=out)
+        shown_mistakes = ", ".join(f"{t(name)} ({n})" for name, n in summary.mistakes)
+        print(t(f"most common mistakes: {shown_mistakes}"), file=out)
     if summary.outside:
         said_outside = f"outside the catalogue: {summary.outside} (see each one's words)"
         print(said(said_outside, language), file=out)

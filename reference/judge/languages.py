@@ -12,7 +12,7 @@ a verdict). A clause the table does not have stays in English: a line is never
 lost. The table covers the checks of the exercise's steps and its forward pass,
 every mistake of the catalogue, and every line the judge says of the project's
 students (tests/judge/students/words.json), layer by layer; and the grader's
-feedback and class summary around them. (The figures' words are the product's:
+table, feedback and class summary around them. (The figures' words are the product's:
 numpy_impl/plot.py's WORDS.)
 """
 
@@ -73,7 +73,8 @@ def said(line: str, language: str = "en") -> str:
 #: The fields that hold a submission's own words (its file's name, an exception's
 #: message, what it defines): kept as they are, never read as the judge's sentences.
 VERBATIM = frozenset({"file", "message", "detail", "functions", "function", "used", "error",
-                      "types", "got", "want", "names", "args"})  # fmt: skip
+                      "types", "got", "want", "names", "args", "name", "other_name", "n2",
+                      "caller", "caller2", "callee", "callee2"})  # fmt: skip
 
 
 def _clause(text: str, language: str, depth: int = 0) -> str:

@@ -424,7 +424,11 @@ def test_the_feedback_and_summary_in_chinese_leave_no_english_but_code_and_names
     status = main([str(CLASSROOM), "--timeout", "3", "--language", "zh", "--feedback",
                    str(tmp_path), "--jobs", "2"], out=out, runner=sandbox)  # fmt: skip
     assert status == 1
-    summary = out.getvalue().split("\n\n")[-1]
+    table, summary = out.getvalue().split("\n\n")[-2:]
+    rows = [line.split()[:2] for line in table.splitlines()]
+    assert rows[0] == [said_in("submission", "zh"), said_in("status", "zh")]
+    assert {status for _, status in rows[1:]} == {said_in(s, "zh") for s in ("correct", "wrong",
+                                                                          "unchecked")}  # fmt: skip
     assert summary.startswith(f"{len(FILES)} 份中 ") and "错误目录之外" in summary
     for path in sorted(tmp_path.glob("*.md")):
         text = re.sub(r"```.*?```", "", path.read_text(), flags=re.DOTALL)  # what it printed

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
@@ -65,8 +65,8 @@ def letters_figure(language: str = "en") -> Any:
     """The figure of :func:`save_letters_png`, its words in ``language`` (:data:`WORDS`)."""
     from numpy_impl.data import LETTERS, bitmap
 
-    plt, say = pyplot(), _words(language)
-    with plt.rc_context(_font(language)):
+    plt, (say, rc) = pyplot(), _drawn(language)
+    with plt.rc_context(rc):
         fig, axes = plt.subplots(1, len(LETTERS), figsize=(7, 2.6))
         for ax, letter in zip(axes, LETTERS):
             ax.imshow(bitmap(letter), cmap="gray", vmin=0, vmax=1)
@@ -84,9 +84,9 @@ def save_loss_png(loss: Any, path: os.PathLike[str] | str, title: str = "") -> N
 
 def loss_figure(loss: Any, title: str = "", language: str = "en") -> Any:
     """The figure of :func:`save_loss_png`, its words in ``language`` (:data:`WORDS`)."""
-    plt, say = pyplot(), _words(language)
+    plt, (say, rc) = pyplot(), _drawn(language)
     loss = np.asarray(loss, dtype=float)
-    with plt.rc_context(_font(language)):
+    with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(6.4, 4))
         ax.semilogy(np.arange(len(loss)), loss, color="tab:blue")
         ax.set_xlabel(say["epoch"])
@@ -139,9 +139,9 @@ def gradient_figure(
     ours: Any, reference: Any, names: Any = ("ours", "reference"), language: str = "en"
 ) -> Any:
     """The figure of :func:`save_gradient_heatmaps`, its words in ``language``."""
-    plt = pyplot()
-    with plt.rc_context(_font(language)):
-        return _gradients(plt, ours, reference, names, _words(language))
+    plt, (say, rc) = pyplot(), _drawn(language)
+    with plt.rc_context(rc):
+        return _gradients(plt, ours, reference, names, say)
 
 
 def _gradients(plt: Any, ours: Any, reference: Any, names: Any, say: Dict[str, str]) -> Any:
@@ -256,17 +256,15 @@ def chinese_font() -> Optional[str]:
     return next((name for name in CHINESE_FONTS if name in installed), None)
 
 
-def _words(language: str) -> Dict[str, str]:
-    """The figures' words in ``language``: English where no font draws it."""
+def _drawn(language: str) -> Tuple[Dict[str, str], Dict[str, Any]]:
+    """The figures' words in ``language``, and the rc settings that draw them (a Chinese
+    font first, then the rest); English where no font draws the language."""
     if language not in WORDS:
         raise ValueError(f"no figure words in {language!r}: choose one of {', '.join(WORDS)}")
-    return WORDS[language] if language == "en" or chinese_font() else WORDS["en"]
-
-
-def _font(language: str) -> Dict[str, Any]:
-    """The rc settings that draw ``language``'s words (a Chinese font first, then the rest)."""
     found = chinese_font() if language != "en" else None
-    return {"font.family": [found, "DejaVu Sans"]} if found else {}
+    if found is None:
+        return WORDS["en"], {}
+    return WORDS[language], {"font.family": [found, "DejaVu Sans"]}
 
 
 def _shown(fig: Any) -> Any:

@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from numpy_impl.progress import Progress
 from reference.grading.notebook import Cells, cells_of, top_names
-from reference.grading.single import FORBIDDEN, Sandbox, forwards_called, started
+from reference.grading.single import FORBIDDEN, Sandbox, forward_first, forwards_called, started
 from reference.judge import (
     DEFAULT,
     Contract,
@@ -183,7 +183,7 @@ def grade(
     ``forward``: the forward pass's names, by commas, to judge it too ("": not)."""
     verdicts: Dict[int, Verdict] = {}
     forwards: Dict[int, Forward] = {}
-    sources: Dict[int, Optional[bytes]] = {}  # what each submission's tasks ran
+    called: Dict[int, List[str]] = {}  # the forward passes each backprop calls by name
     waiting = list(enumerate(given))
     ready: List[Tuple[int, str, Task]] = []  # made, waiting for a worker: (index, kind, task)
     if progress is not None:
@@ -191,6 +191,7 @@ def grade(
     with started(runner, limits, sandbox) as apart:
         running: Dict[int, Tuple[int, str]] = {}  # ticket -> the submission's index, kind
         cells: Dict[int, Optional[Cells]] = {}  # a notebook's, by the submission's index
+        left: Dict[int, int] = {}  # the submission's tasks not finished yet
         while waiting or ready or running:
             while (waiting or ready) and len(running) < jobs:
                 if ready:
@@ -203,10 +204,12 @@ def grade(
                     verdicts[index] = _unread(path, function, made, loss, contract, forward)
                     continue
                 task, cells[index] = made
-                sources[index] = task.source
                 ready.append((index, "backprop", task))
+                left[index] = 1
                 if forward:
                     ready.append((index, "forward", forward_task(task, forward)))
+                    called[index] = forwards_called(task.source or b"", task.function)
+                    left[index] = 2
             if not running:  # the last ones were notebooks that are none
                 continue
             apart.wait(list(running))
@@ -214,6 +217,9 @@ def grade(
             for ticket in [t for t in running if t in apart.ended or now >= apart.deadline(t)]:
                 index, kind = running.pop(ticket)
                 run, notebook = apart.finish(ticket), cells[index]
+                left[index] -= 1
+                if not left[index]:
+                    del cells[index]
                 if kind == "forward":
                     forwards[index] = forward_of(run, loss, notebook)
                     continue
@@ -224,22 +230,19 @@ def grade(
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
     for index, judged in forwards.items():
-        _with_forward(verdicts[index], judged, sources[index])
+        _with_forward(verdicts[index], judged, called[index])
     return [verdicts[i] for i in range(len(given))]
 
 
-def _with_forward(verdict: Verdict, forward: Forward, source: Optional[bytes]) -> None:
-    """``verdict`` with its forward pass; a wrong backprop that calls a forward pass not
-    right yet says so first (its words could send the student to lines that are right)."""
+def _with_forward(verdict: Verdict, forward: Forward, called: List[str]) -> None:
+    """``verdict`` with its forward pass; a wrong backprop that calls (``called``: the
+    forward passes it calls by name) a forward pass not right yet says so first (its words
+    could send the student to lines that are right)."""
     verdict.forward = forward
     if verdict.status != "wrong" or forward.status == "correct" or forward.reason == "copied":
         return
-    if forward.function in forwards_called(source or b"", verdict.function):
-        verdict.message = (
-            f"{verdict.function} calls {forward.function}, which is not right yet: fix"
-            f" {forward.function} first; until then the words on {verdict.function} may point"
-            " at lines that are right"
-        )
+    if forward.function in called:
+        verdict.message = forward_first(verdict.function, forward.function)
 
 
 def _unread(

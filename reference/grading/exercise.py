@@ -42,7 +42,13 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from reference.grading.notebook import said_of_cells
-from reference.grading.single import forward_file, forwards_called, run_file, split_spec
+from reference.grading.single import (
+    forward_file,
+    forward_first,
+    forwards_called,
+    run_file,
+    split_spec,
+)
 from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError, diagnose
 from reference.judge import judge_forward as forward_verdict
 from reference.judge import judge_step as step_verdict
@@ -335,27 +341,18 @@ def _backprop_verdict(run: Run, spec: str, loss: str, contract: Contract) -> Dic
             # a forward of its own that uses the lesson's (which a backprop may) is no fault
             if forward.status != "correct" and forward.reason != "copied":
                 why = "; ".join(forward.lines) or forward.status
-                return {"status": "wrong", "lines": [
-                    f"{function} calls {name}, which is not right yet ({why}): fix {name}"
-                    " first; until then the backprop's words would point at lines that may"
-                    " be right"]}  # fmt: skip
+                return {"status": "wrong", "lines": [forward_first(function, name, why)]}
     lines = [layer.words for layer in found.layers] + ([found.pointer] if found.pointer else [])
     if found.short_of_parts:
         lines.append(found.verdict)  # what does not hold beyond the layers, required or not
     return {"status": "correct" if found.ok else "wrong", "lines": lines}
 
 
-def judge_forward(spec: str) -> Dict[str, Any]:
-    """The verdict on a forward pass, and what it printed."""
-    run = run_file(spec, "forward")
-    found = forward_verdict(run)
-    return {"status": found.status, "lines": found.lines, "output": run.output}
-
-
-def judge_one_step(spec: str, quantity: str) -> Dict[str, Any]:
-    """The verdict on one step of the backward pass, and what it printed."""
-    run = run_file(spec, quantity)
-    found = step_verdict(quantity, run)
+def judge_part(spec: str, kind: str) -> Dict[str, Any]:
+    """The verdict on a forward pass (``kind`` "forward") or one step of the backward
+    pass ("d2", "dw2", "d1", "dw1"), and what it printed."""
+    run = run_file(spec, kind)
+    found = forward_verdict(run) if kind == "forward" else step_verdict(kind, run)
     return {"status": found.status, "lines": found.lines, "output": run.output}
 
 
@@ -378,10 +375,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     kind, spec, *rest = [a for a in given if not a.startswith("--")]
     contract = Contract.parse(options.get("--require", ""))
     loss = rest[0] if rest else "mse"
-    if kind in STEPS:
-        found = judge_one_step(spec, kind)
-    else:
-        found = judge_forward(spec) if kind == "forward" else judge_backprop(spec, loss, contract)
+    found = judge_backprop(spec, loss, contract) if kind == "backprop" else judge_part(spec, kind)
     print(json.dumps(found))
     return 0
 

@@ -42,6 +42,7 @@ __all__ = [
     "SandboxUnavailable",
     "diagnose_file",
     "forward_file",
+    "forward_first",
     "forwards_called",
     "isolation",
     "run_file",
@@ -132,3 +133,14 @@ def forwards_called(source: bytes, function: str) -> List[str]:
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}  # fmt: skip
     return sorted(name for name in called - {function}
                   if name in defined and len(defined[name].args.args) == 3)  # fmt: skip
+
+
+def forward_first(function: str, forward: str, why: str = "") -> str:
+    """The words for a wrong ``function`` that calls a forward pass of its own that is not
+    right yet (``why``): said first, since its own words could point at lines that are
+    right."""
+    said = f" ({why})" if why else ""
+    return (
+        f"{function} calls {forward}, which is not right yet{said}: fix {forward} first; until"
+        f" then the words on {function} may point at lines that are right"
+    )

@@ -62,18 +62,13 @@ def _patterns(language: str) -> List[Tuple[Pattern[str], str]]:
 def said(line: str, language: str = "en") -> str:
     """``line`` in ``language``: as the table says it, or clause by clause (clauses
     joined by "; "), each as the table says it or as it was."""
-    if language == "en":
-        return line
-    whole = _clause(line, language)
-    if whole != line or "; " not in line:
-        return whole
-    return "；".join(_clause(c, language) for c in line.split("; "))
+    return line if language == "en" else _field(line, language, 0)
 
 
 #: The fields that hold a submission's own words (its file's name, an exception's
 #: message, what it defines): kept as they are, never read as the judge's sentences.
 VERBATIM = frozenset({"file", "message", "detail", "functions", "function", "used", "error",
-                      "types", "got", "want", "names", "args", "name", "other_name", "n2",
+                      "types", "got", "want", "names", "args", "name",
                       "caller", "caller2", "callee", "callee2"})  # fmt: skip
 
 
@@ -90,6 +85,7 @@ def _clause(text: str, language: str, depth: int = 0) -> str:
 
 
 def _field(text: str, language: str, depth: int) -> str:
+    """``text`` as the table says it, whole, or clause by clause."""
     whole = _clause(text, language, depth)
     if whole != text or "; " not in text:
         return whole

@@ -138,16 +138,17 @@ def judge_step(quantity: str, run: Outcome) -> StepVerdict:
         return StepVerdict("unchecked", [f"{run.reason}: {run.detail}".strip(": ")])
     if run.given != len(step.given):
         return StepVerdict("unchecked", [f"expected f({', '.join(step.given)}) -> {quantity}"])
+    rights = [step.right(state_at(index)) for index in range(len(run.calls))]
     found: List[Array] = []
-    for index, call in enumerate(run.calls):
-        got = _returned(step, index, call)
+    for index, (call, right) in enumerate(zip(run.calls, rights)):
+        got = _returned(step, index, call, right)
         if isinstance(got, StepVerdict):
             return got
         found.append(got)
-    return _judged(step, found)
+    return _judged(step, found, rights)
 
 
-def _returned(step: Step, index: int, call: Returned) -> Array | StepVerdict:
+def _returned(step: Step, index: int, call: Returned, right: Array) -> Array | StepVerdict:
     """The array returned at call ``index``, or the verdict if it is none to judge."""
     label = plan()[index].label
     if call.kind == "raised":
@@ -165,7 +166,6 @@ def _returned(step: Step, index: int, call: Returned) -> Array | StepVerdict:
         return StepVerdict(
             "unchecked", [f"the function returned NaN or infinite values in {step.quantity}"
                           f" (at {label})"])  # fmt: skip
-    right = step.right(state_at(index))
     if mine.shape != right.shape:
         said = f"{step.quantity} has shape {mine.shape}, expected {right.shape} (at {label})"
         if mine.shape == right.T.shape and _close(mine, right.T):
@@ -179,10 +179,10 @@ def _close(mine: Array, right: Array) -> bool:
     return bool(errors(mine, right)[1] <= tol)
 
 
-def _judged(step: Step, found: List[Array]) -> StepVerdict:
+def _judged(step: Step, found: List[Array], rights: List[Array]) -> StepVerdict:
     """Right at every point; a known mistake at every point; or how it differs."""
     states = [state_at(i) for i in range(len(found))]
-    off = [i for i, (mine, s) in enumerate(zip(found, states)) if not _close(mine, step.right(s))]
+    off = [i for i, (mine, right) in enumerate(zip(found, rights)) if not _close(mine, right)]
     if not off:
         return StepVerdict("correct", [f"{step.quantity} is right at every point"])
     for words, compute in step.mistakes:
@@ -194,7 +194,7 @@ def _judged(step: Step, found: List[Array]) -> StepVerdict:
     if len(wrong) < len(points):
         where = f" at {len(wrong)} of the {len(points)} points (the first: {plan()[off[0]].label})"
     tol = FLOAT32 if any(mine.dtype == np.float32 for mine in found) else GRADIENT
-    said = _off(step, found, states, tol)
+    said = _off(step, found, states, rights, tol)
     return StepVerdict("wrong", [said[0] + where, said[1]])
 
 
@@ -202,12 +202,14 @@ def _look(step: Step) -> str:
     return f"look at the line that computes {step.quantity}"
 
 
-def _off(step: Step, found: List[Array], states: List[State], tol: float) -> Tuple[str, str]:
+def _off(
+    step: Step, found: List[Array], states: List[State], rights: List[Array], tol: float
+) -> Tuple[str, str]:
     """How a step no mistake matches differs, never saying the right formula: by one
     constant factor; for a delta, its slope or its error term (the trace's words);
     or otherwise."""
     slack = [0.0] * len(found)
-    k = constant(found, [step.right(s) for s in states], tol, slack)
+    k = constant(found, rights, tol, slack)
     if k is not None:
         shown = apart(k, 1.0)[0]
         return (

@@ -60,15 +60,13 @@ ZH: Dict[str, str] = {
     "A, B, C as rows, seed {seed}, weights x {k} (saturated)":
         "A、B、C 合成一批，种子 {seed}，权重乘以 {k}（饱和）",
     "{caller} calls {callee}, which is not right yet: fix {callee2} first; until then the words"
-    " on {caller2} may point at lines that are right": (
+    " on {caller2} may point at lines that are right":
         "{caller} 调用了 {callee}，而 {callee} 还不正确：请先改好 {callee2}；"
-        "在那之前，对 {caller2} 的说明可能会指向其实正确的行"
-    ),
-    "{name} calls {other_name}, which is not right yet ({why}): fix {n2} first; until then the"
-    " backprop's words would point at lines that may be right": (
-        "{name} 调用了 {other_name}，而它还不正确（{why}）：请先改好 {n2}；在那之前，"
-        "对反向传播的说明可能会指向其实正确的行"
-    ),
+        "在那之前，对 {caller2} 的说明可能会指向其实正确的行",
+    "{caller} calls {callee}, which is not right yet ({why}): fix {callee2} first; until then"
+    " the words on {caller2} may point at lines that are right":
+        "{caller} 调用了 {callee}，而它还不正确（{why}）：请先改好 {callee2}；"
+        "在那之前，对 {caller2} 的说明可能会指向其实正确的行",
     "what {name} printed, at the check's points:": "{name} 在检查的各个点上打印的内容：",
     "... and {n} lines more": "……还有 {n} 行",
     # --- the catalogue's mistakes (reference/judge/catalogue.py) ---

@@ -53,6 +53,8 @@ NOTEBOOKS = {
     "exercise.zh.ipynb": ("teacher/exercise.zh.md", "student"),
     "teacher/exercise.ipynb": ("teacher/exercise.md", "teacher"),
     "teacher/exercise.zh.ipynb": ("teacher/exercise.zh.md", "teacher"),
+    "exercise-columns.ipynb": ("teacher/exercise-columns.md", "student"),
+    "teacher/exercise-columns.ipynb": ("teacher/exercise-columns.md", "teacher"),
 }
 #: The marks of the exercise's source (the teacher's page), each alone on a line of code.
 SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")

@@ -17,7 +17,8 @@ DIFF_SCRIPT = ROOT / "scripts" / "diff_gradients.py"
 WALKTHROUGH = ROOT / "docs" / "walkthrough.md"
 #: The walkthrough in each of its languages, and the exercises: every page with examples.
 WALKTHROUGHS = (WALKTHROUGH, ROOT / "docs" / "walkthrough.zh.md")
-PAGES = (*WALKTHROUGHS, *(ROOT / "docs" / "teacher" / f"exercise{s}.md" for s in ("", ".zh")))
+PAGES = (*WALKTHROUGHS, *(ROOT / "docs" / "teacher" / f"exercise{s}.md"
+                          for s in ("", ".zh", "-columns")))  # fmt: skip
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: hypothesis, derandomized: every run (and CI) sees the same examples.
@@ -132,3 +133,58 @@ def english_left(line):
     import re
 
     return [w for w in re.findall(r"[A-Za-z]{3,}", line) if w not in KEPT_IN_CHINESE]
+
+
+def described():
+    """A hypothesis strategy: a random network description (1 to 3 layers of 1 to 5
+    units, any hidden activation, an output and loss that go together, biases or none,
+    rows or columns, the squared error's divisor), read as a teacher's TOML would be."""
+    from hypothesis import strategies as st
+
+    from reference.witnesses.networks import parse
+
+    @st.composite
+    def make(draw):
+        layers = draw(st.integers(1, 3))
+        sizes = [draw(st.integers(1, 5)) for _ in range(layers)] + [draw(st.integers(2, 4))]
+        hidden = ["sigmoid", "tanh", "relu", "identity"]
+        acts = [draw(st.sampled_from(hidden)) for _ in range(layers - 1)]
+        out, loss = draw(st.sampled_from([("sigmoid", "bce"), ("softmax", "softmax-ce"),
+                                          *((a, "mse") for a in hidden)]))  # fmt: skip
+        biases, layout = draw(st.booleans()), draw(st.sampled_from(["rows", "columns"]))
+        w, x = ("W", "X") if layout == "columns" else ("w", "x")
+        weights = [n for k in range(1, layers + 1) for n in (f"{w}{k}", f"b{k}")[: 1 + biases]]
+        data = dict(sizes=sizes, activations=[*acts, out], biases=biases, loss=loss,
+                    reduction=draw(st.sampled_from(["sum", "mean"])), layout=layout,
+                    parameters=[x, x.replace("x", "y").replace("X", "Y"), *weights],
+                    returns=[f"d{n}" for n in weights])  # fmt: skip
+        if loss == "mse":
+            data["divisor"] = draw(st.sampled_from([1, 2, 3.5]))
+        return parse(data, "random.toml")
+
+    return make()
+
+
+def run_described(d, student, dtype=np.float64):
+    """What a child would report for a student of the described network ``d`` written
+    as a formula, ``student(i, right, e) -> {returned name: array}`` at every call ``i``
+    of its plan: ``right`` the judge's gradients in the description's layout, ``e`` all
+    it computes there (reference/judge/described.py's Expected); in the names' order."""
+    from reference.judge.described import expected, plan
+    from reference.sandbox import Run
+
+    made = []
+    for i, p in enumerate(plan(d)):
+        at, e = d.at(p.sizes), expected(d, i)
+        right = {f"d{w}": at.from_rows(w, g) for w, g in e.right.items()}
+        out = student(i, right, e)
+        made.append(returned(*(np.asarray(out[r]).astype(dtype) for r in d.returns)))
+    count = len(d.parameters)
+    return Run("/class/ana.py", "backprop", parameters=count, given=count, loaded=True,
+               calls=made)  # fmt: skip
+
+
+def twisted(d, e, name):
+    """The gradients of the catalogue's mistake ``name`` at a point, by returned name, in
+    the description's layout (``e``: the judge's Expected there)."""
+    return {f"d{w}": d.from_rows(w, g) for w, g in e.twisted[name].items()}

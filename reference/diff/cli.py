@@ -52,9 +52,9 @@ from reference.diff import sums as diff
 from reference.diff.sums import Comparison, StepReport, TrajectoryReport
 from reference.grading.single import (
     WANTED,
-    Contract,
     Sandbox,
     SandboxUnavailable,
+    asked_for,
     diagnose_file,
     isolation,
 )
@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=tuple(diff.RULE_OF_LOSS),
         help="the loss the other methods differentiate (default: the rule's own)",
     )
+    p.add_argument(
+        "--network", default="", metavar="NAME|FILE.toml",
+        help="with --against: the network the backprop is of: article (the default),"
+        " article-bias, relu-softmax, columns, or a TOML file that describes one",
+    )  # fmt: skip
     p.add_argument(
         "--sandbox", choices=WANTED, default="auto",
         help="with --against: namespaces (bwrap) where they work (auto), or refuse (required),"
@@ -325,9 +330,11 @@ def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) ->
     notice = isolation(args.sandbox).notice
     if notice:
         print(notice, file=sys.stderr)
-    contract = Contract.parse(args.require, args.points)
+    network, contract = asked_for(args.network, args.loss, args.require, args.points)
+    if network is not None and args.plot:
+        raise UsageError("--plot goes with the article's network")
     found = diagnose_file(args.against, loss=args.loss or "mse", runner=runner,
-                          sandbox=args.sandbox, contract=contract)  # fmt: skip
+                          sandbox=args.sandbox, contract=contract, network=network)  # fmt: skip
     if args.plot and found.first is not None:
         shown = found.first
         plot.save_gradient_heatmaps(shown.yours_in_order, shown.correct_in_order, args.plot,
@@ -365,8 +372,8 @@ def _main(argv: Optional[Sequence[str]], out: TextIO, runner: Optional[Sandbox])
         if args.trajectory is not None:
             check_int("trajectory", args.trajectory, low=1)
         check_output_path("--plot", args.plot, ".png")
-        if (args.require or args.points) and not args.against:
-            raise UsageError("--require and --points go with --against")
+        if (args.require or args.points or args.network) and not args.against:
+            raise UsageError("--require, --points and --network go with --against")
         if args.against:
             return against(args, out, runner)
         if args.trajectory:

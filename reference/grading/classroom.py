@@ -25,18 +25,26 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from numpy_impl.progress import Progress
 from reference.grading.notebook import Cells, cells_of, top_names
-from reference.grading.single import FORBIDDEN, Sandbox, forward_first, forwards_called, started
+from reference.grading.single import (
+    FORBIDDEN,
+    Sandbox,
+    backprop_calls,
+    forward_first,
+    forwards_called,
+    judged,
+    started,
+)
 from reference.judge import (
     DEFAULT,
     Contract,
     Diagnosis,
     StudentError,
-    calls,
-    diagnose,
     judge_forward,
 )
 from reference.judge import forward as forward_pass
 from reference.sandbox import Limits, Run, Task, read_source
+from reference.witnesses.losses import LOSSES
+from reference.witnesses.networks import Description
 
 #: The stages a grading tells its progress callback of, and what each counts.
 STAGES = {"grading": "submissions"}
@@ -60,6 +68,14 @@ class Verdict:
     seconds: float = 0.0
     contract: Contract = DEFAULT  # what the teacher required, and the points
     forward: Optional[Forward] = None  # the forward pass's, where it was judged too
+    network: Optional[Description] = None  # the network described, None: the article's
+
+    @property
+    def loss_words(self) -> str:
+        """What the function is checked against, in words."""
+        if self.network is not None:
+            return f"{self.network.loss_words()} (network {self.network.name})"
+        return LOSSES[self.loss].words
 
     @property
     def score(self) -> float:
@@ -87,7 +103,7 @@ class Verdict:
         """The layers no entry of the catalogue matches."""
         if self.diagnosis is None:
             return []
-        return [layer.name for layer in self.diagnosis.layers if layer.match is None]
+        return [layer.name for layer in self.diagnosis.layers if layer.unmatched]
 
 
 @dataclass(frozen=True)
@@ -152,15 +168,19 @@ def submissions(paths: Sequence[str], function: str) -> List[Tuple[str, str]]:
     return found
 
 
-def verdict_on(run: Run, loss: str, contract: Contract = DEFAULT) -> Verdict:
-    """The verdict on one run, under the teacher's ``contract``: its diagnosis, or
-    why it has none."""
+def verdict_on(
+    run: Run, loss: str, contract: Contract = DEFAULT, network: Optional[Description] = None
+) -> Verdict:
+    """The verdict on one run, under the teacher's ``contract`` (of the described
+    ``network``, when one is given): its diagnosis, or why it has none."""
+    loss = network.loss if network is not None else loss
     verdict = Verdict(
         run.path, run.function, loss, "unchecked", output=run.output,
         output_length=run.output_length, seconds=run.seconds, contract=contract,
+        network=network,
     )  # fmt: skip
     try:
-        found = diagnose(run, loss, contract)
+        found = judged(run, loss, contract, network)
     except StudentError as err:
         verdict.reason, verdict.message, verdict.line = err.reason, str(err), err.line
         return verdict
@@ -177,10 +197,12 @@ def grade(
     given: Sequence[Tuple[str, str]], loss: str = "mse", limits: Optional[Limits] = None,
     jobs: int = 1, progress: Optional[Progress] = None, *, runner: Optional[Sandbox] = None,
     sandbox: str = "auto", contract: Contract = DEFAULT, forward: str = "",
+    network: Optional[Description] = None,
 ) -> List[Verdict]:  # fmt: skip
     """Grade every (file, function), ``jobs`` at a time, under ``limits`` (by default
     10 s and 2 GiB each) and the teacher's ``contract``; the verdicts in the order given.
-    ``forward``: the forward pass's names, by commas, to judge it too ("": not)."""
+    ``forward``: the forward pass's names, by commas, to judge it too ("": not);
+    ``network``: the network described (None: the article's)."""
     verdicts: Dict[int, Verdict] = {}
     forwards: Dict[int, Forward] = {}
     called: Dict[int, List[str]] = {}  # the forward passes each backprop calls by name
@@ -199,9 +221,10 @@ def grade(
                     running[apart.start(task)] = (index, kind)
                     continue
                 index, (path, function) = waiting.pop(0)
-                made = prepared(path, function)
+                made = prepared(path, function, network)
                 if isinstance(made, str):  # a notebook that is none
                     verdicts[index] = _unread(path, function, made, loss, contract, forward)
+                    verdicts[index].network = network
                     continue
                 task, cells[index] = made
                 ready.append((index, "backprop", task))
@@ -223,14 +246,14 @@ def grade(
                 if kind == "forward":
                     forwards[index] = forward_of(run, loss, notebook)
                     continue
-                found = verdict_on(run, loss, contract)
+                found = verdict_on(run, loss, contract, network)
                 if notebook is not None:  # a line of the module said as a line of its cell
                     found.message, found.line = notebook.said(found.message), None
                 verdicts[index] = found
                 if progress is not None:
                     progress("grading", len(verdicts), len(given))
-    for index, judged in forwards.items():
-        _with_forward(verdicts[index], judged, called[index])
+    for index, part in forwards.items():
+        _with_forward(verdicts[index], part, called[index])
     return [verdicts[i] for i in range(len(given))]
 
 
@@ -275,9 +298,12 @@ def forward_of(run: Run, loss: str, notebook: Optional[Cells] = None) -> Forward
     return Forward(run.function, found.status, [said(line) for line in found.lines], reason)
 
 
-def prepared(path: str, function: str) -> Union[Tuple[Task, Optional[Cells]], str]:
+def prepared(
+    path: str, function: str, network: Optional[Description] = None
+) -> Union[Tuple[Task, Optional[Cells]], str]:
     """The task of one submission (and a notebook's cells), or why a notebook is none.
-    ``function``: the names asked for, by commas; the first the module defines."""
+    ``function``: the names asked for, by commas; the first the module defines;
+    ``network``: the network described (None: the article's)."""
     data = read_source(path)  # read once: the sandbox is handed these bytes
     notebook: Optional[Cells] = None
     if path.endswith(".ipynb"):
@@ -287,7 +313,7 @@ def prepared(path: str, function: str) -> Union[Tuple[Task, Optional[Cells]], st
         data, notebook = made.source, made
     chosen = defined(data, function.split(","))
     source = data if isinstance(data, bytes) else None  # None: the sandbox says why not
-    return Task(path, chosen, calls(), FORBIDDEN["backprop"], source), notebook
+    return Task(path, chosen, backprop_calls(network), FORBIDDEN["backprop"], source), notebook
 
 
 def defined(source: Union[bytes, str], names: Sequence[str]) -> str:

@@ -35,7 +35,7 @@ from numpy_impl.options import (
 from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
 from reference.grading.gradebook import VISIBILITY, print_table, refused_on_gradescope, write_files
-from reference.grading.single import Contract, Sandbox
+from reference.grading.single import Sandbox, asked_for
 from reference.judge.languages import LANGUAGES
 from reference.sandbox import Limits
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
@@ -91,7 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="judge the forward pass f(x, w1, w2) -> (a1, a2) too, by these names, by commas"
         " (forward,f_forward): each file's is the first it defines",
     )
-    p.add_argument("--loss", choices=tuple(LOSSES), default="mse", help="the loss (mse)")
+    p.add_argument(
+        "--loss", choices=tuple(LOSSES), help="the loss (mse; the article's network only)"
+    )
+    p.add_argument(
+        "--network",
+        default="article",
+        metavar="NAME|FILE.toml",
+        help="the network the backprop is of: article (the default), article-bias,"
+        " relu-softmax, columns, or a TOML file that describes one (docs/networks.md)",
+    )
     p.add_argument("--timeout", type=seconds, default=10.0, help="seconds per submission (10)")
     p.add_argument("--memory", type=memory_size, default=2 * 2**30, help="per submission (2G)")
     p.add_argument("--jobs", type=jobs, default=os.cpu_count() or 1, help="at once (the cores)")
@@ -169,7 +178,9 @@ def main(
 def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> int:
     """Grade the class ``args`` names; its files written, its table shown."""
     _check_outputs(args)
-    contract = Contract.parse(args.require, args.points)
+    network, contract = asked_for(args.network, args.loss, args.require, args.points)
+    if network is not None and args.forward:
+        raise UsageError("--forward goes with the article's network f(x, w1, w2)")
     given = submissions(args.paths, args.function)
     if args.gradescope and len(given) != 1:
         why = f"--gradescope: Gradescope grades one submission; {len(given)} given"
@@ -180,8 +191,9 @@ def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> 
         print(notice, file=sys.stderr)
     progress = terminal_progress(STAGES) if sys.stderr.isatty() else None
     limits = Limits(timeout=args.timeout, memory=args.memory)
-    verdicts = grade(given, args.loss, limits, args.jobs, progress, runner=runner,
-                     sandbox=args.sandbox, contract=contract, forward=args.forward)  # fmt: skip
+    verdicts = grade(given, args.loss or "mse", limits, args.jobs, progress, runner=runner,
+                     sandbox=args.sandbox, contract=contract, forward=args.forward,
+                     network=network)  # fmt: skip
     summary = summarize(verdicts)
     write_files(args, verdicts, summary)
     print_table(verdicts, summary, out, args.language)

@@ -43,17 +43,20 @@ import numpy as np
 
 from reference.grading.notebook import said_of_cells
 from reference.grading.single import (
+    asked_for,
     forward_file,
     forward_first,
     forwards_called,
+    judged,
     run_file,
     split_spec,
 )
-from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError, diagnose
+from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError
 from reference.judge import judge_forward as forward_verdict
 from reference.judge import judge_step as step_verdict
 from reference.judge.languages import said
 from reference.sandbox import Run, die_with_parent, environment
+from reference.witnesses.networks import Description
 
 #: The status lines in the notebooks' languages.
 STATUS = {
@@ -90,25 +93,30 @@ def check_step(quantity: str, function: Callable[..., Any], language: str = "en"
 
 
 def check_backprop(
-    function: Callable[..., Any], loss: str = "mse", language: str = "en", require: str = ""
-) -> Result:
+    function: Callable[..., Any], loss: str = "mse", language: str = "en", require: str = "",
+    network: str = "",
+) -> Result:  # fmt: skip
     """Check a backprop ``f(x, y, w1, w2) -> (dw1, dw2)`` (or the article's step
     ``f(x, y, w1, w2, alpha) -> (new_w1, new_w2)``) for ``loss``, in a separate judge
     process; ``require``: what the teacher requires beyond both layers at hidden size
-    5 ("sizes,rows", and "gradient" or "step"), as ``--require`` takes it."""
-    Contract.parse(require)  # a teacher's typo is said here, in one line
-    return _check("backprop", function, loss, language, require)
+    5 ("sizes,rows", and "gradient" or "step"), as ``--require`` takes it; ``network``:
+    a network a teacher describes, as ``--network`` takes it ("relu-softmax", or a TOML
+    file), whose backprop has its own parameters and loss."""
+    # a teacher's typo is said here, in one line
+    asked_for(network, loss if loss != "mse" else None, require)
+    return _check("backprop", function, loss, language, require, network=network)
 
 
 def _check(
-    kind: str, function: Callable[..., Any], loss: str, language: str, require: str = ""
-) -> Result:
+    kind: str, function: Callable[..., Any], loss: str, language: str, require: str = "",
+    *, network: str = "",
+) -> Result:  # fmt: skip
     try:
         copy = Copy.of(function)
     except Uncopyable as err:
         result = Result("unchecked", [said(str(err), language)])
     else:
-        result = _judged(kind, function.__name__, copy, loss, require, language)
+        result = _judged(kind, function.__name__, copy, loss, require, language, network=network)
     print(STATUS[language][result.status])
     for line in result.lines:
         print(line)
@@ -116,8 +124,9 @@ def _check(
 
 
 def _judged(
-    kind: str, name: str, copy: Copy, loss: str, require: str, language: str = "en"
-) -> Result:
+    kind: str, name: str, copy: Copy, loss: str, require: str, language: str = "en",
+    *, network: str = "",
+) -> Result:  # fmt: skip
     """The verdict of a separate judge process on ``copy``: the judge's lines in the cells'
     words and in ``language``, then what the function printed, as it printed it."""
     folder = tempfile.mkdtemp(prefix="exercise-")
@@ -132,6 +141,7 @@ def _judged(
         f"{path}:{name}",
         f"--parent={os.getpid()}",  # it ends with this kernel, whatever ends it
         f"--require={require}",
+        f"--network={network}",
     ]
     try:
         done = subprocess.run(
@@ -321,15 +331,20 @@ def _home(value: Any, notebook: str) -> Optional[str]:
 # --- The judge process --------------------------------------------------------
 
 
-def judge_backprop(spec: str, loss: str, contract: Contract = DEFAULT) -> Dict[str, Any]:
-    """The verdict on a backprop, and what it printed."""
-    run = run_file(spec, "backprop")
-    return {**_backprop_verdict(run, spec, loss, contract), "output": run.output}
+def judge_backprop(
+    spec: str, loss: str, contract: Contract = DEFAULT, network: Optional[Description] = None
+) -> Dict[str, Any]:
+    """The verdict on a backprop (of the described ``network``, when one is given), and
+    what it printed."""
+    run = run_file(spec, "backprop", network=network)
+    return {**_backprop_verdict(run, spec, loss, contract, network), "output": run.output}
 
 
-def _backprop_verdict(run: Run, spec: str, loss: str, contract: Contract) -> Dict[str, Any]:
+def _backprop_verdict(
+    run: Run, spec: str, loss: str, contract: Contract, network: Optional[Description]
+) -> Dict[str, Any]:
     try:
-        found = diagnose(run, loss, contract)
+        found = judged(run, loss, contract, network)
     except StudentError as err:
         if _not_written(str(err)):
             return {"status": NOT_WRITTEN, "lines": []}
@@ -373,9 +388,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if "--parent" in options:
         die_with_parent(int(options["--parent"]))
     kind, spec, *rest = [a for a in given if not a.startswith("--")]
-    contract = Contract.parse(options.get("--require", ""))
     loss = rest[0] if rest else "mse"
-    found = judge_backprop(spec, loss, contract) if kind == "backprop" else judge_part(spec, kind)
+    network, contract = asked_for(options.get("--network", ""), None, options.get("--require", ""))
+    if kind == "backprop":
+        found = judge_backprop(spec, loss, contract, network)
+    else:
+        found = judge_part(spec, kind)
     print(json.dumps(found))
     return 0
 

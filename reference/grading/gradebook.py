@@ -26,9 +26,8 @@ from typing import Any, Dict, List, Sequence, Set, TextIO
 from numpy_impl.files import write_atomically
 from numpy_impl.options import inert
 from reference.grading.classroom import Summary, Verdict
-from reference.judge import NOT_WRITTEN, PARTS
+from reference.judge import NOT_WRITTEN
 from reference.judge.languages import said
-from reference.witnesses.losses import LOSSES
 
 
 def code(text: str) -> str:
@@ -149,6 +148,7 @@ def as_json(v: Verdict) -> Dict[str, Any]:
         "output_length": v.output_length,
         "seconds": v.seconds,
         "forward": asdict(v.forward) if v.forward is not None else None,
+        **({"network": v.network.name} if v.network is not None else {}),
     }
 
 
@@ -191,14 +191,20 @@ FORWARD_FIELDS = ["forward_function", "forward", "forward_words"]
 def csv_row(v: Verdict) -> Dict[str, Any]:
     data = as_json(v)
     row = {k: data[k] for k in CSV_FIELDS if k in data}
-    for layer in ("w1", "w2"):
-        found = [x for x in data["layers"] if x["layer"] == layer]
-        row[f"{layer}_mistakes"] = "; ".join(found[0]["mistakes"]) if found else ""
+    for number in (1, 2):  # a described network's: every array of that layer
+        found = [m for x in data["layers"] if _layer_of(v, x["layer"]) == number
+                 for m in x["mistakes"]]  # fmt: skip
+        row[f"w{number}_mistakes"] = "; ".join(dict.fromkeys(found))
     row["seconds"] = f"{v.seconds:.3f}"
     if v.forward is not None:
         row["forward_function"], row["forward"] = v.forward.function, v.forward.status
         row["forward_words"] = "; ".join(v.forward.lines)
     return {k: cell(value) for k, value in row.items()}
+
+
+def _layer_of(v: Verdict, weight: str) -> int:
+    """The layer a weight is in: 'w1' is 1; a described network's 'b2' is 2."""
+    return v.network.place(weight)[1] if v.network is not None else int(weight[1:])
 
 
 def feedback(v: Verdict, language: str = "en") -> str:
@@ -216,7 +222,7 @@ def feedback(v: Verdict, language: str = "en") -> str:
 
     name = code(Path(v.file).name)
     lines = [t(f"# Feedback on {name}"), "",
-             t(f"The function checked: {code(v.function)}, against {LOSSES[v.loss].words}."),
+             t(f"The function checked: {code(v.function)}, against {v.loss_words}."),
              ""]  # fmt: skip
     if v.status == "unchecked":
         lines += [t("**Not checked:**") + " " + code(t(v.message)), ""]
@@ -294,10 +300,11 @@ def gradescope(v: Verdict, visibility: str = "visible", language: str = "en") ->
         elif all(layer.correct for layer in v.diagnosis.layers):
             why = v.diagnosis.verdict
         else:
-            why = "not right yet: see dL/dw1 and dL/dw2"
+            named = layers if v.network is not None else [f"dL/{k}" for k in layers]
+            why = "not right yet: see " + " and ".join(named)
         required = " (required)" if entry["required"] else ""
         tests.append({
-            "name": said(f"{PARTS[name]}{required}", language), "number": str(index),
+            "name": said(f"{v.contract.words[name]}{required}", language), "number": str(index),
             "score": entry["points"], "max_score": entry["of"],
             "status": "passed" if entry["holds"] else "failed",
             "output": inert(said(why, language), lines=True), "output_format": "text",
@@ -333,7 +340,7 @@ def _parts(v: Verdict) -> List[Dict[str, Any]]:
     if v.diagnosis is not None:
         return list(v.diagnosis.as_dict()["parts"])
     return [{"part": p, "holds": False, "required": p in v.contract.required, "points": 0.0,
-             "of": v.contract.points[p]} for p in PARTS]  # fmt: skip
+             "of": v.contract.points[p]} for p in v.contract.points]  # fmt: skip
 
 
 def write_files(args: argparse.Namespace, verdicts: List[Verdict], summary: Summary) -> None:

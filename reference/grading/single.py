@@ -26,13 +26,17 @@ from reference.judge import (
     ForwardVerdict,
     StudentError,
     calls,
+    described_calls,
+    described_contract,
     diagnose,
+    diagnose_described,
     judge_forward,
 )
 from reference.judge import forward as forward_pass
 from reference.judge.steps import calls as step_calls
 from reference.sandbox import Forbidden, Limits, Run, Runner, Task
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
+from reference.sandbox.records import Calls
 
 __all__ = [
     "FORBIDDEN",
@@ -40,16 +44,21 @@ __all__ = [
     "Contract",
     "Sandbox",
     "SandboxUnavailable",
+    "asked_for",
+    "backprop_calls",
     "diagnose_file",
     "forward_file",
     "forward_first",
     "forwards_called",
     "isolation",
+    "judged",
     "run_file",
     "split_spec",
     "started",
 ]
 from reference.witnesses.losses import loss_named
+from reference.witnesses.networks import Description, is_article
+from reference.witnesses.networks import read as read_network
 
 #: What a submission may not use, by what it is asked for: the project's own code that
 #: computes the answer (the judge says so, and judges nothing else).
@@ -64,6 +73,36 @@ def started(runner: Optional[Sandbox], limits: Optional[Limits], sandbox: str = 
     """A sandbox started by ``runner`` (by default the Runner) under ``limits`` (by
     default 10 s and 2 GiB), at the level ``sandbox`` asks for."""
     return (runner or Runner)(limits if limits is not None else Limits(), sandbox)
+
+
+def backprop_calls(network: Optional[Description] = None) -> Calls:
+    """The calls a backprop is run at: the article's network's, or ``network``'s."""
+    return described_calls(network) if network is not None else calls()
+
+
+def judged(
+    run: Run, loss: str, contract: Contract, network: Optional[Description] = None
+) -> Diagnosis:
+    """The verdict on a backprop's ``run``: the article's network under ``loss``, or the
+    described ``network`` (its loss is its own)."""
+    if network is not None:
+        return diagnose_described(run, network, contract)
+    return diagnose(run, loss, contract)
+
+
+def asked_for(
+    network: str, loss: Optional[str], require: str = "", points: str = ""
+) -> Tuple[Optional[Description], Contract]:
+    """The network a command line names (None: the article's, by default or by name, or a
+    file that describes it exactly) and the teacher's contract for it; ValueError (one
+    line) for a description that is none, or a ``loss`` given with another network."""
+    found = None if network in ("", "article") else read_network(network)
+    if found is None or is_article(found):
+        return None, Contract.parse(require, points)
+    if loss is not None:
+        raise ValueError(f"--loss goes with the article's network: the network {found.name}"
+                         f" has its own loss, {found.loss_words()}")  # fmt: skip
+    return found, described_contract(found, require, points)
 
 
 def split_spec(spec: str) -> Tuple[str, str]:
@@ -83,14 +122,18 @@ def run_file(
     *,
     runner: Optional[Sandbox] = None,
     sandbox: str = "auto",
+    network: Optional[Description] = None,
 ) -> Run:
     """Run ``PATH.py:FUNCTION`` in the sandbox at the judge's points for ``kind``
     ("backprop", "forward", or a step of the backward pass: "d2", "dw2", "d1", "dw1"),
-    without the project's own code for it (:data:`FORBIDDEN`)."""
+    without the project's own code for it (:data:`FORBIDDEN`); a backprop of the
+    described ``network`` at its own points."""
     path, function = split_spec(spec)
-    points = {"backprop": calls, "forward": forward_pass.calls}.get(
-        kind, lambda: step_calls(kind)
-    )()
+    points: Calls
+    if kind == "backprop":
+        points = backprop_calls(network)
+    else:
+        points = forward_pass.calls() if kind == "forward" else step_calls(kind)
     with started(runner, limits, sandbox) as apart:
         return apart.run(Task(path, function, points, FORBIDDEN[kind]))
 
@@ -103,13 +146,15 @@ def diagnose_file(
     runner: Optional[Sandbox] = None,
     sandbox: str = "auto",
     contract: Contract = DEFAULT,
+    network: Optional[Description] = None,
 ) -> Diagnosis:
     """Run ``PATH.py:FUNCTION`` in the sandbox (under ``limits``: by default 10 s and
-    2 GiB) and judge its backprop here, under the teacher's ``contract``."""
+    2 GiB) and judge its backprop here, under the teacher's ``contract``; for the
+    described ``network`` when one is given."""
     split_spec(spec)  # a spec that is none is said before the loss
     loss_named(loss)  # an unknown loss is refused before anything runs
-    return diagnose(run_file(spec, "backprop", limits, runner=runner, sandbox=sandbox), loss,
-                    contract)  # fmt: skip
+    run = run_file(spec, "backprop", limits, runner=runner, sandbox=sandbox, network=network)
+    return judged(run, loss, contract, network)
 
 
 def forward_file(

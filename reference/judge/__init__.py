@@ -13,7 +13,12 @@ the verdict in words. It runs no process and imports no submission.
 * :mod:`~reference.judge.diagnosis`: the verdict on a backprop (:func:`diagnose`);
 * :mod:`~reference.judge.forward`: the verdict on a forward pass (:func:`judge_forward`);
 * :mod:`~reference.judge.steps`: the verdict on one step of the backward pass
-  (:func:`judge_step`), for the exercise that asks for them one at a time.
+  (:func:`judge_step`), for the exercise that asks for them one at a time;
+* :mod:`~reference.judge.layered`, :mod:`~reference.judge.described`,
+  :mod:`~reference.judge.described_verdict`, :mod:`~reference.judge.described_words`:
+  the same for a network a teacher describes (``--network``): its backward pass and
+  catalogue layer by layer, its plan and reading, the verdict
+  (:func:`diagnose_described`) and its words.
 
 Doors: the judge imports numpy_impl (its forward pass) and the witnesses (the
 tolerances, the losses, the error measure), nothing else of ``reference``.
@@ -21,6 +26,9 @@ tolerances, the losses, the error measure), nothing else of ``reference``.
 
 from reference.judge.answers import Outcome, Returned, StudentError
 from reference.judge.contract import DEFAULT, PARTS, Contract
+from reference.judge.described import calls as described_calls
+from reference.judge.described_verdict import contract as described_contract
+from reference.judge.described_verdict import diagnose_described
 from reference.judge.diagnosis import Diagnosis, LayerVerdict, diagnose
 from reference.judge.forward import NOT_WRITTEN, ForwardVerdict, judge_forward
 from reference.judge.network import OWN_FUNCTIONS, OWN_ROOMS
@@ -44,7 +52,10 @@ __all__ = [
     "StepVerdict",
     "StudentError",
     "calls",
+    "described_calls",
+    "described_contract",
     "diagnose",
+    "diagnose_described",
     "judge_forward",
     "judge_step",
 ]

@@ -98,9 +98,11 @@ class StudentError(ValueError):
         self.reason, self.line = reason, line
 
 
-def refuse(run: Outcome) -> None:
+def refuse(run: Outcome, counts: Sequence[int] = (), expected: str = "") -> None:
     """StudentError (one line) for a submission that could not be run to the end, or
-    that used the project's own code (reason "copied")."""
+    that used the project's own code (reason "copied"), or whose number of parameters is
+    not one of ``counts`` (by default the article's gradient's or step's; ``expected``:
+    the signature said)."""
     name = Path(run.path).name
     if run.forbidden:
         raise StudentError(copied(run), "copied")
@@ -122,7 +124,9 @@ def refuse(run: Outcome) -> None:
     }
     if run.reason is not None:
         raise StudentError(words[run.reason], run.reason, run.line)
-    if run.given not in (ARTICLE.parameters(False), ARTICLE.parameters(True)):
+    counts = counts or (ARTICLE.parameters(False), ARTICLE.parameters(True))
+    expected = expected or f"{ARTICLE.signature(False)} or {ARTICLE.signature(True)}"
+    if run.given not in counts:
         without = f", {run.required} without a default" if run.defaulted else ""
         given = (
             "the function's parameters cannot be read"
@@ -130,7 +134,7 @@ def refuse(run: Outcome) -> None:
             else f"the function takes {run.parameters} positional parameters{without}"
         )
         raise StudentError(
-            f"{given}: expected {ARTICLE.signature(False)} or {ARTICLE.signature(True)}",
+            f"{given}: expected {expected}",
             "missing",
         )
 

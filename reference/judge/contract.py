@@ -16,7 +16,7 @@ is worth ``forward`` points (1 by default).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Optional
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 #: The parts of a verdict, in the words a teacher and a student read.
 PARTS: Dict[str, str] = {
@@ -38,30 +38,37 @@ class Contract:
     shape: Optional[str] = None
     points: Dict[str, float] = field(default_factory=lambda: {p: 1.0 for p in PARTS})
     forward: float = 1.0  # the forward pass's points, where the grader judges it too
+    gradients: Tuple[str, ...] = ("dw1", "dw2")  # the parts that are a gradient each
+    words: Mapping[str, str] = field(default_factory=lambda: dict(PARTS))  # each part's
 
     @property
     def leans_on_default(self) -> bool:
         """Whether some part is checked and not required."""
-        return set(PARTS) != set(self.required)
+        return set(self.points) != set(self.required)
 
     @classmethod
-    def parse(cls, require: str = "", points: str = "") -> Contract:
+    def parse(
+        cls, require: str = "", points: str = "", parts: Mapping[str, str] = PARTS,
+        gradients: Tuple[str, ...] = ("dw1", "dw2"),
+    ) -> Contract:  # fmt: skip
         """From the command line: ``require`` "sizes,rows,step" (parts beyond both
         layers, and one shape), ``points`` "dw1=2,sizes=0.5" (the others keep 1).
-        ValueError (one line) for anything else."""
-        required, shape = {"dw1", "dw2"}, None
+        ValueError (one line) for anything else. A described network's ``parts`` and
+        ``gradients`` are its own (every gradient required; no step)."""
+        required, shape = set(gradients), None
+        shapes = SHAPES if parts is PARTS else ()
         for word in filter(None, (w.strip() for w in require.split(","))):
-            if word in SHAPES and shape not in (None, word):
+            if word in shapes and shape not in (None, word):
                 raise ValueError("--require: a function is a gradient or a step, not both")
-            if word in SHAPES:
+            if word in shapes:
                 shape = word
-            elif word in PARTS:
+            elif word in parts:
                 required.add(word)
             else:
                 raise ValueError(
-                    f"--require: unknown {word!r}: choose from {', '.join([*PARTS, *SHAPES])}"
+                    f"--require: unknown {word!r}: choose from {', '.join([*parts, *shapes])}"
                 )
-        worth = {p: 1.0 for p in (*PARTS, "forward")}
+        worth = {p: 1.0 for p in (*parts, "forward")}
         for item in filter(None, (i.strip() for i in points.split(","))):
             name, sep, value = item.partition("=")
             if not sep or name.strip() not in worth:
@@ -76,7 +83,7 @@ class Contract:
                 raise ValueError(f"--points: {item!r}: points are a number 0 or more")
             worth[name.strip()] = number
         forward = worth.pop("forward")
-        return cls(frozenset(required), shape, worth, forward)
+        return cls(frozenset(required), shape, worth, forward, gradients, dict(parts))
 
 
 DEFAULT = Contract()

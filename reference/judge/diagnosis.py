@@ -30,7 +30,7 @@ import numpy as np
 from reference.judge import words
 from reference.judge.answers import Answers, Note, Outcome, Precision, read_answers, refuse
 from reference.judge.catalogue import Chain, correct
-from reference.judge.contract import DEFAULT, PARTS, Contract
+from reference.judge.contract import DEFAULT, Contract
 from reference.judge.fit import Judged, LayerFit, fit_layer
 from reference.judge.network import ARTICLE
 from reference.judge.plan import GROUPS, REPEAT, plan, summary
@@ -56,6 +56,12 @@ class LayerVerdict:
     approximate: bool = False  # an approximation of the correct gradient, no mistake
     factor: Optional[float] = None  # the correct gradient times this everywhere
     allowed: float = 0.0  # how far that factor may be off
+    unnamed: Optional[bool] = None  # no mistake of the catalogue matches (None: no chain does)
+
+    @property
+    def unmatched(self) -> bool:
+        """Nothing in the catalogue says what this gradient is."""
+        return self.match is None if self.unnamed is None else self.unnamed
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -118,7 +124,9 @@ class Diagnosis:
         """The points of the parts that hold (none, in a shape not asked for)."""
         if not self.shape_ok:
             return 0.0
-        return sum(self.contract.points[p] for p in PARTS if self.parts.get(p, False))
+        return sum(
+            self.contract.points[p] for p in self.contract.points if self.parts.get(p, False)
+        )
 
     def text(self) -> str:
         return words.text(self)
@@ -128,7 +136,7 @@ class Diagnosis:
         """Both layers right, and yet a shape not asked for, or another part that does
         not hold (required or not): what the last line has to say beyond the layers."""
         layers = all(v.correct for v in self.layers)
-        rest = [p for p in PARTS if p not in ("dw1", "dw2")]
+        rest = [p for p in self.contract.points if p not in self.contract.gradients]
         return layers and (not self.shape_ok or not all(self.parts.get(p) for p in rest))
 
     @property
@@ -154,7 +162,7 @@ class Diagnosis:
             "origin": self.origin,
             "pointer": self.pointer or None,
             "ok": self.ok,
-            "parts": [self._part(p) for p in PARTS],
+            "parts": [self._part(p) for p in self.contract.points],
             "score": self.score,
             "max_score": sum(self.contract.points.values()),
         }

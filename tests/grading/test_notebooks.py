@@ -189,3 +189,28 @@ def test_the_students_edition_holds_no_line_of_the_solution(name):
     assert "### BEGIN SOLUTION" not in handed and "### BEGIN HANDOUT" not in handed
     teacher = json.loads((DOCS / "teacher" / name).read_text())["cells"]
     assert all("raise NotImplementedError" not in "".join(c["source"]) for c in teacher)
+
+
+@pytest.mark.notebook
+@pytest.mark.product_in_child
+def test_the_exercise_for_a_described_network_says_not_written_yet_then_correct():
+    nb, printed = _run("exercise-columns.ipynb")
+    assert [p for p in _checks(nb, printed)] == ["not written yet\n"]
+    nb, printed = _run("teacher/exercise-columns.ipynb")
+    said = _checks(nb, printed)[0].splitlines()
+    assert said[0] == "correct" and [line.split(":")[0] for line in said[1:]] == [
+        "dW1", "db1", "dW2", "db2"]  # fmt: skip
+    assert all(": correct for the binary cross-entropy" in line for line in said[1:])
+    assert printed[-1] == "True\n"  # and the student's gradients classify the examples
+    pasted = (  # db1 without its axis of length one
+        "def backprop(X, Y, W1, b1, W2, b2):\n"
+        "    m = X.shape[1]\n"
+        "    Z1, A1, A2 = forward(X, W1, b1, W2, b2)\n"
+        "    dZ2 = (A2 - Y) / m\n"
+        "    dZ1 = (W2.T @ dZ2) * (Z1 > 0)\n"
+        "    return dZ1 @ X.T, dZ1.sum(axis=1), dZ2 @ A1.T, dZ2.sum(axis=1, keepdims=True)\n"
+    )
+    nb, printed = _run("exercise-columns.ipynb", backprop=pasted)
+    said = _checks(nb, printed)[0].splitlines()
+    assert said[0] == "not correct yet"
+    assert "db1: its values are right, its shape is not: (5,), not b1's (5, 1)" in said[2]

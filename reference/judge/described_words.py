@@ -1,0 +1,199 @@
+"""Every sentence the judge says of a described network's backprop.
+
+The arrays are named as the description names them (``dW1``, ``db2``), the deltas
+as ``dz1`` (``dZ1`` where the weights are upper case); the loss in its words,
+with how it is reduced over the examples.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Optional, Tuple
+
+import numpy as np
+
+from reference.judge.answers import Outcome, Precision
+from reference.judge.described import Fit, order
+from reference.judge.diagnosis import LayerVerdict
+from reference.judge.layered import Mistake, catalogue, delta_name
+from reference.witnesses.networks import Description
+
+if TYPE_CHECKING:  # pragma: no cover
+    from reference.judge.described_verdict import DescribedDiagnosis
+
+
+def _shape(shape: Tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _wanted(d: Description, weight: str) -> Tuple[int, ...]:
+    return d.shape(weight, d.sizes)
+
+
+def _form(d: Description, f: Fit) -> Tuple[str, List[str]]:
+    """What the shape of a gradient whose values are right says, and its mistake's name."""
+    weight = d.gradient_of(f.returned)
+    wanted = _wanted(d, weight)
+    if f.form == "an axis of length one":
+        spread = _shape(tuple(np.broadcast_shapes(wanted, f.shape)))
+        how = "missing an axis" if len(f.shape) < len(wanted) else "with an extra axis"
+        return (f"{f.returned}: its values are right, its shape is not: {_shape(f.shape)}, not"
+                f" {weight}'s {_shape(wanted)} ({weight} - lr * {f.returned} would be"
+                f" {spread})", [f"{f.returned} {how} of length one"])  # fmt: skip
+    if f.form == "transposed":
+        return (f"{f.returned} transposed: its values are right, its layout is"
+                f" {_shape(f.shape)}, not {weight}'s {_shape(wanted)}",
+                [f"{f.returned} transposed"])  # fmt: skip
+    layer = d.place(weight)[1]
+    delta = delta_name(d, layer)
+    if f.form == "not summed":
+        each = "row" if d.layout == "rows" else "column"
+        return (f"{f.returned} not summed over the examples: it holds {delta}, one {each} an"
+                f" example, shape {_shape(f.shape)}; {weight}'s gradient is their sum, shape"
+                f" {_shape(wanted)}", ["bias gradient not summed"])  # fmt: skip
+    said = (f"{f.returned} summed over the wrong axis: over each example's units"
+            f" ({_shape(f.shape)}), not over the examples")  # fmt: skip
+    return said, ["bias summed over the wrong axis"]
+
+
+def _scaled(d: Description, f: Fit) -> Tuple[str, str]:
+    """The words of a gradient that is the right one times a number, and its name."""
+    if f.scaled == "1/n lost":
+        return (f"{f.returned}: the mean's 1/n lost: n times the right gradient at every point"
+                f" (n the number of examples)", "1/n of the mean lost")  # fmt: skip
+    if f.scaled == "1/n twice" and d.reduction == "mean":
+        return (f"{f.returned}: the mean's 1/n taken twice: the right gradient divided by n once"
+                f" more (n the number of examples)", "1/n of the mean taken twice")  # fmt: skip
+    if f.scaled == "1/n twice":
+        return (f"{f.returned}: divided by the number of examples (a mean), where the loss sums"
+                f" over them", "a mean where the loss sums")  # fmt: skip
+    if f.scaled == "sign":
+        return f"{f.returned}: sign flipped (the update climbs the loss)", "sign flipped"
+    return (f"{f.returned}: the correct gradient times {f.factor:.6g} everywhere (a constant"
+            f" factor, in the loss's constant or the output delta)", "constant factor")  # fmt: skip
+
+
+def _one(d: Description, f: Fit, whole: Optional[Mistake], p: Precision) -> LayerVerdict:
+    """One gradient's verdict."""
+    weight, loss = d.gradient_of(f.returned), d.loss_words()
+    if f.right and f.form == "as the weight":
+        rounding = f" to {p.name} rounding" if p.name != "float64" else ""
+        said = (
+            f"{f.returned}: correct for {loss}{rounding} (largest relative difference {f.off:.0e})"
+        )
+        return LayerVerdict(weight, True, said, None, [], f.off, 0.0, unnamed=False)
+    if f.right:
+        said, names = _form(d, f)
+        return LayerVerdict(weight, False, said, None, names, f.off, 0.0, unnamed=False)
+    named = whole.name if whole and whole.name in f.matches else (f.matches or [""])[0]
+    if named:
+        m = next(m for m in catalogue(d) if m.name == named)
+        said = f"{f.returned}: matches *{m.words}*; the correct gradient differs by {f.off:.2g}"
+        return LayerVerdict(weight, False, said, None, [m.name], 0.0, f.off, unnamed=False)
+    if f.scaled:
+        said, name = _scaled(d, f)
+        return LayerVerdict(weight, False, said, None, [name], 0.0, f.off, factor=f.factor,
+                            unnamed=False)  # fmt: skip
+    said = (f"{f.returned}: not the gradient of {loss}, and no known mistake matches it"
+            f" (largest relative difference {f.off:.2g})")  # fmt: skip
+    return LayerVerdict(weight, False, said, None, [], f.off, f.off, unnamed=True)
+
+
+def explained(
+    d: Description, fits: List[Fit], whole: Optional[Mistake], again: List[str], p: Precision
+) -> Tuple[List[LayerVerdict], Optional[str], str]:
+    """Each gradient's verdict, the quantity that goes wrong first, and the line to look at."""
+    layers = [_one(d, f, whole, p) for f in fits]
+    if again:
+        for v in layers:
+            if f"d{v.name}" in again:
+                v.correct, v.unnamed = False, False
+                v.mistakes.append("accumulates across calls")
+                v.words += " (at its first call; called again, it returned another answer)"
+        kept = ", ".join(again)
+        return layers, "update", (f"look at where {kept} {'is' if len(again) == 1 else 'are'}"
+                                  f" kept between calls: called twice with the same inputs it"
+                                  f" returned two different answers (they must start from zero"
+                                  f" at each call; judged here at its first call)")  # fmt: skip
+    if whole is not None:
+        return layers, whole.origin, f"look at the line that computes {whole.origin}: {whole.words}"
+    if all(not f.right and f.scaled for f in fits) and len({(f.scaled, round(f.factor, 6))
+                                                            for f in fits}) == 1:  # fmt: skip
+        delta = delta_name(d, d.layers)
+        why = layers[0].words.split(": ", 1)[1]
+        return (
+            layers,
+            delta,
+            f"look at the line that computes {delta}: every gradient has one mistake, {why}",
+        )
+    return _first_wrong(d, fits, layers)
+
+
+def _first_wrong(
+    d: Description, fits: List[Fit], layers: List[LayerVerdict]
+) -> Tuple[List[LayerVerdict], Optional[str], str]:
+    """Where to look when no one mistake explains every gradient: the first gradient to go
+    wrong in the backward pass, or the layer's delta when its weight's and its bias's both do."""
+    wrong = {f.returned: v for f, v in zip(fits, layers) if not v.correct}
+    if not wrong:
+        return layers, None, ""
+    for layer in range(d.layers, 0, -1):
+        mine = [r for r in d.returns if d.place(d.gradient_of(r))[1] == layer]
+        bad = [r for r in mine if r in wrong]
+        if not bad:
+            continue
+        if len(bad) > 1 and all(not wrong[r].mistakes for r in bad):
+            delta = delta_name(d, layer)
+            said = " and ".join(bad)
+            return layers, delta, (f"look at the line that computes {delta}: {said} are both"
+                                   f" wrong, and every gradient after them is right")  # fmt: skip
+        first = bad[0]
+        said = wrong[first].words
+        why = said[len(first) + 2 :] if said.startswith(f"{first}: ") else said
+        return layers, first, f"look at the line that computes {first}: {why}"
+    return layers, None, ""  # pragma: no cover
+
+
+def reordered(d: Description, run: Outcome, layers: List[LayerVerdict]) -> str:
+    """The pointer for gradients returned in another order (told by their shapes): each
+    gradient is marked wrong, since a caller unpacking them in order gets the wrong ones."""
+    at = order(d, run)
+    came = [""] * len(at)
+    for k, r in enumerate(d.returns):
+        came[at[k]] = r
+    for v in layers:
+        v.correct, v.unnamed = False, False
+        v.mistakes.append("gradients returned in another order")
+        v.words += " (returned in another place of the tuple)"
+    return (f"look at the return line: the gradients come back as ({', '.join(came)}), not"
+            f" ({', '.join(d.returns)})")  # fmt: skip
+
+
+def text(found: DescribedDiagnosis) -> str:
+    """The whole verdict, line by line."""
+    d = found.network
+    lines = [f"checking {d.signature()} against {d.loss_words()} (network {d.name})",
+             f"run at: {'; '.join(found.checked)}"]  # fmt: skip
+    lines += [f"note: {n}" for n in found.notes]
+    lines += [v.words for v in found.layers]
+    lines += [found.pointer] if found.pointer else []
+    return "\n".join([*lines, verdict(found)])
+
+
+def verdict(found: DescribedDiagnosis) -> str:
+    """The last line: ok, or FAIL and what does not hold."""
+    d, asked = found.network, found.contract
+    missing = [p for p in asked.points if not found.parts.get(p, False)]
+    if found.ok:
+        rounding = f" (to {found.precision} rounding)" if found.precision != "float64" else ""
+        said = f"ok: every gradient is the gradient of {d.loss_words()}{rounding}"
+        if missing:
+            said += f"; not required here, and not holding: {', '.join(missing)}"
+        return said
+    failed = []
+    wrong = [f"d{v.name}" for v in found.layers if not v.correct]
+    if wrong:
+        failed.append(f"{', '.join(wrong)} not the gradient of {d.loss_words()}")
+    others = [p for p in missing if p in asked.required and p not in asked.gradients]
+    if others:
+        failed.append(f"required and not holding: {', '.join(others)}")
+    return f"FAIL: {'; '.join(failed)}"

@@ -1,0 +1,177 @@
+"""The verdict on a described network's backprop (reference/judge/described_verdict.py)
+on answers made here: each student written as a formula of the judge's own gradients
+(tests.helpers.run_described), handed to the judge as a child would report it, so that
+every word can be derived from the formula: each mistake of the catalogue named for
+every built-in, the shape said beside the values, the 1/n of a mean, the sign, a factor,
+the order returned, an answer that changes between calls, where to look."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from reference.judge import StudentError, described_contract, diagnose_described
+from reference.judge.described import plan
+from reference.judge.layered import catalogue
+from reference.witnesses.networks import BUILT_IN
+from tests.helpers import run_described, twisted
+
+SOFTMAX = BUILT_IN["relu-softmax"]
+COLUMNS = BUILT_IN["columns"]
+BIAS = BUILT_IN["article-bias"]
+CE = "the softmax cross-entropy -sum(y log p), averaged over the examples"
+
+
+def judged(d, student, **kw):
+    return diagnose_described(run_described(d, student, **kw), d)
+
+
+def test_a_correct_student_is_correct_in_every_word():
+    found = judged(SOFTMAX, lambda i, right, e: right)
+    assert found.ok and found.origin is None and found.pointer == "" and found.notes == []
+    assert found.text().splitlines() == [
+        f"checking f(x, y, w1, b1, w2, b2) -> (dw1, db1, dw2, db2) against {CE} (network"
+        " relu-softmax)",
+        "run at: 12 points; sizes 6-5-3, 6-3-3, 6-8-3; batches of 4 to 7 examples, every class"
+        " among the labels; seeds 0..2 and a saturated start; the first point twice",
+        *(f"{r}: correct for {CE} (largest relative difference 0e+00)" for r in SOFTMAX.returns),
+        f"ok: every gradient is the gradient of {CE}",
+    ]
+    assert found.parts == {"dw1": True, "db1": True, "dw2": True, "db2": True, "sizes": True}
+    assert found.score == 5 and found.as_dict()["network"] == "relu-softmax"
+
+
+@pytest.mark.parametrize("network", sorted(BUILT_IN))
+def test_every_mistake_of_the_catalogue_is_named_where_it_starts(network):
+    d = BUILT_IN[network]
+    for m in catalogue(d):
+        found = judged(d, lambda i, right, e, m=m: twisted(d, e, m.name))
+        changed = [v for v in found.layers if not v.correct]
+        assert changed and not found.ok, m.name
+        assert all(v.mistakes == [m.name] and f"matches *{m.words}*" in v.words for v in changed)
+        assert found.origin == m.origin and found.pointer == (
+            f"look at the line that computes {m.origin}: {m.words}")  # fmt: skip
+        assert {f"d{v.name}" for v in changed} >= {r for r in d.returns if r[-1] == m.origin[-1]}
+
+
+def test_the_mean_lost_in_every_gradient_starts_at_the_output_delta():
+    n = {i: len(p.x) for i, p in enumerate(plan(SOFTMAX))}
+    found = judged(SOFTMAX, lambda i, right, e: {r: n[i] * g for r, g in right.items()})
+    assert [v.mistakes for v in found.layers] == [["1/n of the mean lost"]] * 4
+    assert found.origin == "dz2" and found.pointer.startswith(
+        "look at the line that computes dz2: every gradient has one mistake, the mean's 1/n lost"
+    )
+
+
+def test_a_scale_in_one_gradient_is_said_of_it_alone():
+    n = {i: len(p.x) for i, p in enumerate(plan(SOFTMAX))}
+    cases = [(lambda i: 1 / n[i], "1/n of the mean taken twice"), (lambda i: -1.0, "sign flipped"),
+             (lambda i: 0.5, "constant factor")]  # fmt: skip
+    for factor, name in cases:
+        found = judged(SOFTMAX, lambda i, right, e, k=factor: {**right, "dw1": k(i) * right["dw1"]})
+        assert [v.mistakes for v in found.layers] == [[name], [], [], []]
+        assert found.origin == "dw1" and found.pointer.startswith(
+            "look at the line that computes dw1: ")  # fmt: skip
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": 0.5 * right["dw1"]})
+    assert "dw1: the correct gradient times 0.5 everywhere" in found.layers[0].words
+
+
+def test_a_mean_where_the_loss_sums_is_named():
+    n = {i: len(p.x) for i, p in enumerate(plan(BIAS))}
+    found = judged(BIAS, lambda i, right, e: {r: g / n[i] for r, g in right.items()})
+    assert [v.mistakes for v in found.layers] == [["a mean where the loss sums"]] * 4
+
+
+def test_a_bias_gradient_missing_its_axis_of_length_one_is_wrong_and_says_why():
+    found = judged(COLUMNS, lambda i, right, e: {**right, "db1": right["db1"][:, 0]})
+    v = found.layers[1]
+    assert not found.ok and not v.correct and v.mistakes == ["db1 missing an axis of length one"]
+    assert v.words == ("db1: its values are right, its shape is not: (5,), not b1's (5, 1)"
+                       " (b1 - lr * db1 would be (5, 5))")  # fmt: skip
+    assert found.origin == "db1"
+
+
+def test_a_transposed_gradient_and_an_unsummed_bias_are_named():
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw2": right["dw2"].T,
+                                                 "db1": e.deltas[1]})  # fmt: skip
+    assert [v.mistakes for v in found.layers] == [
+        [], ["bias gradient not summed"], ["dw2 transposed"], []]  # fmt: skip
+    assert found.origin == "dw2"  # the output layer's gradients come first in the backward pass
+    found = judged(COLUMNS, lambda i, right, e: {**right, "db2": e.deltas[2].sum(axis=1)})
+    assert found.layers[3].mistakes == ["bias summed over the wrong axis"]
+
+
+def test_gradients_returned_in_another_order_are_all_wrong():
+    found = judged(COLUMNS, lambda i, right, e: right)  # the same arrays ...
+    assert found.ok
+    run = run_described(COLUMNS, lambda i, right, e: right)
+    calls = [replace(c, arrays=(*c.arrays[2:], *c.arrays[:2])) for c in run.calls]
+    swapped = replace(run, calls=calls)  # ... returned as (dW2, db2, dW1, db1)
+    found = diagnose_described(swapped, COLUMNS)
+    assert not found.ok and found.origin == "return"
+    assert found.pointer == ("look at the return line: the gradients come back as (dW2, db2,"
+                             " dW1, db1), not (dW1, db1, dW2, db2)")  # fmt: skip
+    assert all(v.mistakes == ["gradients returned in another order"] for v in found.layers)
+
+
+def test_an_answer_that_changes_between_calls_is_wrong_at_its_first_call_right():
+    found = judged(
+        SOFTMAX, lambda i, right, e: {r: g * (2 if i == 1 else 1) for r, g in right.items()}
+    )
+    assert not found.ok and found.origin == "update"
+    assert all(v.mistakes == ["accumulates across calls"] for v in found.layers)
+    assert [n.words for n in found.notes] == [
+        f"{r} changes between two calls with the same inputs" for r in SOFTMAX.returns
+    ]
+
+
+def test_what_no_mistake_explains_is_traced_to_the_first_gradient_to_go_wrong():
+    def noise(i, shape):  # the same at the first call and its repeat
+        return np.random.default_rng(0 if i == 1 else i).normal(size=shape)
+
+    found = judged(SOFTMAX, lambda i, right, e: {
+        **right, "dw1": right["dw1"] + noise(i, right["dw1"].shape),
+        "db1": right["db1"] + 1})  # fmt: skip
+    assert found.origin == "dz1" and found.pointer == (
+        "look at the line that computes dz1: dw1 and db1 are both wrong, and every gradient"
+        " after them is right")  # fmt: skip
+    assert [v.unmatched for v in found.layers] == [True, True, False, False]
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "db2": right["db2"] + 1})
+    assert found.origin == "db2"
+
+
+def test_the_other_sizes_are_a_part_the_teacher_may_require():
+    wrong_elsewhere = lambda i, right, e: {  # noqa: E731
+        r: g * (1 if plan(SOFTMAX)[i].group == 0 else 2) for r, g in right.items()
+    }
+    found = judged(SOFTMAX, wrong_elsewhere)
+    assert found.ok and not found.parts["sizes"]
+    assert found.verdict.endswith("; not required here, and not holding: sizes")
+    strict = described_contract(SOFTMAX, "sizes", "dw1=2")
+    found = diagnose_described(run_described(SOFTMAX, wrong_elsewhere), SOFTMAX, strict)
+    assert not found.ok and found.verdict == "FAIL: required and not holding: sizes"
+    assert found.score == 5  # 2 + 1 + 1 + 1, the sizes' point not
+
+
+def test_float32_is_judged_at_float32s_rounding():
+    found = judged(COLUMNS, lambda i, right, e: right, dtype=np.float32)
+    assert found.ok and found.precision == "float32"
+    assert found.layers[0].words.endswith("to float32 rounding (largest relative difference"
+                                          f" {found.layers[0].max_rel:.0e})")  # fmt: skip
+
+
+def test_what_cannot_be_checked_is_said_in_one_line_naming_the_array():
+    with pytest.raises(StudentError, match=r"^dw1 has shape \(30,\) at the first point, neither"
+                       r" w1's \(6, 5\) nor a known mistake's: it cannot be checked$"):  # fmt: skip
+        judged(SOFTMAX, lambda i, right, e: {**right, "dw1": right["dw1"].ravel()})
+    run = run_described(SOFTMAX, lambda i, right, e: right)
+    run.given = 4
+    with pytest.raises(StudentError, match=r"expected f\(x, y, w1, b1, w2, b2\) -> \(dw1, db1,"):
+        diagnose_described(run, SOFTMAX)
+
+
+def test_a_contract_names_the_networks_parts():
+    with pytest.raises(ValueError, match=r"--require: unknown 'step': choose from dw1, db1, dw2,"
+                       r" db2, sizes"):  # fmt: skip
+        described_contract(SOFTMAX, "step")
+    assert described_contract(COLUMNS).required == {"dW1", "db1", "dW2", "db2"}

@@ -19,7 +19,10 @@ see the same machine load; the figures are medians over the repeats:
   ``scripts/diff_gradients.py --against`` check run as a whole command, side
   by side, both in the sandbox (--sandbox: its level, namespaces where
   bubblewrap works): the ratio of the two (target: at most 25 for 100
-  submissions).
+  submissions);
+* a diagnosis per network description (``--network``): one ``--against`` check of
+  a correct student of each built-in as a whole command, beside the article's
+  (``--diagnoses`` runs this part alone).
 """
 
 from __future__ import annotations
@@ -60,7 +63,12 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=100, help="submissions graded")
     parser.add_argument("--sandbox", default="auto", choices=("auto", "required", "process"),
                         help="the sandbox's level for the grading (auto)")  # fmt: skip
+    parser.add_argument("--diagnoses", action="store_true",
+                        help="only the diagnosis per network description")  # fmt: skip
     args = parser.parse_args()
+    if args.diagnoses:
+        diagnoses(args.repeats, args.sandbox)
+        return 0
     if min(args.repeats, args.epochs, args.networks, args.memory_networks, args.submissions) < 1:
         parser.error("--repeats, --epochs and the network and submission counts must be >= 1")
 
@@ -115,7 +123,33 @@ def main() -> int:
         f"(with the noisy-letter evaluation): {peak_kib / 1024:.0f} MiB"
     )
     grading(args.submissions, args.repeats, args.sandbox)
+    diagnoses(args.repeats, args.sandbox)
     return 0
+
+
+def diagnoses(repeats: int, sandbox: str) -> None:
+    """One ``--against`` check of a correct student of each network, a whole command each,
+    the networks in turn within each repeat (alternating order): medians, and each
+    beside the article's."""
+    tests = ROOT / "tests" / "judge"
+    checks = {
+        "article": [f"{tests / 'students' / 'bce_derivative_divided.py'}:backprop", "--loss", "bce"]
+    }
+    for name in ("article-bias", "relu-softmax", "columns"):
+        first = sorted((tests / "networks" / name).glob("correct_*.py"))[0]
+        checks[name] = [f"{first}:backprop", "--network", name]
+    times: Dict[str, List[float]] = {name: [] for name in checks}
+    for repeat in range(repeats):
+        for name in list(checks) if repeat % 2 == 0 else list(reversed(checks)):
+            command = [sys.executable, "scripts/diff_gradients.py", "--sandbox", sandbox,
+                       "--against", *checks[name]]  # fmt: skip
+            times[name].append(
+                _seconds(lambda c=command: subprocess.run(c, cwd=ROOT, capture_output=True))
+            )
+    article = statistics.median(times["article"])
+    for name, t in times.items():
+        print(f"  one diagnosis, network {name:13s} {statistics.median(t):.2f} s"
+              f" ({statistics.median(t) / article:.2f}x the article's)")  # fmt: skip
 
 
 def grading(count: int, repeats: int, sandbox: str) -> None:

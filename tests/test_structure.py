@@ -178,3 +178,37 @@ def test_the_tests_are_grouped_by_room():
 @pytest.mark.parametrize("path", REFERENCE_MODULES, ids=lambda p: str(p.relative_to(REFERENCE)))
 def test_no_file_of_reference_is_over_450_lines(path):
     assert len(path.read_text().splitlines()) <= 450, path.name
+
+
+def _functions():
+    """Every function of numpy_impl and reference, by its dotted name, with its lines
+    stripped and joined by a space."""
+    found = {}
+    for path in SOURCES:
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        lines = path.read_text().splitlines()
+
+        def visit(node, prefix, lines=lines):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    name = f"{prefix}.{child.name}"
+                    body = lines[child.lineno - 1 : child.end_lineno]
+                    found[name] = " ".join(line.strip() for line in body)
+                    visit(child, name)
+                elif isinstance(child, ast.ClassDef):
+                    visit(child, f"{prefix}.{child.name}")
+
+        visit(ast.parse(path.read_text()), module)
+    return found
+
+
+def test_every_listed_survivor_is_a_line_of_a_function_of_the_code():
+    """reference/mutation_survivors.toml keys each survivor by its function's dotted name
+    and its line: a function moved or a line rewritten is said here, not at the next
+    mutation run."""
+    tomllib = pytest.importorskip("tomllib")
+    listed = tomllib.loads((REFERENCE / "mutation_survivors.toml").read_text())["survivor"]
+    functions = _functions()
+    for entry in listed:
+        assert entry["function"] in functions, entry["function"]
+        assert entry["before"] in functions[entry["function"]], (entry["function"], entry["before"])

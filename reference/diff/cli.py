@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--require", default="", metavar="PARTS",
         help="with --against: what must hold beyond both layers at hidden size 5 (sizes, rows),"
-        " and one shape (gradient or step); e.g. sizes,rows,gradient",
+        " and one shape (gradient or step); e.g. sizes,rows,gradient (with --network: sizes)",
     )  # fmt: skip
     p.add_argument(
         "--points", default="", metavar="PART=N,...",

@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         metavar="PARTS",
         help="what must hold beyond both"
-        " layers at hidden size 5: sizes, rows; and one shape: gradient or step",
+        " layers at hidden size 5: sizes, rows; and one shape: gradient or step (with"
+        " --network: sizes, beyond every gradient)",
     )
     p.add_argument(
         "--points",

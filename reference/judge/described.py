@@ -3,11 +3,11 @@
 The plan (:func:`plan`): four starts (seeds 0, 1, 2, and seed 3 with the hidden
 layers' weights and biases times 8, so that sigmoid and tanh units saturate), at
 the description's hidden sizes and at two others (each hidden layer's size s, then
-max(2, s - 2) and s + 3), each a batch of c + 1 to c + 3 examples (more where that
-is a layer's size: a bias gradient summed over the wrong axis is then told by its
-shape) whose labels cover every one of the c classes (many mistakes are invisible on
-one example); the first point twice. The inputs are drawn so that no ReLU unit sits within 0.01 of
-its kink, and the output's logits are scaled into [-4, 4] (a correct backprop that
+max(2, s - 2) and s + 3), each a batch of examples (many mistakes are invisible on
+one example): each seed its own number of them, none a layer's size
+(:func:`batch_sizes`), their labels every class but at seed 1, where the last is
+absent (:func:`labels`); the first point twice. No ReLU unit is within 1e-6 of its
+kink, and the output's logits are scaled into [-4, 4] (a correct backprop that
 computes dL/da and then the slope loses eps / (1 - a) there: 1e-14 at most).
 
 What the function returned is read array by array (:func:`read`), in the
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import permutations
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from reference.judge.answers import (
     Outcome,
     Precision,
     StudentError,
+    in_float32,
     refuse,
 )
 from reference.judge.layered import backward, catalogue
@@ -45,8 +46,9 @@ Array = np.ndarray
 
 #: The output's logits at every point lie within this (see the module's docstring).
 LOGIT_BOUND = 4.0
-#: No ReLU unit's pre-activation is nearer its kink than this.
-KINK_MARGIN = 0.01
+#: No ReLU unit's pre-activation is nearer its kink than this: far above the rounding
+#: of z computed in another order (1e-15 |z|), so that every correct mask agrees.
+KINK_MARGIN = 1e-6
 SATURATED = 8.0
 #: The call that repeats the first (its answer must be the first's).
 REPEAT = 1
@@ -75,13 +77,33 @@ def hidden_sizes(d: Description) -> List[Tuple[int, ...]]:
             (d.sizes[0], *(s + 3 for s in inner), d.sizes[-1])]  # fmt: skip
 
 
+def batch_sizes(sizes: Tuple[int, ...]) -> List[int]:
+    """Each seed's number of examples: the first four numbers from c + 1 (3 at least)
+    that are none of the sizes (a bias gradient summed over the wrong axis, or a gradient
+    left per example, is then told by its shape; and each seed has its own n)."""
+    found: List[int] = []
+    n = max(sizes[-1] + 1, 3)
+    while len(found) < 4:
+        found += [n] if n not in sizes else []
+        n += 1
+    return found
+
+
+def labels(rng: np.random.Generator, n: int, classes: int, seed: int) -> Array:
+    """One-hot labels (n, c), every class present but at seed 1, where the last is absent
+    (c >= 3: code that counts the classes from the labels shows there); one output: labels
+    0 and 1, both present."""
+    if classes == 1:
+        return rng.permutation(np.arange(n) % 2)[:, None].astype(float)
+    present = classes - 1 if seed == 1 and classes >= 3 else classes
+    found: Array = np.eye(classes)[rng.permutation(np.arange(n) % present)]
+    return found
+
+
 def _draw(d: Description, sizes: Tuple[int, ...], seed: int, attempt: int) -> Point:
     rng = np.random.default_rng([seed, attempt, *sizes])
-    classes = sizes[-1]
-    n = classes + 1 + seed % 3
-    while n in sizes:  # a bias summed over the wrong axis would take a bias's shape
-        n += 1
-    labels = rng.permutation(np.arange(n) % classes)
+    n = batch_sizes(sizes)[seed]
+    y = labels(rng, n, sizes[-1], seed)
     weights: Dict[str, Array] = {}
     for k in range(1, len(sizes)):
         grow = SATURATED if seed == 3 and k < len(sizes) - 1 else 1.0
@@ -92,7 +114,7 @@ def _draw(d: Description, sizes: Tuple[int, ...], seed: int, attempt: int) -> Po
             weights[d.named("b", k)] = grow * rng.normal(0, 0.5, sizes[k])
     start = f"seed {seed}" + (", hidden weights x 8 (saturated)" if seed == 3 else "")
     label = f"{start}, sizes {'-'.join(map(str, sizes))}, {n} examples"
-    return Point(label, 0, sizes, rng.normal(size=(n, sizes[0])), np.eye(classes)[labels], weights)
+    return Point(label, 0, sizes, rng.normal(size=(n, sizes[0])), y, weights)
 
 
 def _bounded(d: Description, p: Point) -> Point:
@@ -172,51 +194,64 @@ def expected(d: Description, index: int) -> Expected:
 
 
 #: How a returned array's shape stands to its weight's.
-FORMS = ("as the weight", "an axis of length one", "transposed", "not summed", "wrong axis")
+FORMS = ("as the weight", "an axis of length one", "transposed", "not summed", "wrong axis",
+         "every axis")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Read:
-    """One returned gradient at one point: how its shape stands (:data:`FORMS`) and its
-    values, laid out as what it holds (the weight, or the delta for a bias not summed)."""
+    """One returned gradient at one point: how its shape stands (:data:`FORMS`), its
+    values laid out as what they hold (the weight's gradient, or the delta for a bias
+    gradient not summed), and the precision it was computed in."""
 
     form: str
     shape: Tuple[int, ...]
     values: Array
+    precision: Precision
 
 
-def precision_of(run: Outcome) -> Precision:
-    """float16 or float32 when any array returned is; else float64."""
-    kinds = {a.dtype for call in run.calls for a in call.arrays if a is not None}
-    if any(k == np.float16 for k in kinds):
+def precision_of(array: Array) -> Precision:
+    """The precision an array was computed in: its type's, or float32's (float16's) where
+    a float64 array holds only float32 (float16) numbers, a result cast back."""
+    if array.dtype == np.float16 or (array.dtype != np.float32 and in_float32(array, np.float16)):
         return FLOAT16_ROUNDING
-    return FLOAT32_ROUNDING if any(k == np.float32 for k in kinds) else FLOAT64
+    if array.dtype == np.float32 or in_float32(array):
+        return FLOAT32_ROUNDING
+    return FLOAT64
 
 
 def refuse_described(run: Outcome, d: Description) -> None:
-    """StudentError (one line) for a run that cannot be checked against ``d``."""
+    """StudentError (one line) for a run that cannot be checked against ``d``: it did not
+    run to the end, or a call at the description's sizes did not return what is asked."""
     refuse(run, (len(d.parameters),), d.signature())
-    for index, call in enumerate(run.calls):
-        if call.kind == "raised":
-            raise StudentError(f"{run.function} raised {call.error}: {call.message}"
-                               f" (call {index + 1})", "raised", call.line)  # fmt: skip
-        if call.kind != "values" or call.length != len(d.returns):
-            what = f"{call.length} items" if call.kind == "values" else ", ".join(call.types)
-            raise StudentError(f"{run.function} returned {what}: expected a tuple"
-                               f" ({', '.join(d.returns)})")  # fmt: skip
-        for name, array in zip(d.returns, call.arrays):
-            if array is None or not np.all(np.isfinite(array)):
-                raise StudentError(f"{name} is not an array of finite real numbers")
     if len(run.calls) != len(plan(d)):
         raise StudentError(f"{run.function} was not run at every point")
+    for index, p in enumerate(plan(d)):
+        if p.group == 0:
+            check_call(d, run, index)
 
 
-def order(d: Description, run: Outcome) -> Tuple[int, ...]:
-    """Where each returned name's array is: the order returned, or the one permutation of
-    it whose shapes are the weights' (a tuple returned in another order)."""
-    first, p = run.calls[0].arrays, plan(d)[0]
+def check_call(d: Description, run: Outcome, index: int) -> None:
+    """StudentError (one line) for a call that raised, or returned anything but as many
+    arrays of finite real numbers as ``d`` names."""
+    call, label = run.calls[index], plan(d)[index].label
+    if call.kind == "raised":
+        raise StudentError(f"{run.function} raised {call.error}: {call.message} (at {label})",
+                           "raised", call.line)  # fmt: skip
+    if call.kind != "values" or call.length != len(d.returns):
+        what = f"{call.length} items" if call.kind == "values" else ", ".join(call.types)
+        raise StudentError(f"{run.function} returned {what}: expected a tuple"
+                           f" ({', '.join(d.returns)}) (at {label})")  # fmt: skip
+    for name, array in zip(d.returns, call.arrays):
+        if array is None or not np.all(np.isfinite(array)):
+            raise StudentError(f"{name} is not an array of finite real numbers (at {label})")
+
+
+def order(d: Description, arrays: Sequence[Optional[Array]], p: Point) -> Tuple[int, ...]:
+    """Where each returned name's array is at point ``p``: the order returned, or the one
+    permutation of it whose shapes are the weights' (a tuple returned in another order)."""
     wanted = [d.shape(d.gradient_of(r), p.sizes) for r in d.returns]
-    shapes = [np.shape(a) if a is not None else None for a in first]
+    shapes = [np.shape(a) if a is not None else None for a in arrays]
     if shapes == wanted:
         return tuple(range(len(wanted)))
     for perm in permutations(range(len(wanted))):
@@ -229,28 +264,29 @@ def read(
     d: Description, returned: str, array: Optional[Array], p: Point, deltas: Dict[int, Array]
 ) -> Read:
     """One returned array at point ``p`` (StudentError for a shape that is none)."""
-    weight = d.gradient_of(returned)
-    at = d.at(p.sizes)
-    assert array is not None  # refuse_described refused a None
+    weight, at = d.gradient_of(returned), d.at(p.sizes)
+    assert array is not None  # check_call refused a None
     wanted, shape = at.shape(weight, p.sizes), np.shape(array)
-    values = np.asarray(array, dtype=np.float64)
+    values, precision = np.asarray(array, dtype=np.float64), precision_of(np.asarray(array))
     if shape == wanted:
-        return Read("as the weight", shape, values)
-    if values.size == int(np.prod(wanted)) and tuple(s for s in shape if s != 1) == tuple(
+        return Read("as the weight", shape, values, precision)
+    if values.size == int(np.prod(wanted)) and [s for s in shape if s != 1] == [
         s for s in wanted if s != 1
-    ):
-        return Read("an axis of length one", shape, values.reshape(wanted))
-    if len(shape) == 2 and shape == wanted[::-1] and at.place(weight)[0] == "W":
-        return Read("transposed", shape, values.T)
+    ]:
+        return Read("an axis of length one", shape, values.reshape(wanted), precision)
     kind, layer = at.place(weight)
+    if len(shape) == 2 and shape == wanted[::-1] and kind == "W":
+        return Read("transposed", shape, values.T, precision)
     if kind == "b":
         unsummed = deltas[layer] if d.layout == "rows" else deltas[layer].T
         if shape == unsummed.shape:
-            return Read("not summed", shape, values)
+            return Read("not summed", shape, values, precision)
         if values.size == len(p.x) and values.ndim <= 2:
-            return Read("wrong axis", shape, values.reshape(-1))
+            return Read("wrong axis", shape, values.reshape(-1), precision)
+        if values.size == 1:
+            return Read("every axis", shape, values.reshape(()), precision)
     raise StudentError(
-        f"{returned} has shape {shape} at the first point, neither {weight}'s {wanted}"
+        f"{returned} has shape {shape} at {p.label}, neither {weight}'s {wanted}"
         f" nor a known mistake's: it cannot be checked"
     )
 
@@ -265,10 +301,11 @@ class Fit:
     right: bool
     off: float
     matches: List[str] = field(default_factory=list)  # the twists matching it
-    scaled: str = ""  # "1/n lost", "1/n twice", "sign", "factor"
+    scaled: str = ""  # "1/n lost", "1/n twice", "sign", "zeros", "factor"
     factor: float = 1.0
+    precision: Precision = FLOAT64  # the loosest its arrays were computed in
 
 
-def near(a: float, b: float) -> bool:
-    """Two factors the same to six digits."""
-    return abs(a - b) <= 1e-6 * max(abs(b), 1e-12)
+def near(a: float, b: float, precision: Precision = FLOAT64) -> bool:
+    """Two factors the same to six digits, or to the precision's tolerance (ten times)."""
+    return abs(a - b) <= max(1e-6, 10 * precision.tolerance) * max(abs(b), 1e-12)

@@ -1,36 +1,41 @@
 """The verdict on a described network's backprop: each gradient, the mistake, in words.
 
 Each returned gradient is read at every point (:func:`reference.judge.described.read`)
-and compared with the judge's own at the description's sizes: right; else one
-twist of the catalogue (:mod:`reference.judge.layered`) that matches every
-gradient at once (the mistake is in that layer's delta); else, gradient by
-gradient, a twist that matches it, the mean's 1/n lost or taken twice, the sign,
-or one constant factor. The shape is said beside the values: an axis of length
-one (the values right, the shape not: ``b1 - lr * db1`` would broadcast), a
-weight's gradient transposed, a bias gradient not summed over the examples or
-summed over the wrong axis. Where nothing matches, the first gradient to go
-wrong in the backward pass (the output layer's first) is where to look.
+and compared with the judge's own at the description's sizes, at the precision it
+was computed in: right; else one twist of the catalogue (:mod:`reference.judge.layered`)
+that matches every gradient at once (the mistake is in that layer's delta); else,
+gradient by gradient, a twist that matches it, the mean's 1/n lost or taken twice,
+the sign, zeros, or one constant factor. The shape is said beside the values: an
+axis of length one (the values right, the shape not: ``b1 - lr * db1`` would
+broadcast), a weight's gradient transposed, a bias gradient not summed over the
+examples or summed over the wrong axis (or every axis); gradients returned in
+another order (told by their shapes, or by their values where two shapes are the
+same) are each wrong. Where nothing matches, the first layer to go wrong in the
+backward pass is where to look (:mod:`reference.judge.described_words`). A call at
+another hidden size that cannot be read is noted, and that part does not hold.
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
 from reference.judge import described_words
-from reference.judge.answers import Note, Outcome, Precision
+from reference.judge.answers import Note, Outcome, Precision, StudentError
 from reference.judge.contract import Contract
 from reference.judge.described import (
     REPEAT,
     Fit,
     Read,
+    check_call,
     expected,
     hidden_sizes,
     near,
     order,
     plan,
-    precision_of,
     read,
     refuse_described,
 )
@@ -60,70 +65,128 @@ def _close(ours: Array, ref: Array, floor: float, precision: Precision) -> bool:
     return errors(ours, ref, floor * precision.floor_scale)[1] <= precision.tolerance
 
 
-def _reads(d: Description, run: Outcome) -> List[Dict[str, Read]]:
-    """Every call's gradients, read by the returned names."""
-    at = order(d, run)
-    found = []
+@dataclass
+class Reading:
+    """Every call's gradients read, by the returned names (a call that could not be read
+    left out, and why, in ``unread``), and whether they came back in another order."""
+
+    calls: Dict[int, Dict[str, Read]]
+    unread: Dict[int, str]
+    reordered: Tuple[int, ...]
+
+
+def _reads(d: Description, run: Outcome) -> Reading:
+    """Every call read: those at the description's sizes must be (StudentError if not)."""
+    found, unread = {}, {}
+    first = order(d, run.calls[0].arrays, plan(d)[0])
     for index, call in enumerate(run.calls):
         p, deltas = plan(d)[index], expected(d, index).deltas
-        found.append(
-            {r: read(d, r, call.arrays[at[k]], p, deltas) for k, r in enumerate(d.returns)}
-        )
-    return found
+        try:
+            check_call(d, run, index)
+            at = order(d, call.arrays, p)
+            found[index] = {r: read(d, r, call.arrays[at[k]], p, deltas)
+                            for k, r in enumerate(d.returns)}  # fmt: skip
+        except StudentError as err:
+            if p.group == 0:
+                raise
+            unread[index] = str(err)
+    swapped = _swapped(d, found)
+    if swapped:
+        a, b = swapped
+        found = {i: {**c, a: c[b], b: c[a]} if c[a].shape == c[b].shape else c
+                 for i, c in found.items()}  # fmt: skip
+    natural = tuple(range(len(d.returns)))
+    if swapped:
+        i, j = (d.returns.index(r) for r in swapped)
+        natural = tuple(j if k == i else i if k == j else k for k in natural)
+    return Reading(found, unread, first if first != tuple(range(len(d.returns))) else natural)
+
+
+def _swapped(d: Description, calls: Dict[int, Dict[str, Read]]) -> Optional[Tuple[str, str]]:
+    """Two gradients of the same shape returned in each other's place: wrong as returned,
+    right swapped, at every call of the description's sizes."""
+    first = [i for i in calls if plan(d)[i].group == 0]
+    for a, b in combinations(d.returns, 2):
+        if calls[first[0]][a].shape != calls[first[0]][b].shape:
+            continue
+        crossed = all(_right(d, calls[i][b], a, i) and _right(d, calls[i][a], b, i) for i in first)
+        if crossed and not all(_right(d, calls[i][a], a, i) for i in first):
+            return a, b
+    return None
+
+
+def _right(d: Description, got: Read, r: str, index: int) -> bool:
+    target = _target(d, r, got.form, index) if got.form == "as the weight" else None
+    return target is not None and _close(got.values, target, expected(d, index).floor,
+                                         got.precision)  # fmt: skip
 
 
 def _target(d: Description, r: str, form: str, index: int, twist: str = "") -> Array:
     """What a gradient read in ``form`` should hold at call ``index``: the weight's
     gradient, in the layout (``twist``: a mistake's), or the delta for a bias gradient
-    left unsummed, or summed over the units."""
+    left unsummed, summed over the units, or summed over both."""
     e, weight = expected(d, index), d.gradient_of(r)
     layer = d.place(weight)[1]
     if form == "not summed":
-        return np.asarray(e.deltas[layer] if d.layout == "rows" else e.deltas[layer].T)
+        return e.deltas[layer] if d.layout == "rows" else e.deltas[layer].T
     if form == "wrong axis":
         return np.asarray(e.deltas[layer].sum(axis=1))
+    if form == "every axis":
+        return np.asarray(e.deltas[layer].sum())
     grads = e.twisted[twist] if twist else e.right
-    return d.from_rows(weight, grads[weight])
+    return np.asarray(d.from_rows(weight, grads[weight]))
 
 
-def _fit(
-    d: Description, r: str, reads: List[Dict[str, Read]], calls: List[int], p: Precision
-) -> Fit:
+def _fit(d: Description, r: str, reading: Reading, calls: List[int]) -> Fit:
     """One gradient against the right one, each twist, and the factors."""
-    first = reads[calls[0]][r]
-    offs = [errors(reads[i][r].values, _target(d, r, reads[i][r].form, i), expected(d, i).floor)[1]
-            for i in calls]  # fmt: skip
+    reads = [reading.calls[i][r] for i in calls]
+    p = max((g.precision for g in reads), key=lambda q: q.tolerance)
+    first = reads[0]
+    offs = [errors(g.values, _target(d, r, g.form, i), expected(d, i).floor * p.floor_scale)[1]
+            for g, i in zip(reads, calls)]  # fmt: skip
     fit = Fit(r, first.form, first.shape, all(o <= p.tolerance for o in offs), max(offs))
-    if fit.right or first.form in ("not summed", "wrong axis"):
+    fit.precision = p
+    if fit.right or first.form in ("not summed", "wrong axis", "every axis"):
+        return fit
+    if (
+        first.form == "as the weight"
+        and all(g.values.ndim == 2 and g.values.shape[0] == g.values.shape[1] for g in reads)
+        and all(
+            _close(g.values.T, _target(d, r, g.form, i), expected(d, i).floor, p)
+            for g, i in zip(reads, calls)
+        )
+    ):  # a square weight's gradient transposed
+        fit.form, fit.right = "transposed", True
         return fit
     for m in catalogue(d):
-        if all(_close(reads[i][r].values, _target(d, r, "", i, m.name), expected(d, i).floor, p)
-               for i in calls):  # fmt: skip
+        if all(_close(g.values, _target(d, r, "", i, m.name), expected(d, i).floor, p)
+               for g, i in zip(reads, calls)):  # fmt: skip
             fit.matches.append(m.name)
     if not fit.matches:
         _scale(d, fit, reads, calls, p)
     return fit
 
 
-def _scale(
-    d: Description, fit: Fit, reads: List[Dict[str, Read]], calls: List[int], p: Precision
-) -> None:
+def _scale(d: Description, fit: Fit, reads: List[Read], calls: List[int], p: Precision) -> None:
     """The gradient as the right one times a number at every point: n (the mean's 1/n
-    lost), 1/n (taken twice, or a mean where the loss sums), -1, or one constant."""
+    lost), 1/n (taken twice, or a mean where the loss sums), -1, 0, or one constant."""
     ratios = []
-    for i in calls:
-        ours, right = reads[i][fit.returned].values, _target(d, fit.returned, fit.form, i)
-        k = float((ours * right).sum() / max((right * right).sum(), 1e-300))
-        if not _close(ours, k * right, expected(d, i).floor, p):
+    for got, i in zip(reads, calls):
+        right = _target(d, fit.returned, got.form, i)
+        k = float((got.values * right).sum() / max((right * right).sum(), 1e-300))
+        if not _close(got.values, k * right, expected(d, i).floor, p):
             return
         ratios.append((k, len(plan(d)[i].x)))
-    if all(near(k, n) for k, n in ratios):
+    k0 = ratios[0][0]
+    if all(near(k, n, p) for k, n in ratios):
         fit.scaled = "1/n lost" if d.reduction == "mean" else "factor"
-    elif all(near(k, 1 / n) for k, n in ratios):
+    elif all(near(k, 1 / n, p) for k, n in ratios):
         fit.scaled = "1/n twice"
-    elif all(near(k, ratios[0][0]) for k, _ in ratios):
-        fit.scaled = "sign" if near(ratios[0][0], -1.0) else "factor"
-    fit.factor = ratios[0][0]
+    elif all(abs(k) <= p.tolerance for k, _ in ratios):
+        fit.scaled = "zeros"
+    elif all(near(k, k0, p) for k, _ in ratios):
+        fit.scaled = "sign" if near(k0, -1.0, p) else "factor"
+    fit.factor = k0
 
 
 def _whole(d: Description, fits: List[Fit]) -> Optional[Mistake]:
@@ -141,40 +204,57 @@ def _whole(d: Description, fits: List[Fit]) -> Optional[Mistake]:
 def diagnose_described(run: Outcome, d: Description, asked: Optional[Contract] = None) -> Diagnosis:
     """The verdict on what ``run`` returned, for the network ``d``."""
     refuse_described(run, d)
-    asked = asked or contract(d)
-    p = precision_of(run)
-    reads = _reads(d, run)
-    again = [r for r in d.returns if not _close(reads[REPEAT][r].values, reads[0][r].values,
-                                                expected(d, 0).floor, p)]  # fmt: skip
+    reading = _reads(d, run)
+    floor = expected(d, 0).floor
+    again = [r for r in d.returns if not _close(reading.calls[REPEAT][r].values,
+             reading.calls[0][r].values, floor, reading.calls[0][r].precision)]  # fmt: skip
     first = [0] if again else [i for i, q in enumerate(plan(d)) if q.group == 0 and i != REPEAT]
-    fits = [_fit(d, r, reads, first, p) for r in d.returns]
-    swapped = order(d, run) != tuple(range(len(d.returns)))
-    layers, origin, pointer = described_words.explained(d, fits, _whole(d, fits), again, p)
-    if swapped:
-        origin, pointer = "return", described_words.reordered(d, run, layers)
-    others = [i for i, q in enumerate(plan(d)) if q.group > 0]
-    holds = {r: v.correct for r, v in zip(d.returns, layers)}
-    if d.layers >= 2:
-        holds["sizes"] = all(_holds(_fit(d, r, reads, others, p)) for r in d.returns)
-    found = DescribedDiagnosis(d.loss, "gradient", p.name, layers, origin, pointer, [],
-                               [], contract=asked, parts=holds)  # fmt: skip
+    fits = [_fit(d, r, reading, first) for r in d.returns]
+    layers, origin, pointer = described_words.explained(d, fits, _whole(d, fits), again)
+    if reading.reordered != tuple(range(len(d.returns))):
+        origin, pointer = "return", described_words.reordered(d, reading.reordered, layers)
+    loosest = max((f.precision for f in fits), key=lambda q: q.tolerance)
+    found = DescribedDiagnosis(d.loss, "gradient", loosest.name, layers, origin, pointer,
+                               _checked(d), _notes(again, reading), contract=asked or contract(d),
+                               parts=_holds(d, layers, reading))  # fmt: skip
     found.network = d
-    found.checked = _checked(d)
-    found.notes = [Note(f"{r} changes between two calls with the same inputs") for r in again]
     return found
 
 
-def _holds(fit: Fit) -> bool:
-    """A gradient right, and shaped as its weight."""
-    return fit.right and fit.form == "as the weight"
+def _holds(d: Description, layers: List[LayerVerdict], reading: Reading) -> Dict[str, bool]:
+    """Which parts hold: each gradient, as judged; the other sizes: every call there read,
+    and every gradient right and shaped as its weight."""
+    holds = {f"d{v.name}": v.correct for v in layers}
+    if d.layers >= 2:
+        others = [i for i, q in enumerate(plan(d)) if q.group > 0]
+        read_all = not any(i in reading.unread for i in others)
+        holds["sizes"] = read_all and all(
+            (f.right and f.form == "as the weight")
+            for f in (_fit(d, r, reading, others) for r in d.returns)
+        )
+    return holds
+
+
+def _notes(again: List[str], reading: Reading) -> List[Note]:
+    said = [Note(f"{r} changes between two calls with the same inputs") for r in again]
+    if reading.unread:
+        more = len(reading.unread) - 1
+        words = "at another hidden size it could not be checked" + (
+            f" ({more} more)" if more else ""
+        )
+        said.append(Note(words, reading.unread[min(reading.unread)]))
+    return said
 
 
 def _checked(d: Description) -> List[str]:
     every = plan(d)
     sizes = ", ".join("-".join(map(str, s)) for s in hidden_sizes(d))
     counts = sorted({len(q.x) for q in every})
+    classes = d.sizes[-1]
+    labels = ("labels 0 and 1" if classes == 1 else "every class among the labels"
+              + (" but at seed 1 (the last absent)" if classes >= 3 else ""))  # fmt: skip
     return [f"{len(every) - 1} points", f"sizes {sizes}",
-            f"batches of {counts[0]} to {counts[-1]} examples, every class among the labels",
+            f"batches of {counts[0]} to {counts[-1]} examples, {labels}",
             "seeds 0..2 and a saturated start", "the first point twice"]  # fmt: skip
 
 

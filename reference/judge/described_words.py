@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 
 import numpy as np
 
-from reference.judge.answers import Outcome, Precision
-from reference.judge.described import Fit, order
+from reference.judge.described import Fit
 from reference.judge.diagnosis import LayerVerdict
 from reference.judge.layered import Mistake, catalogue, delta_name
 from reference.witnesses.networks import Description
@@ -50,6 +49,10 @@ def _form(d: Description, f: Fit) -> Tuple[str, List[str]]:
         return (f"{f.returned} not summed over the examples: it holds {delta}, one {each} an"
                 f" example, shape {_shape(f.shape)}; {weight}'s gradient is their sum, shape"
                 f" {_shape(wanted)}", ["bias gradient not summed"])  # fmt: skip
+    if f.form == "every axis":
+        return (f"{f.returned} summed over every axis: one number, shape {_shape(f.shape)}, not"
+                f" {delta} summed over the examples alone, shape {_shape(wanted)}",
+                ["bias summed over every axis"])  # fmt: skip
     said = (f"{f.returned} summed over the wrong axis: over each example's units"
             f" ({_shape(f.shape)}), not over the examples")  # fmt: skip
     return said, ["bias summed over the wrong axis"]
@@ -68,15 +71,17 @@ def _scaled(d: Description, f: Fit) -> Tuple[str, str]:
                 f" over them", "a mean where the loss sums")  # fmt: skip
     if f.scaled == "sign":
         return f"{f.returned}: sign flipped (the update climbs the loss)", "sign flipped"
+    if f.scaled == "zeros":
+        return f"{f.returned}: zero everywhere (not computed, or multiplied by 0)", "zeros"
     return (f"{f.returned}: the correct gradient times {f.factor:.6g} everywhere (a constant"
             f" factor, in the loss's constant or the output delta)", "constant factor")  # fmt: skip
 
 
-def _one(d: Description, f: Fit, whole: Optional[Mistake], p: Precision) -> LayerVerdict:
+def _one(d: Description, f: Fit, whole: Optional[Mistake]) -> LayerVerdict:
     """One gradient's verdict."""
     weight, loss = d.gradient_of(f.returned), d.loss_words()
     if f.right and f.form == "as the weight":
-        rounding = f" to {p.name} rounding" if p.name != "float64" else ""
+        rounding = f" to {f.precision.name} rounding" if f.precision.name != "float64" else ""
         said = (
             f"{f.returned}: correct for {loss}{rounding} (largest relative difference {f.off:.0e})"
         )
@@ -99,10 +104,17 @@ def _one(d: Description, f: Fit, whole: Optional[Mistake], p: Precision) -> Laye
 
 
 def explained(
-    d: Description, fits: List[Fit], whole: Optional[Mistake], again: List[str], p: Precision
+    d: Description, fits: List[Fit], whole: Optional[Mistake], again: List[str]
 ) -> Tuple[List[LayerVerdict], Optional[str], str]:
     """Each gradient's verdict, the quantity that goes wrong first, and the line to look at."""
-    layers = [_one(d, f, whole, p) for f in fits]
+    layers = [
+        _one(
+            d,
+            f,
+            whole,
+        )
+        for f in fits
+    ]
     if again:
         for v in layers:
             if f"d{v.name}" in again:
@@ -111,52 +123,62 @@ def explained(
                 v.words += " (at its first call; called again, it returned another answer)"
         kept = ", ".join(again)
         return layers, "update", (f"look at where {kept} {'is' if len(again) == 1 else 'are'}"
-                                  f" kept between calls: called twice with the same inputs it"
-                                  f" returned two different answers (they must start from zero"
-                                  f" at each call; judged here at its first call)")  # fmt: skip
+                                  " kept between calls: called twice with the same inputs it"
+                                  " returned two different answers (gradients added up across"
+                                  " calls and never reset, or something random such as"
+                                  " dropout: the answer must depend on the inputs alone; judged"
+                                  " here at its first call)")  # fmt: skip
     if whole is not None:
         return layers, whole.origin, f"look at the line that computes {whole.origin}: {whole.words}"
     if all(not f.right and f.scaled for f in fits) and len({(f.scaled, round(f.factor, 6))
                                                             for f in fits}) == 1:  # fmt: skip
         delta = delta_name(d, d.layers)
         why = layers[0].words.split(": ", 1)[1]
-        return (
-            layers,
-            delta,
-            f"look at the line that computes {delta}: every gradient has one mistake, {why}",
-        )
+        said = f"look at the line that computes {delta}: every gradient has one mistake, {why}"
+        return layers, delta, said
     return _first_wrong(d, fits, layers)
 
 
 def _first_wrong(
     d: Description, fits: List[Fit], layers: List[LayerVerdict]
 ) -> Tuple[List[LayerVerdict], Optional[str], str]:
-    """Where to look when no one mistake explains every gradient: the first gradient to go
-    wrong in the backward pass, or the layer's delta when its weight's and its bias's both do."""
+    """Where to look when no one mistake explains every gradient: in the first layer to go
+    wrong in the backward pass (the output's first), the mistake of the catalogue named
+    there; else its delta, when its gradients and every layer's before it are wrong (a
+    wrong delta makes them so); else its first wrong gradient's own line."""
     wrong = {f.returned: v for f, v in zip(fits, layers) if not v.correct}
-    if not wrong:
-        return layers, None, ""
     for layer in range(d.layers, 0, -1):
-        mine = [r for r in d.returns if d.place(d.gradient_of(r))[1] == layer]
-        bad = [r for r in mine if r in wrong]
+        bad = [r for r in d.returns if r in wrong and d.place(d.gradient_of(r))[1] == layer]
         if not bad:
             continue
-        if len(bad) > 1 and all(not wrong[r].mistakes for r in bad):
+        twists = [m for m in catalogue(d) if any(m.name in wrong[r].mistakes for r in bad)]
+        if twists:
+            m = twists[0]
+            return layers, m.origin, f"look at the line that computes {m.origin}: {m.words}"
+        below = [r for r in d.returns if d.place(d.gradient_of(r))[1] <= layer]
+        plain = not any(wrong[r].mistakes for r in bad)
+        if plain and layer == 1 and not d.biases:  # dW1 alone: its line, or dz1's
+            delta = delta_name(d, 1)
+            return layers, bad[0], (f"look at the lines that compute {delta} and {bad[0]}:"
+                                    f" {bad[0]} is wrong, while those of the layers after it"
+                                    " are right")  # fmt: skip
+        if plain and all(r in wrong for r in below):
             delta = delta_name(d, layer)
-            said = " and ".join(bad)
-            return layers, delta, (f"look at the line that computes {delta}: {said} are both"
-                                   f" wrong, and every gradient after them is right")  # fmt: skip
+            said = f"{' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} wrong"
+            said += ", and so is every gradient of the layers before it" if layer > 1 else ""
+            said += ", while those of the layers after it are right" if layer < d.layers else ""
+            return layers, delta, f"look at the line that computes {delta}: {said}"
         first = bad[0]
-        said = wrong[first].words
-        why = said[len(first) + 2 :] if said.startswith(f"{first}: ") else said
+        words = wrong[first].words
+        why = words[len(first) + 2 :] if words.startswith(f"{first}: ") else words
         return layers, first, f"look at the line that computes {first}: {why}"
-    return layers, None, ""  # pragma: no cover
+    return layers, None, ""
 
 
-def reordered(d: Description, run: Outcome, layers: List[LayerVerdict]) -> str:
-    """The pointer for gradients returned in another order (told by their shapes): each
-    gradient is marked wrong, since a caller unpacking them in order gets the wrong ones."""
-    at = order(d, run)
+def reordered(d: Description, at: Tuple[int, ...], layers: List[LayerVerdict]) -> str:
+    """The pointer for gradients returned in another order (``at``: where each returned
+    name's array was): each gradient is marked wrong, since a caller unpacking them in
+    order gets the wrong ones."""
     came = [""] * len(at)
     for k, r in enumerate(d.returns):
         came[at[k]] = r

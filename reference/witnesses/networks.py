@@ -22,10 +22,12 @@ it again with torch, in the description's own layout.
 
 from __future__ import annotations
 
+import keyword
+import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 
@@ -145,8 +147,20 @@ def read(source: str) -> Description:
     return parse(data, str(path))
 
 
+#: The most arrays a function may return: what the sandbox keeps of a returned tuple
+#: (reference/sandbox/records.py's ITEMS_KEPT; this room does not import that one).
+MOST_RETURNED = 8
+#: The largest layer: the judge's points and a student's function stay well within the
+#: sandbox's 10 s and its report's 64 MiB.
+LARGEST = 100
+#: The squared error's divisor: a number a loss is written with, not one that makes
+#: every gradient overflow or vanish.
+DIVISORS = (1e-3, 1e3)
+
+
 def parse(data: Mapping[str, Any], where: str = "the description") -> Description:
-    """A :class:`Description` from TOML's table, every field checked."""
+    """A :class:`Description` from TOML's table, every field checked
+    (DescriptionError, one line, naming ``where`` and what is wrong)."""
 
     def fail(why: str) -> DescriptionError:
         return DescriptionError(f"{where}: {why}")
@@ -157,62 +171,78 @@ def parse(data: Mapping[str, Any], where: str = "the description") -> Descriptio
     missing = [k for k in KEYS if k not in data and k not in ("divisor", "name")]
     if missing:
         raise fail(f"{missing[0]!r} is missing")
+    sizes, acts = _layers(data, fail)
+    params, returns = _names(data, len(sizes) - 1, fail)
+    divisor = data.get("divisor", sizes[-1])
+    if type(divisor) not in (int, float) or not DIVISORS[0] <= divisor <= DIVISORS[1]:
+        raise fail(f"divisor is a number from {DIVISORS[0]:g} to {DIVISORS[1]:g}")
+    name = data.get("name", re.sub(r"[^\w.-]", "-", Path(where).stem)[:60])
+    if not (isinstance(name, str) and re.fullmatch(r"[\w.-]{1,60}", name, re.ASCII)):
+        raise fail("name is 1 to 60 letters, digits, '-', '_' or '.'")
+    return Description(name, tuple(sizes), tuple(acts), data["biases"], data["loss"],
+                       data["reduction"], float(divisor), data["layout"], tuple(params),
+                       tuple(returns))  # fmt: skip
+
+
+def _layers(
+    data: Mapping[str, Any], fail: Callable[[str], Exception]
+) -> Tuple[List[int], List[str]]:
+    """The sizes and activations, the loss and the rest that go with them, checked."""
     sizes = data["sizes"]
     if not (isinstance(sizes, list) and len(sizes) >= 2
-            and all(type(s) is int and 1 <= s <= 1000 for s in sizes)):  # fmt: skip
-        raise fail(
-            "sizes is a list of 2 or more whole numbers from 1 to 1000 (inputs, ..., outputs)"
-        )
-    layers = len(sizes) - 1
+            and all(type(s) is int and 1 <= s <= LARGEST for s in sizes)):  # fmt: skip
+        raise fail(f"sizes is a list of 2 or more whole numbers from 1 to {LARGEST}"
+                   " (inputs, ..., outputs)")  # fmt: skip
     acts = data["activations"]
-    if not (isinstance(acts, list) and all(a in ACTIVATIONS for a in acts)):
+    if not (isinstance(acts, list) and all(isinstance(a, str) and a in ACTIVATIONS for a in acts)):
         raise fail(f"activations is a list of {', '.join(ACTIVATIONS)}")
-    if len(acts) != layers:
-        raise fail(f"activations has {len(acts)} entries, sizes gives {layers} layers")
+    if len(acts) != len(sizes) - 1:
+        raise fail(f"activations has {len(acts)} entries, sizes gives {len(sizes) - 1} layers")
     if "softmax" in acts[:-1]:
         raise fail("softmax is an output layer's activation only")
     for key, allowed in (("loss", tuple(LOSSES)), ("reduction", REDUCTIONS), ("layout", LAYOUTS)):
-        if data[key] not in allowed:
+        if not (isinstance(data[key], str) and data[key] in allowed):
             raise fail(f"{key} is one of {', '.join(allowed)}, not {data[key]!r}")
     if type(data["biases"]) is not bool:
         raise fail("biases is true or false")
     needs = LOSSES[data["loss"]][1]
     if needs is not None and acts[-1] != needs:
         raise fail(f"the loss {data['loss']} needs a {needs} output, not {acts[-1]}")
-    if acts[-1] == "softmax" and data["loss"] != "softmax-ce":
-        raise fail("a softmax output goes with the loss softmax-ce")
+    if acts[-1] == "softmax" and (data["loss"] != "softmax-ce" or sizes[-1] < 2):
+        raise fail("a softmax output goes with the loss softmax-ce, and 2 or more outputs")
     if "divisor" in data and data["loss"] != "mse":
         raise fail("divisor goes with the loss mse only")
-    divisor = data.get("divisor", sizes[-1])
-    if type(divisor) not in (int, float) or not 0 < divisor < float("inf"):
-        raise fail("divisor is a number above 0")
+    return sizes, acts
+
+
+def _names(
+    data: Mapping[str, Any], layers: int, fail: Callable[[str], Exception]
+) -> Tuple[List[str], List[str]]:
+    """The function's parameters and what it returns, checked."""
     per = 2 if data["biases"] else 1
-    params = data["parameters"]
-    count = 2 + per * layers
-    if not (
-        isinstance(params, list) and all(isinstance(p, str) and p.isidentifier() for p in params)
-    ):
+    params, count = data["parameters"], 2 + per * layers
+    named = isinstance(params, list) and all(isinstance(p, str) for p in params)
+    if not (named and all(p.isidentifier() and not keyword.iskeyword(p) for p in params)):
         raise fail("parameters is a list of Python names")
     if len(params) != count or len(set(params)) != count:
         raise fail(f"parameters names {count} different arguments: inputs, labels, then"
                    f" {'each weight and its bias' if per == 2 else 'each weight'}")  # fmt: skip
+    if count - 2 > MOST_RETURNED:
+        raise fail(f"a function returns at most {MOST_RETURNED} gradients here (the sandbox keeps"
+                   f" {MOST_RETURNED}): this one would return {count - 2}")  # fmt: skip
     returns = data["returns"]
     wanted = {f"d{p}" for p in params[2:]}
-    if not (isinstance(returns, list) and len(returns) == len(wanted) and set(returns) == wanted):
+    if not (isinstance(returns, list) and all(isinstance(r, str) for r in returns)
+            and len(returns) == len(wanted) and set(returns) == wanted):  # fmt: skip
         raise fail(f"returns names each weight's gradient once: {', '.join(sorted(wanted))}")
-    name = data.get("name", Path(where).stem)
-    if not isinstance(name, str):
-        raise fail("name is a string")
-    return Description(name, tuple(sizes), tuple(acts), data["biases"], data["loss"],
-                       data["reduction"], float(divisor), data["layout"], tuple(params),
-                       tuple(returns))  # fmt: skip
+    return params, returns
 
 
 def is_article(d: Description) -> bool:
-    """Whether ``d`` is the article's own network (30 inputs, 3 outputs, one hidden layer
-    of any size, sigmoids, no biases, sum((a2 - y)^2) / 3 summed over the rows,
+    """Whether ``d`` is the article's own network (30-5-3, the judge trying hidden sizes 3
+    and 8 too, sigmoids, no biases, sum((a2 - y)^2) / 3 summed over the rows,
     f(x, y, w1, w2) -> (dw1, dw2)): the judge's words for it are the article's."""
-    return (d.layers == 2 and d.sizes[0] == 30 and d.sizes[-1] == 3
+    return (d.sizes == (30, 5, 3)
             and d.activations == ("sigmoid", "sigmoid") and not d.biases and d.loss == "mse"
             and d.divisor == 3 and d.reduction == "sum" and d.layout == "rows"
             and d.parameters == ("x", "y", "w1", "w2") and d.returns == ("dw1", "dw2"))  # fmt: skip

@@ -47,7 +47,7 @@ def test_the_built_ins_are_the_issues_networks_exactly():
 def test_a_toml_file_is_read_and_the_article_told_apart(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text(
-        'sizes = [30, 7, 3]\nactivations = ["sigmoid", "sigmoid"]\nbiases = false\nloss = "mse"\n'
+        'sizes = [30, 5, 3]\nactivations = ["sigmoid", "sigmoid"]\nbiases = false\nloss = "mse"\n'
         'divisor = 3\nreduction = "sum"\nlayout = "rows"\nparameters = ["x", "y", "w1", "w2"]\n'
         'returns = ["dw2", "dw1"]\n'
     )
@@ -61,7 +61,7 @@ def test_a_toml_file_is_read_and_the_article_told_apart(tmp_path):
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"sizes": [6]}, "sizes is a list of 2 or more whole numbers from 1 to 1000"),
+        ({"sizes": [6]}, "sizes is a list of 2 or more whole numbers from 1 to 100"),
         ({"sizes": [6, 0, 3]}, "sizes is a list of 2 or more whole numbers"),
         ({"activations": ["relu"]}, "activations has 1 entries, sizes gives 2 layers"),
         ({"activations": ["swish", "softmax"]}, "activations is a list of sigmoid, tanh, relu,"),

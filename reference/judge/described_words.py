@@ -120,14 +120,13 @@ def explained(
             if f"d{v.name}" in again:
                 v.correct, v.unnamed = False, False
                 v.mistakes.append("accumulates across calls")
-                v.words += " (at its first call; called again, it returned another answer)"
         kept = ", ".join(again)
         return layers, "update", (f"look at where {kept} {'is' if len(again) == 1 else 'are'}"
                                   " kept between calls: called twice with the same inputs it"
                                   " returned two different answers (gradients added up across"
                                   " calls and never reset, or something random such as"
-                                  " dropout: the answer must depend on the inputs alone; judged"
-                                  " here at its first call)")  # fmt: skip
+                                  " dropout: the answer must depend on the inputs alone, and it"
+                                  " is judged here at its first call)")  # fmt: skip
     if whole is not None:
         return layers, whole.origin, f"look at the line that computes {whole.origin}: {whole.words}"
     if all(not f.right and f.scaled for f in fits) and len({(f.scaled, round(f.factor, 6))
@@ -185,9 +184,16 @@ def reordered(d: Description, at: Tuple[int, ...], layers: List[LayerVerdict]) -
     for v in layers:
         v.correct, v.unnamed = False, False
         v.mistakes.append("gradients returned in another order")
-        v.words += " (returned in another place of the tuple)"
     return (f"look at the return line: the gradients come back as ({', '.join(came)}), not"
             f" ({', '.join(d.returns)})")  # fmt: skip
+
+
+#: The last line where the gradients' values are right and yet they are not what is
+#: asked: returned in another order, or changing between calls (by the origin).
+ENDINGS = {
+    "return": "the gradients are returned in another order",
+    "update": "called twice with the same inputs it returns two different answers",
+}
 
 
 def text(found: DescribedDiagnosis) -> str:
@@ -211,6 +217,8 @@ def verdict(found: DescribedDiagnosis) -> str:
         if missing:
             said += f"; not required here, and not holding: {', '.join(missing)}"
         return said
+    if found.origin in ENDINGS:
+        return f"FAIL: {ENDINGS[found.origin]}"
     failed = []
     wrong = [f"d{v.name}" for v in found.layers if not v.correct]
     if wrong:

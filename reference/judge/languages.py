@@ -23,18 +23,19 @@ from functools import cache
 from typing import Dict, List, Pattern, Tuple
 
 from reference.judge.zh import ZH
+from reference.judge.zh_described import ZH_DESCRIBED
 
 #: The languages there are, English first (the judge's own).
 LANGUAGES = ("en", "zh")
 
-TABLES: Dict[str, Dict[str, str]] = {"zh": ZH}
+TABLES: Dict[str, Dict[str, str]] = {"zh": {**ZH, **ZH_DESCRIBED}}
 
 #: What a field is where the table says nothing else: any text within one clause.
 ANY = r"(?:(?!; )[^*])+?"
 #: What a field may be, where it is not any text: a quantity's or a function's name, a
 #: count, a number as the judge prints it.
 FIELDS = {"q": r"\w+", "q2": r"\w+", "name": r"\w+", "n": r"\d+", "total": r"\d+",
-          "where": r"output|hidden", "layer": r"dL/dw\d", "x": r"[\w -]+",
+          "where": r"output|hidden|layer \d+", "layer": r"dL/dw\d", "x": r"[\w -]+",
           "span": r"| at .+?\)", "there": r"| there",
           "at": r" hidden units (?:(?!; ).)+", "units": r"[\d, ]+", "pixels": r"[\d, ]+",
           "words": r"(?:(?!; )[^*])+?", "one": r"\*(?:(?!; ).)+?", "other": r"\*(?:(?!; ).)+",

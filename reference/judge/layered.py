@@ -116,7 +116,7 @@ def _slopes(d: Description, layer: int) -> List[Mistake]:
     at = "the output" if layer == d.layers else "the hidden layer"
     where = "output" if layer == d.layers else "hidden"
     if d.layers > 2 and layer < d.layers:
-        at, where = f"layer {layer}", f"layer {layer}'s"
+        at, where = f"layer {layer}", f"layer {layer}"
     a, z = _names(d, layer)
     right = _slope_words(d, layer, act)
     found = [Mistake(f"{where} slope missing", f"{where} {act} slope {right} missing from"

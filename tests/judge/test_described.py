@@ -15,7 +15,7 @@ from reference.judge import StudentError, described_contract, diagnose_described
 from reference.judge.described import plan
 from reference.judge.layered import catalogue
 from reference.witnesses.networks import BUILT_IN, parse
-from tests.helpers import run_described, twisted
+from tests.helpers import english_left, run_described, twisted
 
 SOFTMAX = BUILT_IN["relu-softmax"]
 COLUMNS = BUILT_IN["columns"]
@@ -114,6 +114,7 @@ def test_gradients_returned_in_another_order_are_all_wrong():
     assert found.pointer == ("look at the return line: the gradients come back as (dW2, db2,"
                              " dW1, db1), not (dW1, db1, dW2, db2)")  # fmt: skip
     assert all(v.mistakes == ["gradients returned in another order"] for v in found.layers)
+    assert found.verdict == "FAIL: the gradients are returned in another order"
 
 
 def test_an_answer_that_changes_between_calls_is_wrong_at_its_first_call_right():
@@ -122,6 +123,8 @@ def test_an_answer_that_changes_between_calls_is_wrong_at_its_first_call_right()
     )
     assert not found.ok and found.origin == "update"
     assert all(v.mistakes == ["accumulates across calls"] for v in found.layers)
+    assert found.verdict == (
+        "FAIL: called twice with the same inputs it returns two different answers")  # fmt: skip
     assert [n.words for n in found.notes] == [
         f"{r} changes between two calls with the same inputs" for r in SOFTMAX.returns
     ]
@@ -295,3 +298,47 @@ def test_the_sandbox_keeps_as_many_arrays_as_a_description_may_return():
     from reference.witnesses.networks import MOST_RETURNED
 
     assert MOST_RETURNED == ITEMS_KEPT
+
+
+#: Code a Chinese sentence keeps as it is: the activations and losses by their names, the
+#: built-ins' names, and the names of what a loss is written with.
+CODE = {"relu", "softmax", "log", "mse", "bce", "delta", "article", "bias", "columns",
+        "mine", "backprop", "dropout"}  # fmt: skip
+
+
+def _every_verdict():
+    """A verdict for each thing the judge can say of a described network."""
+    for d in (SOFTMAX, COLUMNS, BIAS, _network()):
+        for m in catalogue(d):
+            yield judged(d, lambda i, right, e, m=m, d=d: twisted(d, e, m.name))
+    n = {i: len(p.x) for i, p in enumerate(plan(SOFTMAX))}
+    for scale in (lambda i: n[i], lambda i: 1 / n[i], lambda i: -1, lambda i: 0, lambda i: 3):
+        yield judged(SOFTMAX, lambda i, right, e, k=scale: {**right, "dw2": k(i) * right["dw2"]})
+        yield judged(SOFTMAX, lambda i, right, e, k=scale: {r: k(i) * g for r, g in right.items()})
+    yield judged(BIAS, lambda i, right, e: {r: g / len(plan(BIAS)[i].x) for r, g in right.items()})
+    forms = [("db1", lambda r, e: r["db1"][:, 0]), ("db1", lambda r, e: r["db1"].sum()),
+             ("dW1", lambda r, e: r["dW1"].T), ("db2", lambda r, e: e.deltas[2].T),
+             ("db2", lambda r, e: e.deltas[2].sum(axis=1)),
+             ("db1", lambda r, e: r["db1"] + 1)]  # fmt: skip
+    for name, form in forms:
+        yield judged(COLUMNS, lambda i, right, e, f=form, k=name: {**right, k: f(right, e)})
+    yield judged(
+        COLUMNS, lambda i, right, e: {r: g * (2 if i == 1 else 1) for r, g in right.items()}
+    )
+    yield judged(COLUMNS, lambda i, right, e: right, dtype=np.float32)
+    d = _network()
+    yield judged(d, lambda i, right, e: {**right, "dW2": right["dW3"], "dW3": right["dW2"]})
+    for change in ({"dW2": 1.5, "dW1": 1.5}, {"dW1": 1.5}):
+        yield judged(d, lambda i, right, e, c=change: {r: g * c.get(r, 1) + (r in c)
+                                                       for r, g in right.items()})  # fmt: skip
+
+
+def test_every_sentence_of_a_described_networks_verdict_is_said_in_chinese():
+    from reference.judge.languages import said
+
+    lines = {line for found in _every_verdict() for line in found.text().splitlines()}
+    lines |= {found.verdict for found in _every_verdict()}
+    for line in sorted(lines):
+        chinese = said(line, "zh")
+        left = [w for w in english_left(chinese) if w not in CODE]
+        assert left == [], (line, chinese)

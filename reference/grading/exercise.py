@@ -382,7 +382,8 @@ def _not_written(message: str) -> bool:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m reference.grading.exercise forward|backprop|d2|dw2|d1|dw1 FILE.py:FUNCTION
-    [LOSS] [--require=PARTS] [--parent=PID]``: the verdict as JSON on stdout."""
+    [LOSS] [--require=PARTS] [--network=NAME|FILE.toml] [--parent=PID]``: the verdict as
+    JSON on stdout."""
     given = list(argv if argv is not None else sys.argv[1:])
     options = {a.partition("=")[0]: a.partition("=")[2] for a in given if a.startswith("--")}
     if "--parent" in options:

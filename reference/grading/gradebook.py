@@ -66,7 +66,8 @@ def short(v: Verdict, language: str = "en") -> str:
     if v.status == "unchecked":
         return f"{t(v.reason or '')}: {t(v.message)}"
     parts = [t(m) for m in v.mistakes]
-    parts += [t(f"dL/d{layer}: nothing in the catalogue") for layer in v.unmatched]
+    label = "d" if v.network is not None else "dL/d"
+    parts += [t(f"{label}{layer}: nothing in the catalogue") for layer in v.unmatched]
     return ", ".join(parts)
 
 
@@ -226,7 +227,12 @@ def feedback(v: Verdict, language: str = "en") -> str:
              ""]  # fmt: skip
     if v.status == "unchecked":
         lines += [t("**Not checked:**") + " " + code(t(v.message)), ""]
-        lines += [t(ADVICE.get(v.reason or "", "").format(function=code(v.function))), ""]
+        advice = {**ADVICE, **(NETWORK_ADVICE if v.network is not None else {})}
+        todo = advice.get(v.reason or "", "")
+        if v.network is not None:
+            todo = todo.format(function=code(v.function), params=", ".join(v.network.parameters),
+                               returns=", ".join(v.network.returns))  # fmt: skip
+        lines += [t(todo.format(function=code(v.function))), ""]
     else:
         found = v.diagnosis
         assert found is not None
@@ -271,6 +277,15 @@ ADVICE = {
 }
 
 
+#: The advice that differs for a network a teacher describes ({params}, {returns}: its own).
+NETWORK_ADVICE = {
+    "raised": "Run your function on a small batch of the network's inputs yourself and read the"
+    " traceback.",
+    "missing": "Name the function {function} and give it the parameters ({params}).",
+    "bad-output": "Return a tuple ({returns}), each shaped like its parameter.",
+}
+
+
 #: A forward pass's status, as its feedback says it.
 FORWARD_SAID = {"correct": "Correct.", "wrong": "Not yet correct.", "unchecked": "Not checked.",
                 NOT_WRITTEN: "Not written yet."}  # fmt: skip
@@ -300,7 +315,8 @@ def gradescope(v: Verdict, visibility: str = "visible", language: str = "en") ->
         elif all(layer.correct for layer in v.diagnosis.layers):
             why = v.diagnosis.verdict
         else:
-            named = layers if v.network is not None else [f"dL/{k}" for k in layers]
+            wrong = [f"d{layer.name}" for layer in v.diagnosis.layers if not layer.correct]
+            named = wrong if v.network is not None else [f"dL/{k}" for k in layers]
             why = "not right yet: see " + " and ".join(named)
         required = " (required)" if entry["required"] else ""
         tests.append({

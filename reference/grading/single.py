@@ -102,6 +102,7 @@ def asked_for(
     if loss is not None:
         raise ValueError(f"--loss goes with the article's network: the network {found.name}"
                          f" has its own loss, {found.loss_words()}")  # fmt: skip
+    backprop_calls(found)  # a description no point can be found for is said here, in one line
     return found, described_contract(found, require, points)
 
 

@@ -68,7 +68,7 @@ class Contract:
                 raise ValueError(
                     f"--require: unknown {word!r}: choose from {', '.join([*parts, *shapes])}"
                 )
-        worth = {p: 1.0 for p in (*parts, "forward")}
+        worth = {p: 1.0 for p in (*parts, *(["forward"] if parts is PARTS else []))}
         for item in filter(None, (i.strip() for i in points.split(","))):
             name, sep, value = item.partition("=")
             if not sep or name.strip() not in worth:
@@ -82,7 +82,7 @@ class Contract:
             if not 0 <= number < float("inf"):
                 raise ValueError(f"--points: {item!r}: points are a number 0 or more")
             worth[name.strip()] = number
-        forward = worth.pop("forward")
+        forward = worth.pop("forward", 1.0)
         return cls(frozenset(required), shape, worth, forward, gradients, dict(parts))
 
 

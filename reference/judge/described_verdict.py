@@ -18,8 +18,9 @@ another hidden size that cannot be read is noted, and that part does not hold.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import numpy as np
 
@@ -27,7 +28,6 @@ from reference.judge import described_words
 from reference.judge.answers import Note, Outcome, Precision, StudentError
 from reference.judge.contract import Contract
 from reference.judge.described import (
-    REPEAT,
     Fit,
     Read,
     check_call,
@@ -41,8 +41,10 @@ from reference.judge.described import (
 )
 from reference.judge.diagnosis import Diagnosis, LayerVerdict
 from reference.judge.layered import Mistake, catalogue
+from reference.judge.plan import REPEAT
 from reference.witnesses.compare import errors
 from reference.witnesses.networks import Description
+from reference.witnesses.tolerances import APPROXIMATE
 
 Array = np.ndarray
 
@@ -51,7 +53,7 @@ def parts(d: Description) -> Dict[str, str]:
     """A described network's parts: each gradient, and the other hidden sizes."""
     own = {r: r for r in d.returns}
     if d.layers >= 2:
-        others = " and ".join("-".join(map(str, s)) for s in hidden_sizes(d)[1:])
+        others = ", ".join("-".join(map(str, s)) for s in hidden_sizes(d)[1:])
         own["sizes"] = f"other hidden sizes ({others})"
     return own
 
@@ -78,12 +80,12 @@ class Reading:
 def _reads(d: Description, run: Outcome) -> Reading:
     """Every call read: those at the description's sizes must be (StudentError if not)."""
     found, unread = {}, {}
-    first = order(d, run.calls[0].arrays, plan(d)[0])
+    first, by_shapes = _ordered(d, run)
     for index, call in enumerate(run.calls):
         p, deltas = plan(d)[index], expected(d, index).deltas
         try:
             check_call(d, run, index)
-            at = order(d, call.arrays, p)
+            at = order(d, call.arrays, p) if by_shapes else _as_given(d)
             found[index] = {r: read(d, r, call.arrays[at[k]], p, deltas)
                             for k, r in enumerate(d.returns)}  # fmt: skip
         except StudentError as err:
@@ -102,6 +104,31 @@ def _reads(d: Description, run: Outcome) -> Reading:
     return Reading(found, unread, first if first != tuple(range(len(d.returns))) else natural)
 
 
+def _as_given(d: Description) -> Tuple[int, ...]:
+    return tuple(range(len(d.returns)))
+
+
+def _ordered(d: Description, run: Outcome) -> Tuple[Tuple[int, ...], bool]:
+    """The order the arrays are read in at the first point, and whether the shapes tell
+    it at every point: as returned, unless only another order (told by the shapes) reads
+    them all, or reads more of them right (a pair of transposed gradients whose shapes are
+    each other's is read as transposed, as returned, at every point)."""
+    p, arrays = plan(d)[0], run.calls[0].arrays
+    other = order(d, arrays, p)
+    if other == _as_given(d):
+        return other, True
+    right = []
+    for at in (_as_given(d), other):
+        try:
+            reads = {r: read(d, r, arrays[at[k]], p, expected(d, 0).deltas)
+                     for k, r in enumerate(d.returns)}  # fmt: skip
+        except StudentError:
+            right.append(-1)
+            continue
+        right.append(sum(_values_right(d, g, r, 0) for r, g in reads.items()))
+    return (other, True) if right[1] > right[0] else (_as_given(d), False)
+
+
 def _swapped(d: Description, calls: Dict[int, Dict[str, Read]]) -> Optional[Tuple[str, str]]:
     """Two gradients of the same shape returned in each other's place: wrong as returned,
     right swapped, at every call of the description's sizes."""
@@ -113,6 +140,14 @@ def _swapped(d: Description, calls: Dict[int, Dict[str, Read]]) -> Optional[Tupl
         if crossed and not all(_right(d, calls[i][a], a, i) for i in first):
             return a, b
     return None
+
+
+def _values_right(d: Description, got: Read, r: str, index: int) -> bool:
+    """Its values the right gradient's, laid out as the weight (whatever its shape)."""
+    if got.form not in ("as the weight", "transposed", "an axis of length one"):
+        return False
+    right = _target(d, r, "as the weight", index)
+    return _close(got.values, right, expected(d, index).floor, got.precision)
 
 
 def _right(d: Description, got: Read, r: str, index: int) -> bool:
@@ -162,9 +197,33 @@ def _fit(d: Description, r: str, reading: Reading, calls: List[int]) -> Fit:
         if all(_close(g.values, _target(d, r, "", i, m.name), expected(d, i).floor, p)
                for g, i in zip(reads, calls)):  # fmt: skip
             fit.matches.append(m.name)
-    if not fit.matches:
-        _scale(d, fit, reads, calls, p)
     return fit
+
+
+@lru_cache(maxsize=256)
+def changed(d: Description, name: str) -> FrozenSet[str]:
+    """The gradients the catalogue's mistake ``name`` changes, at the description's sizes."""
+    calls = [i for i, q in enumerate(plan(d)) if q.group == 0]
+
+    def differs(w: str) -> bool:
+        return any(not np.array_equal(expected(d, i).twisted[name][w], expected(d, i).right[w])
+                   for i in calls)  # fmt: skip
+
+    return frozenset(f"d{w}" for w in d.weights if differs(w))
+
+
+def _explained(d: Description, fits: List[Fit], reading: Reading, calls: List[int]) -> None:
+    """Each wrong gradient's mistake: a twist only where every gradient it changes is
+    wrong (else its own line is, and the twist would send the student to a right one);
+    else the right gradient times a number, or near it (an approximation)."""
+    wrong = {f.returned for f in fits if not f.right}
+    for fit in fits:
+        fit.matches = [m for m in fit.matches if changed(d, m) <= wrong]
+        if fit.right or fit.matches or fit.form != "as the weight":
+            continue
+        reads = [reading.calls[i][fit.returned] for i in calls]
+        _scale(d, fit, reads, calls, fit.precision)
+        fit.approximate = not fit.scaled and fit.off <= APPROXIMATE
 
 
 def _scale(d: Description, fit: Fit, reads: List[Read], calls: List[int], p: Precision) -> None:
@@ -179,25 +238,27 @@ def _scale(d: Description, fit: Fit, reads: List[Read], calls: List[int], p: Pre
         ratios.append((k, len(plan(d)[i].x)))
     k0 = ratios[0][0]
     if all(near(k, n, p) for k, n in ratios):
-        fit.scaled = "1/n lost" if d.reduction == "mean" else "factor"
+        fit.scaled = "1/n lost" if d.reduction == "mean" else "times n"
     elif all(near(k, 1 / n, p) for k, n in ratios):
         fit.scaled = "1/n twice"
     elif all(abs(k) <= p.tolerance for k, _ in ratios):
         fit.scaled = "zeros"
-    elif all(near(k, k0, p) for k, _ in ratios):
+    elif all(near(k, k0, p) for k, _ in ratios) and abs(k0 - 1) > APPROXIMATE:
         fit.scaled = "sign" if near(k0, -1.0, p) else "factor"
     fit.factor = k0
 
 
 def _whole(d: Description, fits: List[Fit]) -> Optional[Mistake]:
-    """The first twist that every wrong gradient matches, the others being right where
-    the twist leaves them (a mistake in one layer's delta)."""
-    wrong = [f for f in fits if not f.right]
+    """The first twist that every wrong gradient matches and that changes no other: one
+    mistake in one layer's delta."""
+    wrong = {f.returned for f in fits if not f.right}
     for m in catalogue(d):
-        if wrong and all(m.name in f.matches for f in wrong):
-            changes = {f.returned for f in fits if m.name in f.matches or not f.right}
-            if changes == {f.returned for f in wrong}:
-                return m
+        if (
+            wrong
+            and changed(d, m.name) == wrong
+            and all(m.name in f.matches for f in fits if not f.right)
+        ):
+            return m
     return None
 
 
@@ -210,15 +271,14 @@ def diagnose_described(run: Outcome, d: Description, asked: Optional[Contract] =
              reading.calls[0][r].values, floor, reading.calls[0][r].precision)]  # fmt: skip
     first = [0] if again else [i for i, q in enumerate(plan(d)) if q.group == 0 and i != REPEAT]
     fits = [_fit(d, r, reading, first) for r in d.returns]
+    _explained(d, fits, reading, first)
     layers, origin, pointer = described_words.explained(d, fits, _whole(d, fits), again)
     if reading.reordered != tuple(range(len(d.returns))):
         origin, pointer = "return", described_words.reordered(d, reading.reordered, layers)
     loosest = max((f.precision for f in fits), key=lambda q: q.tolerance)
-    found = DescribedDiagnosis(d.loss, "gradient", loosest.name, layers, origin, pointer,
-                               _checked(d), _notes(again, reading), contract=asked or contract(d),
-                               parts=_holds(d, layers, reading))  # fmt: skip
-    found.network = d
-    return found
+    return DescribedDiagnosis(d.loss, "gradient", loosest.name, layers, origin, pointer,
+                              _checked(d), _notes(again, reading), contract=asked or contract(d),
+                              parts=_holds(d, layers, reading), network=d)  # fmt: skip
 
 
 def _holds(d: Description, layers: List[LayerVerdict], reading: Reading) -> Dict[str, bool]:
@@ -258,10 +318,12 @@ def _checked(d: Description) -> List[str]:
             "seeds 0..2 and a saturated start", "the first point twice"]  # fmt: skip
 
 
+@dataclass
 class DescribedDiagnosis(Diagnosis):
-    """A :class:`Diagnosis` of a described network: its own words for the whole."""
+    """A :class:`Diagnosis` of a described network (``network``): its own words for the
+    whole."""
 
-    network: Description
+    network: Optional[Description] = None
 
     def text(self) -> str:
         return described_words.text(self)
@@ -272,7 +334,7 @@ class DescribedDiagnosis(Diagnosis):
 
     def as_dict(self) -> Dict[str, object]:
         found = super().as_dict()
-        found["network"] = self.network.name
+        found["network"] = self.network.name if self.network is not None else None
         return found
 
 

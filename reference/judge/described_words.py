@@ -14,6 +14,7 @@ import numpy as np
 from reference.judge.described import Fit
 from reference.judge.diagnosis import LayerVerdict
 from reference.judge.layered import Mistake, catalogue, delta_name
+from reference.judge.words import APPROXIMATION
 from reference.witnesses.networks import Description
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,12 +70,15 @@ def _scaled(d: Description, f: Fit) -> Tuple[str, str]:
     if f.scaled == "1/n twice":
         return (f"{f.returned}: divided by the number of examples (a mean), where the loss sums"
                 f" over them", "a mean where the loss sums")  # fmt: skip
+    if f.scaled == "times n":
+        return (f"{f.returned}: n times the right gradient at every point (n the number of"
+                " examples)", "times the number of examples")  # fmt: skip
     if f.scaled == "sign":
         return f"{f.returned}: sign flipped (the update climbs the loss)", "sign flipped"
     if f.scaled == "zeros":
         return f"{f.returned}: zero everywhere (not computed, or multiplied by 0)", "zeros"
     return (f"{f.returned}: the correct gradient times {f.factor:.6g} everywhere (a constant"
-            f" factor, in the loss's constant or the output delta)", "constant factor")  # fmt: skip
+            " factor)", "constant factor")  # fmt: skip
 
 
 def _one(d: Description, f: Fit, whole: Optional[Mistake]) -> LayerVerdict:
@@ -94,6 +98,12 @@ def _one(d: Description, f: Fit, whole: Optional[Mistake]) -> LayerVerdict:
         m = next(m for m in catalogue(d) if m.name == named)
         said = f"{f.returned}: matches *{m.words}*; the correct gradient differs by {f.off:.2g}"
         return LayerVerdict(weight, False, said, None, [m.name], 0.0, f.off, unnamed=False)
+    if f.approximate:
+        tol = f.precision.tolerance
+        said = (f"{f.returned}: approximately the gradient of {loss}, off by up to {f.off:.1g},"
+                f" where backprop is exact to {f.precision.name} rounding ({tol:g})")  # fmt: skip
+        return LayerVerdict(weight, False, said, None, [], f.off, f.off, approximate=True,
+                            unnamed=False)  # fmt: skip
     if f.scaled:
         said, name = _scaled(d, f)
         return LayerVerdict(weight, False, said, None, [name], 0.0, f.off, factor=f.factor,
@@ -129,12 +139,18 @@ def explained(
                                   " is judged here at its first call)")  # fmt: skip
     if whole is not None:
         return layers, whole.origin, f"look at the line that computes {whole.origin}: {whole.words}"
+    if any(not f.right for f in fits) and all(f.right or f.approximate for f in fits):
+        return layers, None, APPROXIMATION
     if all(not f.right and f.scaled for f in fits) and len({(f.scaled, round(f.factor, 6))
                                                             for f in fits}) == 1:  # fmt: skip
         delta = delta_name(d, d.layers)
         why = layers[0].words.split(": ", 1)[1]
-        said = f"look at the line that computes {delta}: every gradient has one mistake, {why}"
-        return layers, delta, said
+        where = f"the line that computes {delta}"
+        if fits[0].scaled == "sign":
+            where = f"the sign of the error in {delta} (a - y, not y - a), or before each gradient"
+        if fits[0].scaled in ("1/n lost", "1/n twice", "times n"):
+            where = f"where the 1/n is applied (in {delta}, or in each gradient's own line)"
+        return layers, delta, f"look at {where}: every gradient has one mistake, {why}"
     return _first_wrong(d, fits, layers)
 
 
@@ -199,6 +215,7 @@ ENDINGS = {
 def text(found: DescribedDiagnosis) -> str:
     """The whole verdict, line by line."""
     d = found.network
+    assert d is not None
     lines = [f"checking {d.signature()} against {d.loss_words()} (network {d.name})",
              f"run at: {'; '.join(found.checked)}"]  # fmt: skip
     lines += [f"note: {n}" for n in found.notes]
@@ -210,6 +227,7 @@ def text(found: DescribedDiagnosis) -> str:
 def verdict(found: DescribedDiagnosis) -> str:
     """The last line: ok, or FAIL and what does not hold."""
     d, asked = found.network, found.contract
+    assert d is not None
     missing = [p for p in asked.points if not found.parts.get(p, False)]
     if found.ok:
         rounding = f" (to {found.precision} rounding)" if found.precision != "float64" else ""
@@ -220,9 +238,12 @@ def verdict(found: DescribedDiagnosis) -> str:
     if found.origin in ENDINGS:
         return f"FAIL: {ENDINGS[found.origin]}"
     failed = []
-    wrong = [f"d{v.name}" for v in found.layers if not v.correct]
+    shaped = [f"d{v.name}" for v in found.layers if not v.correct and v.off_correct == 0.0]
+    wrong = [f"d{v.name}" for v in found.layers if not v.correct and v.off_correct != 0.0]
     if wrong:
-        failed.append(f"{', '.join(wrong)} not the gradient of {d.loss_words()}")
+        failed.append(f"not the gradient of {d.loss_words()}: {', '.join(wrong)}")
+    if shaped:
+        failed.append(f"the values right, the shape not: {', '.join(shaped)}")
     others = [p for p in missing if p in asked.required and p not in asked.gradients]
     if others:
         failed.append(f"required and not holding: {', '.join(others)}")

@@ -94,9 +94,10 @@ def _fused_output(d: Description, layer: int) -> List[Mistake]:
     act, delta = d.activations[layer - 1], delta_name(d, layer)
     p = "p" if act == "softmax" else _names(d, layer)[0]
     right = f"{delta} = {p} - {'y' if d.parameters[1].islower() else 'Y'}"
+    loss = {"bce": "the binary cross-entropy", "softmax-ce": "the softmax cross-entropy"}[d.loss]
     found = [
         Mistake("extra slope at the output", f"{delta} multiplied by the {act}'s slope"
-                f" {p} (1 - {p}) as well: with {d.loss} the slope cancels, {right}",
+                f" {p} (1 - {p}) as well: with {loss} the slope cancels, {right}",
                 Twist(layer, output="extra slope"), delta),
         Mistake("one-hot term missing", f"the labels left out of {delta}: {p} alone instead"
                 f" of {right.split(' = ')[1]}", Twist(layer, output="p alone"), delta),
@@ -131,7 +132,7 @@ def _slopes(d: Description, layer: int) -> List[Mistake]:
                              f" pre-activation: {of_z} instead of {right} in {delta}",
                              Twist(layer, "of z"), delta))  # fmt: skip
     if act == "relu":
-        up = f"d{'A' if a[0] == 'A' else 'a'}{layer}"
+        up = f"d{a}"
         found.append(Mistake(f"relu mask of the gradient at {at}", f"{where} ReLU mask taken of"
                              f" the gradient ({up} > 0) instead of the pre-activation ({z} > 0)"
                              f" in {delta}", Twist(layer, "mask of gradient"), delta))  # fmt: skip

@@ -11,7 +11,7 @@ ZH_DESCRIBED: Dict[str, str] = {
     "checking {sig} against {loss} (network {net})": "以 {loss} 为准检查 {sig}（网络 {net}）",
     "{w}, averaged over the examples": "{w}，对样本取平均",
     "{w}, summed over the examples": "{w}，对样本求和",
-    "the squared error sum((a - y)^2) / {k}": "平方误差 sum((a - y)^2) / {k}",
+    "the squared error sum((a - y)^2) / {k}": "均方误差 sum((a - y)^2) / {k}",
     "the binary cross-entropy -sum(y log a + (1 - y) log(1 - a))":
         "二元交叉熵 -sum(y log a + (1 - y) log(1 - a))",
     "the softmax cross-entropy -sum(y log p)": "softmax 交叉熵 -sum(y log p)",
@@ -23,9 +23,9 @@ ZH_DESCRIBED: Dict[str, str] = {
     "labels 0 and 1": "标签为 0 和 1",
     "seeds 0..2 and a saturated start": "种子 0..2 以及一组饱和的起点",
     "{g}: correct for {loss} (largest relative difference {r})":
-        "{g}：是 {loss} 的正确梯度（最大相对差 {r}）",
+        "{g}：正确（以 {loss} 为准，最大相对差 {r}）",
     "{g}: correct for {loss} to {p} rounding (largest relative difference {r})":
-        "{g}：在 {p} 的舍入误差内是 {loss} 的正确梯度（最大相对差 {r}）",
+        "{g}：在 {p} 的舍入误差内正确（以 {loss} 为准，最大相对差 {r}）",
     "FAIL: the gradients are returned in another order": "不通过：梯度返回的顺序不对",
     "FAIL: called twice with the same inputs it returns two different answers":
         "不通过：用相同的输入调用两次，返回了两个不同的答案",
@@ -123,10 +123,79 @@ ZH_DESCRIBED: Dict[str, str] = {
     "ok: every gradient is the gradient of {loss} (to {p} rounding)":
         "通过：每个梯度都是 {loss} 的梯度（在 {p} 的舍入误差内）",
     "{g} changes between two calls with the same inputs": "{g} 在两次输入相同的调用之间变了",
+    "at another hidden size it could not be checked ({n} more): {why}":
+        "在另一个隐藏层大小下无法检查（另有 {n} 处）：{why}",
+    "at another hidden size it could not be checked: {why}": "在另一个隐藏层大小下无法检查：{why}",
     "at another hidden size it could not be checked ({n} more)":
         "在另一个隐藏层大小下无法检查（另有 {n} 处）",
     "at another hidden size it could not be checked": "在另一个隐藏层大小下无法检查",
     "other hidden sizes ({sizes})": "其他隐藏层大小（{sizes}）",
+    "FAIL: not the gradient of {loss}: {gs}": "不通过：以下不是 {loss} 的梯度：{gs}",
+    "not the gradient of {loss}: {gs}": "以下不是 {loss} 的梯度：{gs}",
+    "FAIL: the values right, the shape not: {gs}": "不通过：数值对了，形状不对：{gs}",
+    "the values right, the shape not: {gs}": "数值对了，形状不对：{gs}",
+    "FAIL: required and not holding: {parts}": "不通过：要求了，但没有做到：{parts}",
+    "look at where the 1/n is applied (in {q}, or in each gradient's own line): every gradient"
+    " has one mistake, {why}": (
+        "请看乘 1/n 的地方（在 {q} 中，或在每个梯度自己的那一行）：每个梯度都有同一个错误"
+        "，{why}"
+    ),
+    "look at the sign of the error in {q} (a - y, not y - a), or before each gradient: every"
+    " gradient has one mistake, {why}": (
+        "请看 {q} 中误差的符号（是 a - y，不是 y - a），或每个梯度前面的符号：每个梯度都"
+        "有同一个错误，{why}"
+    ),
+    "{g}: approximately the gradient of {loss}, off by up to {off}, where backprop is exact to"
+    " {p} rounding ({tol})": (
+        "{g}：近似于 {loss} 的梯度，最多相差 {off}，而反向传播本应精确到 {p} 的舍入误差（"
+        "{tol}）"
+    ),
+    "{g}: n times the right gradient at every point (n the number of examples)":
+        "{g}：在每个点上都是正确梯度的 n 倍（n 是样本数）",
+    "n times the right gradient at every point (n the number of examples)":
+        "在每个点上都是正确梯度的 n 倍（n 是样本数）",
+    "{g}: the correct gradient times {k} everywhere (a constant factor)":
+        "{g}：处处都是正确梯度的 {k} 倍（多了一个常数因子）",
+    "the correct gradient times {k} everywhere (a constant factor)":
+        "处处都是正确梯度的 {k} 倍（多了一个常数因子）",
+    "{g}: nothing in the catalogue": "{g}：不在错误目录中",
+    "the binary cross-entropy": "二元交叉熵",
+    "the softmax cross-entropy": "softmax 交叉熵",
+    # --- the feedback's advice (reference/grading/gradebook.py's NETWORK_ADVICE) ---
+    "Run your function on a small batch of the network's inputs yourself and read the"
+    " traceback.": "请自己用网络的一小批输入运行你的函数，并阅读错误回溯（traceback）。",
+    "Name the function {function} and give it the parameters ({params}).":
+        "请把函数命名为 {function}，并让它接受参数 ({params})。",
+    "Return a tuple ({returns}), each shaped like its parameter.":
+        "请返回一个元组 ({returns})，每个数组的形状与对应的参数相同。",
+    # --- the mistakes' names, as the class's table lists them ---
+    "1/n of the mean lost": "平均值的 1/n 丢了",
+    "1/n of the mean taken twice": "平均值的 1/n 用了两次",
+    "a mean where the loss sums": "损失求和却取了平均",
+    "times the number of examples": "乘了样本数",
+    "zeros": "全是零",
+    "constant factor": "常数因子",
+    "bias gradient not summed": "偏置的梯度没有对样本求和",
+    "bias summed over the wrong axis": "偏置的梯度求和的轴不对",
+    "bias summed over every axis": "偏置的梯度对所有轴都求了和",
+    "{g} transposed": "{g} 转置了",
+    "{g} missing an axis of length one": "{g} 少了一个长度为 1 的轴",
+    "{g} with an extra axis of length one": "{g} 多了一个长度为 1 的轴",
+    "gradients returned in another order": "梯度返回的顺序不对",
+    "extra slope at the output": "输出层多乘了导数",
+    "one-hot term missing": "漏掉了标签项",
+    "1 subtracted at every class": "每一类都减了 1",
+    "{where} slope missing": "{where}缺少导数",
+    "{where} slope of z": "{where}的导数是对 z 求的",
+    "{act2} slope at the output": "输出层用了 {act2} 的导数",
+    "{act2} slope at the hidden layer": "隐藏层用了 {act2} 的导数",
+    "{act2} slope at {where}": "{where}用了 {act2} 的导数",
+    "relu mask of the gradient at the output": "输出层的 ReLU 掩码取自梯度",
+    "relu mask of the gradient at the hidden layer": "隐藏层的 ReLU 掩码取自梯度",
+    "relu mask of the gradient at {where}": "{where}的 ReLU 掩码取自梯度",
+    "relu times a at the output": "输出层的 ReLU 导数写成了 a 本身",
+    "relu times a at the hidden layer": "隐藏层的 ReLU 导数写成了 a 本身",
+    "relu times a at {where}": "{where}的 ReLU 导数写成了 a 本身",
     "{g} has shape {got} at {label}, neither {w}'s {want} nor a known mistake's: it cannot be"
     " checked": (
         "{g} 在 {label} 的形状是 {got}，既不是 {w} 的 {want}，也不是已知错误的形状：无法"

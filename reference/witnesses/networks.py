@@ -176,7 +176,7 @@ def parse(data: Mapping[str, Any], where: str = "the description") -> Descriptio
     divisor = data.get("divisor", sizes[-1])
     if type(divisor) not in (int, float) or not DIVISORS[0] <= divisor <= DIVISORS[1]:
         raise fail(f"divisor is a number from {DIVISORS[0]:g} to {DIVISORS[1]:g}")
-    name = data.get("name", re.sub(r"[^\w.-]", "-", Path(where).stem)[:60])
+    name = data.get("name", re.sub(r"[^\w.-]", "-", Path(where).stem, flags=re.ASCII)[:60])
     if not (isinstance(name, str) and re.fullmatch(r"[\w.-]{1,60}", name, re.ASCII)):
         raise fail("name is 1 to 60 letters, digits, '-', '_' or '.'")
     return Description(name, tuple(sizes), tuple(acts), data["biases"], data["loss"],
@@ -227,6 +227,12 @@ def _names(
     if len(params) != count or len(set(params)) != count:
         raise fail(f"parameters names {count} different arguments: inputs, labels, then"
                    f" {'each weight and its bias' if per == 2 else 'each weight'}")  # fmt: skip
+    for index, name in enumerate(params[2:]):  # a bias where a weight goes, or the other way
+        bias = per == 2 and index % 2 == 1
+        if name[0] in ("wW" if bias else "bB"):
+            raise fail(f"parameters: {name!r} stands where {'a bias' if bias else 'a weight'}"
+                       f" goes: after the inputs and labels, each layer's weight"
+                       f"{', then its bias' if per == 2 else ''}, layer by layer")  # fmt: skip
     if count - 2 > MOST_RETURNED:
         raise fail(f"a function returns at most {MOST_RETURNED} gradients here (the sandbox keeps"
                    f" {MOST_RETURNED}): this one would return {count - 2}")  # fmt: skip

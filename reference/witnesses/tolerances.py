@@ -13,7 +13,7 @@ carries its reason, which the verification report prints beside it.
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Sequence
 
 import numpy as np
 
@@ -151,6 +151,13 @@ FLOAT32_DRIFT = Tolerance(
     " drift is recorded so the report shows it",
 )
 
+FACTOR = Tolerance(
+    1e-6,
+    "NOT a rounding bound: how near the ratio of a gradient to the right one must be to n,"
+    " 1/n, -1 or another's at every point to be named so; such a ratio, of exact float64"
+    " numbers, carries their ~1e-15 (float32's, float16's: ten times their tolerance)",
+)
+
 #: Every tolerance by name: the table the verification report prints.
 TABLE: Dict[str, Tolerance] = {
     name: value for name, value in dict(globals()).items() if isinstance(value, Tolerance)
@@ -179,6 +186,14 @@ def gradient_floor(w2: np.ndarray, upstream: float = 1.0) -> float:
     about five such roundings.
     """
     return delta_floor(upstream) * (1.0 + float(np.abs(w2).max()))
+
+
+def network_floor(weights: Sequence[np.ndarray], upstream: float = 1.0) -> float:
+    """The floor for a described network's gradients (reference/judge/described.py):
+    :func:`gradient_floor`'s, its a - y and 1 - a carried back through every weight,
+    0.01 (1 + max|W| over the layers) |delta|, one such rounding a layer at most."""
+    top = max(float(np.abs(w).max()) for w in weights)
+    return delta_floor(upstream) * (1.0 + top) ** max(len(weights) - 1, 1)
 
 
 def mse_floor(a2: np.ndarray, y: np.ndarray) -> float:

@@ -34,17 +34,19 @@ def graded(tmp_path_factory, unmutated_children):
 
     found = {}
     for name in BUILT_INS:
-        out = tmp_path_factory.mktemp(name) / "g.json"
+        folder = tmp_path_factory.mktemp(name)
         table = io.StringIO()
-        status = cli.main([str(NETWORKS / name), "--network", name, "--json", str(out),
+        status = cli.main([str(NETWORKS / name), "--network", name, "--json",
+                           str(folder / "g.json"), "--feedback", str(folder / "notes"),
                            "--timeout", "5", "--sandbox", "process"], table, Runner)  # fmt: skip
-        found[name] = (status, json.loads(out.read_text()), table.getvalue())
+        found[name] = (status, json.loads((folder / "g.json").read_text()), table.getvalue(),
+                       folder / "notes")  # fmt: skip
     return found
 
 
 @pytest.mark.parametrize("name", BUILT_INS)
 def test_a_folder_of_students_is_graded_with_the_expected_words(graded, name):
-    status, data, _ = graded[name]
+    status, data, _, _ = graded[name]
     wanted = expected(name)
     verdicts = {Path(v["file"]).name: v for v in data["submissions"]}
     assert set(verdicts) == set(wanted) and status == 1
@@ -60,9 +62,14 @@ def test_a_folder_of_students_is_graded_with_the_expected_words(graded, name):
     assert len(correct) >= 2 and len(wanted) - len(correct) >= 4
 
 
-def test_the_table_and_feedback_name_the_network(graded):
-    _, _, table = graded["columns"]
-    assert "correct" in table and "wrong" in table
+def test_the_feedback_names_the_network_and_its_mistakes(graded):
+    _, _, table, notes = graded["columns"]
+    assert "db1 missing an axis of length one" in table  # the class's commonest mistakes
+    said = (notes / "db1_no_keepdims.md").read_text()
+    assert "(network columns)." in said and "- db1: its values are right, its shape is not" in said
+    assert "look at the line that computes db1" in said.lower()
+    said = (notes / "extra_slope_output.md").read_text()
+    assert "Look at the line that computes dZ2: dZ2 multiplied by the sigmoid's slope" in said
 
 
 def test_diff_gradients_against_a_described_network_exits_as_the_verdict_says():
@@ -95,13 +102,15 @@ def test_the_grader_refuses_what_does_not_go_together_in_one_line(argv, words, c
     assert said.startswith(words) and said.count("\n") == 1
 
 
-def test_diff_gradients_refuses_a_network_without_against_or_with_plot(tmp_path):
-    status, _ = run_diff("--network", "columns")
-    assert status == 2
-    student = NETWORKS / "columns" / next(iter(expected("columns")))
-    status, _ = run_diff("--against", f"{student}:grads", "--network", "columns", "--plot",
+def test_diff_gradients_refuses_a_network_without_against_or_with_plot(tmp_path, capsys):
+    assert run_diff("--network", "columns")[0] == 2
+    assert capsys.readouterr().err == (
+        "error: --require, --points and --network go with --against\n")  # fmt: skip
+    student = NETWORKS / "columns" / "correct_course.py"
+    status, _ = run_diff("--against", f"{student}:backprop", "--network", "columns", "--plot",
                          str(tmp_path / "a.png"))  # fmt: skip
     assert status == 2
+    assert capsys.readouterr().err == "error: --plot goes with the article's network\n"
 
 
 def test_the_article_by_name_or_described_in_a_file_is_judged_in_the_articles_words(tmp_path):

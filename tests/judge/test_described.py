@@ -5,6 +5,7 @@ every word can be derived from the formula: each mistake of the catalogue named 
 every built-in, the shape said beside the values, the 1/n of a mean, the sign, a factor,
 the order returned, an answer that changes between calls, where to look."""
 
+import json
 import re
 from dataclasses import replace
 
@@ -61,7 +62,8 @@ def test_the_mean_lost_in_every_gradient_starts_at_the_output_delta():
     found = judged(SOFTMAX, lambda i, right, e: {r: n[i] * g for r, g in right.items()})
     assert [v.mistakes for v in found.layers] == [["1/n of the mean lost"]] * 4
     assert found.origin == "dz2" and found.pointer.startswith(
-        "look at the line that computes dz2: every gradient has one mistake, the mean's 1/n lost"
+        "look at where the 1/n is applied (in dz2, or in each gradient's own line): every"
+        " gradient has one mistake, the mean's 1/n lost"
     )
 
 
@@ -336,9 +338,70 @@ def _every_verdict():
 def test_every_sentence_of_a_described_networks_verdict_is_said_in_chinese():
     from reference.judge.languages import said
 
-    lines = {line for found in _every_verdict() for line in found.text().splitlines()}
-    lines |= {found.verdict for found in _every_verdict()}
+    every = list(_every_verdict())
+    lines = {line for found in every for line in found.text().splitlines()}
+    lines |= {found.verdict for found in every}
+    lines |= {m for found in every for v in found.layers for m in v.mistakes}  # the table's
     for line in sorted(lines):
         chinese = said(line, "zh")
         left = [w for w in english_left(chinese) if w not in CODE]
         assert left == [], (line, chinese)
+
+
+def test_a_twist_is_named_only_where_every_gradient_it_changes_is_wrong():
+    # dW1 as the hidden slope missing would make it, db1 right: dZ1 is right, dW1's own
+    # line is not (the mask left out of it alone)
+    found = judged(COLUMNS, lambda i, right, e: {
+        **right, "dW1": twisted(COLUMNS, e, "hidden slope missing")["dW1"]})  # fmt: skip
+    assert found.layers[0].mistakes == [] and found.origin == "dW1"
+    assert found.pointer.startswith("look at the line that computes dW1: ")
+
+
+def test_two_transposed_gradients_whose_shapes_are_each_others_are_read_as_transposed():
+    square = _network(sizes=[4, 5, 4], activations=["tanh", "identity"], layout="rows",
+                      parameters=["x", "y", "w1", "w2"], returns=["dw1", "dw2"])  # fmt: skip
+    found = judged(square, lambda i, right, e: {r: g.T for r, g in right.items()})
+    assert [v.mistakes for v in found.layers] == [["dw1 transposed"], ["dw2 transposed"]]
+    assert found.verdict == "FAIL: the values right, the shape not: dw1, dw2"
+
+
+def test_finite_differences_are_an_approximation_and_a_sums_n_is_said_as_n():
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": right["dw1"] * (1 + 1e-7)})
+    assert found.layers[0].approximate and found.layers[0].mistakes == []
+
+    def jitter(i, g):  # the same at the first call and its repeat
+        return g + 1e-6 * np.random.default_rng(0 if i == 1 else i).normal(size=g.shape)
+
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": jitter(i, right["dw1"])})
+    assert found.layers[0].approximate and found.origin is None
+    assert found.pointer.startswith("no line of a backprop gives such differences")
+    n = {i: len(p.x) for i, p in enumerate(plan(BIAS))}
+    found = judged(BIAS, lambda i, right, e: {r: n[i] * g for r, g in right.items()})
+    assert [v.mistakes for v in found.layers] == [["times the number of examples"]] * 4
+
+
+def test_a_description_whose_parameters_are_out_of_order_or_that_no_point_fits_is_refused(
+    tmp_path,
+):
+    from reference.grading.single import asked_for
+    from reference.witnesses.networks import DescriptionError
+
+    with pytest.raises(DescriptionError, match=r"parameters: 'W2' stands where a bias goes"):
+        _network(biases=True, parameters=["X", "Y", "W1", "W2", "b1", "b2", "W3", "b3"],
+                 returns=["dW1", "db1", "dW2", "db2", "dW3", "db3"])  # fmt: skip
+    deep = dict(sizes=[2, 1, 1, 1, 1, 1, 1, 1, 2], activations=["relu"] * 7 + ["identity"],
+                layout="rows", parameters=["x", "y", *(f"w{k}" for k in range(1, 9))],
+                returns=[f"dw{k}" for k in range(1, 9)])  # fmt: skip
+    with pytest.raises(ValueError, match=r"no inputs found that keep every ReLU unit clear"):
+        asked_for(str(_written(tmp_path / "deep.toml", deep)), None)
+
+
+def _written(path, change):
+    """``_network``'s description with ``change``, written as a teacher's TOML file."""
+    data = dict(sizes=[4, 5, 5, 5], activations=["tanh", "relu", "identity"], biases=False,
+                loss="mse", divisor=2, reduction="mean", layout="columns",
+                parameters=["X", "Y", "W1", "W2", "W3"], returns=["dW1", "dW2", "dW3"])  # fmt: skip
+    data.update(change)
+    text = "".join(f"{k} = {json.dumps(v)}\n" for k, v in data.items())
+    path.write_text(text)  # JSON writes these values as TOML does
+    return path

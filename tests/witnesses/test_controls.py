@@ -27,6 +27,7 @@ from reference.witnesses.tolerances import (
     APPROXIMATE,
     CENTRAL,
     CENTRAL_FLOOR,
+    FACTOR,
     FLOAT16,
     FLOAT16_FLOOR_SCALE,
     FLOAT32,
@@ -47,7 +48,7 @@ from reference.witnesses.tolerances import (
     TWO_ULP,
     gradient_floor,
 )
-from tests.helpers import run_of
+from tests.helpers import run_described, run_of
 
 pytestmark = pytest.mark.numerics  # the outcome can depend on NumPy: run in every matrix cell
 
@@ -202,6 +203,20 @@ def recognised(factor):
     assert gradients_returned(read_answers(run_of(student, step=True)), "mse") == "mse"
 
 
+def factor_(factor):
+    # a described network's gradients n (1 + factor x FACTOR) times the right ones: the
+    # mean's 1/n lost within it, no such thing beyond
+    from reference.judge import diagnose_described
+    from reference.judge.described import plan
+    from reference.witnesses.networks import BUILT_IN
+
+    d = BUILT_IN["relu-softmax"]
+    n = {i: len(p.x) for i, p in enumerate(plan(d))}
+    run = run_described(d, lambda i, right, e: {r: moved(n[i] * g, FACTOR, factor)
+                                                for r, g in right.items()})  # fmt: skip
+    assert diagnose_described(run, d).layers[0].mistakes == ["1/n of the mean lost"]
+
+
 def float32_drift(factor):
     # how far a float32 training drifts from float64 (a shorter run)
     f64 = ni.train(epochs=300)
@@ -228,6 +243,7 @@ CONTROLS = {
     "FLOAT16": float16,
     "APPROXIMATE": approximate_,
     "RECOGNISED": recognised,
+    "FACTOR": factor_,
     "FLOAT32_DRIFT": float32_drift,
 }
 

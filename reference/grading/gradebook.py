@@ -228,11 +228,12 @@ def feedback(v: Verdict, language: str = "en") -> str:
     if v.status == "unchecked":
         lines += [t("**Not checked:**") + " " + code(t(v.message)), ""]
         advice = {**ADVICE, **(NETWORK_ADVICE if v.network is not None else {})}
-        todo = advice.get(v.reason or "", "")
-        if v.network is not None:
-            todo = todo.format(function=code(v.function), params=", ".join(v.network.parameters),
-                               returns=", ".join(v.network.returns))  # fmt: skip
-        lines += [t(todo.format(function=code(v.function))), ""]
+        names = v.network
+        todo = advice.get(v.reason or "", "").format(
+            function=code(v.function), params=", ".join(names.parameters) if names else "",
+            returns=", ".join(names.returns) if names else "",
+        )  # fmt: skip
+        lines += [t(todo), ""]
     else:
         found = v.diagnosis
         assert found is not None

@@ -84,7 +84,8 @@ def _reads(d: Description, run: Outcome) -> Reading:
     for index, call in enumerate(run.calls):
         p, deltas = plan(d)[index], expected(d, index).deltas
         try:
-            check_call(d, run, index)
+            if p.group > 0:  # those at the description's sizes were checked by refuse_described
+                check_call(d, run, index)
             at = order(d, call.arrays, p) if by_shapes else _as_given(d)
             found[index] = {r: read(d, r, call.arrays[at[k]], p, deltas)
                             for k, r in enumerate(d.returns)}  # fmt: skip
@@ -97,11 +98,9 @@ def _reads(d: Description, run: Outcome) -> Reading:
         a, b = swapped
         found = {i: {**c, a: c[b], b: c[a]} if c[a].shape == c[b].shape else c
                  for i, c in found.items()}  # fmt: skip
-    natural = tuple(range(len(d.returns)))
-    if swapped:
-        i, j = (d.returns.index(r) for r in swapped)
-        natural = tuple(j if k == i else i if k == j else k for k in natural)
-    return Reading(found, unread, first if first != tuple(range(len(d.returns))) else natural)
+        i, j = d.returns.index(a), d.returns.index(b)
+        first = tuple(j if k == i else i if k == j else k for k in first)
+    return Reading(found, unread, first)
 
 
 def _as_given(d: Description) -> Tuple[int, ...]:
@@ -151,9 +150,8 @@ def _values_right(d: Description, got: Read, r: str, index: int) -> bool:
 
 
 def _right(d: Description, got: Read, r: str, index: int) -> bool:
-    target = _target(d, r, got.form, index) if got.form == "as the weight" else None
-    return target is not None and _close(got.values, target, expected(d, index).floor,
-                                         got.precision)  # fmt: skip
+    """Shaped as its weight, and its values the right gradient's."""
+    return got.form == "as the weight" and _values_right(d, got, r, index)
 
 
 def _target(d: Description, r: str, form: str, index: int, twist: str = "") -> Array:
@@ -172,19 +170,25 @@ def _target(d: Description, r: str, form: str, index: int, twist: str = "") -> A
     return np.asarray(d.from_rows(weight, grads[weight]))
 
 
-def _fit(d: Description, r: str, reading: Reading, calls: List[int]) -> Fit:
-    """One gradient against the right one, each twist, and the factors."""
+def _against_right(d: Description, r: str, reading: Reading, calls: List[int]) -> Fit:
+    """One gradient against the right one at ``calls``, at the loosest precision its
+    arrays were computed in: right or not, and how far."""
     reads = [reading.calls[i][r] for i in calls]
     p = max((g.precision for g in reads), key=lambda q: q.tolerance)
-    first = reads[0]
     offs = [errors(g.values, _target(d, r, g.form, i), expected(d, i).floor * p.floor_scale)[1]
             for g, i in zip(reads, calls)]  # fmt: skip
-    fit = Fit(r, first.form, first.shape, all(o <= p.tolerance for o in offs), max(offs))
-    fit.precision = p
-    if fit.right or first.form in ("not summed", "wrong axis", "every axis"):
+    right = all(o <= p.tolerance for o in offs)
+    return Fit(r, reads[0].form, reads[0].shape, right, max(offs), precision=p)
+
+
+def _fit(d: Description, r: str, reading: Reading, calls: List[int]) -> Fit:
+    """One gradient against the right one, a square one transposed, and each twist."""
+    fit = _against_right(d, r, reading, calls)
+    reads, p = [reading.calls[i][r] for i in calls], fit.precision
+    if fit.right or fit.form in ("not summed", "wrong axis", "every axis"):
         return fit
     if (
-        first.form == "as the weight"
+        fit.form == "as the weight"
         and all(g.values.ndim == 2 and g.values.shape[0] == g.values.shape[1] for g in reads)
         and all(
             _close(g.values.T, _target(d, r, g.form, i), expected(d, i).floor, p)
@@ -290,7 +294,7 @@ def _holds(d: Description, layers: List[LayerVerdict], reading: Reading) -> Dict
         read_all = not any(i in reading.unread for i in others)
         holds["sizes"] = read_all and all(
             (f.right and f.form == "as the weight")
-            for f in (_fit(d, r, reading, others) for r in d.returns)
+            for f in (_against_right(d, r, reading, others) for r in d.returns)
         )
     return holds
 

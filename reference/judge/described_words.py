@@ -117,14 +117,7 @@ def explained(
     d: Description, fits: List[Fit], whole: Optional[Mistake], again: List[str]
 ) -> Tuple[List[LayerVerdict], Optional[str], str]:
     """Each gradient's verdict, the quantity that goes wrong first, and the line to look at."""
-    layers = [
-        _one(
-            d,
-            f,
-            whole,
-        )
-        for f in fits
-    ]
+    layers = [_one(d, f, whole) for f in fits]
     if again:
         for v in layers:
             if f"d{v.name}" in again:

@@ -22,20 +22,18 @@ mean's 1/n) are read from the array (reference/judge/described.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Tuple
+from typing import Dict, List, Mapping, Tuple
 
 import numpy as np
 
+from reference.judge.catalogue import RELU, SIGMOID, TANH, Slope
 from reference.witnesses.networks import Description, forward
 
 Array = np.ndarray
 
-#: Each activation's slope, as a student writes it, of the layer's a and z.
-SLOPE_FORMULAS: Dict[str, Tuple[str, Callable[[Array, Array], Array]]] = {
-    "sigmoid": ("{a} (1 - {a})", lambda a, z: a * (1 - a)),
-    "tanh": ("1 - {a}^2", lambda a, z: 1 - a**2),
-    "relu": ("({z} > 0)", lambda a, z: (z > 0).astype(float)),
-}
+#: Each activation's slope, as a student writes it: the catalogue's table of slopes
+#: (reference/judge/catalogue.py), by the activation's name.
+SLOPE_OF: Dict[str, Slope] = {"sigmoid": SIGMOID, "tanh": TANH, "relu": RELU}
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def _names(d: Description, layer: int) -> Tuple[str, str]:
 
 def _slope_words(d: Description, layer: int, which: str) -> str:
     a, z = _names(d, layer)
-    return SLOPE_FORMULAS[which][0].format(a=a, z=z)
+    return SLOPE_OF[which].formula.format(a=a, z=z)
 
 
 def catalogue(d: Description) -> List[Mistake]:
@@ -125,9 +123,9 @@ def _slopes(d: Description, layer: int) -> List[Mistake]:
     found += [Mistake(f"{other} slope at {at}", f"{where} slope taken as {other}'s"
                       f" {_slope_words(d, layer, other)} instead of {act}'s {right} in {delta}",
                       Twist(layer, other), delta)
-              for other in SLOPE_FORMULAS if other != act]  # fmt: skip
+              for other in SLOPE_OF if other != act]  # fmt: skip
     if act in ("sigmoid", "tanh"):
-        of_z = SLOPE_FORMULAS[act][0].format(a=z, z=z)
+        of_z = SLOPE_OF[act].formula.format(a=z, z=z)
         found.append(Mistake(f"{where} slope of z", f"{where} slope taken of the"
                              f" pre-activation: {of_z} instead of {right} in {delta}",
                              Twist(layer, "of z"), delta))  # fmt: skip
@@ -197,11 +195,10 @@ def _slope(act: str, a: Array, z: Array, upstream: Array, how: str) -> Array:
     if how == "none" or (act == "identity" and not how):
         return np.ones_like(a)
     if how == "of z":
-        return np.asarray(SLOPE_FORMULAS[act][1](z, z))
+        return np.asarray(SLOPE_OF[act].of(z, z))
     if how == "mask of gradient":
         return (upstream > 0).astype(float)
     if how == "times a":
         return a
-    formula = SLOPE_FORMULAS[how or act][1]
-    slope: Array = np.asarray(formula(a, z))
+    slope: Array = np.asarray(SLOPE_OF[how or act].of(a, z))
     return slope

@@ -196,6 +196,11 @@ def test_the_students_edition_holds_no_line_of_the_solution(name):
 def test_the_exercise_for_a_described_network_says_not_written_yet_then_correct():
     nb, printed = _run("exercise-columns.ipynb")
     assert [p for p in _checks(nb, printed)] == ["not written yet\n"]
+    # and what the committed notebook shows is what today's code prints there, cell by cell
+    committed = [c for c in json.loads((DOCS / "exercise-columns.ipynb").read_text())["cells"]
+                 if c["cell_type"] == "code"]  # fmt: skip
+    ran = [c for c in nb.cells if c.cell_type == "code"]
+    assert [_shown(c["outputs"]) for c in committed] == [_shown(c.outputs) for c in ran]
     nb, printed = _run("teacher/exercise-columns.ipynb")
     said = _checks(nb, printed)[0].splitlines()
     assert said[0] == "correct" and [line.split(":")[0] for line in said[1:]] == [

@@ -40,10 +40,12 @@ PARTS: Dict[str, Tuple[str, ...]] = {
     "product": tuple(f"numpy_impl.{m}" for m in (
         "network", "settings", "sweep", "progress", "noisy", "weights_file", "data")),
     "witnesses": tuple(f"reference.witnesses.{m}" for m in (
-        "compare", "tolerances", "oracles", "article_transcript", "golden", "cases", "losses")),
+        "compare", "tolerances", "oracles", "article_transcript", "golden", "cases", "losses",
+        "networks")),
     "judge": tuple(f"reference.judge.{m}" for m in (
         "network", "catalogue", "plan", "answers", "fit", "trace", "unmatched", "words",
-        "diagnosis", "forward", "contract", "steps", "languages")),
+        "diagnosis", "forward", "contract", "steps", "languages", "layered", "described",
+        "described_verdict", "described_words")),
     "sandbox": ("reference.sandbox.runner", "reference.sandbox.records"),
     "grading": ("reference.grading.single", "reference.grading.classroom",
                 "reference.grading.notebook"),

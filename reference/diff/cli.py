@@ -333,6 +333,7 @@ def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) ->
     network, contract = asked_for(args.network, args.loss, args.require, args.points)
     if network is not None and args.plot:
         raise UsageError("--plot goes with the article's network")
+    check_output_path("--plot", args.plot, ".png")  # before a sandbox is started
     found = diagnose_file(args.against, loss=args.loss or "mse", runner=runner,
                           sandbox=args.sandbox, contract=contract, network=network)  # fmt: skip
     if args.plot and found.first is not None:
@@ -371,11 +372,11 @@ def _main(argv: Optional[Sequence[str]], out: TextIO, runner: Optional[Sandbox])
         check_int("every", args.every, low=1)
         if args.trajectory is not None:
             check_int("trajectory", args.trajectory, low=1)
-        check_output_path("--plot", args.plot, ".png")
         if (args.require or args.points or args.network) and not args.against:
             raise UsageError("--require, --points and --network go with --against")
         if args.against:
             return against(args, out, runner)
+        check_output_path("--plot", args.plot, ".png")
         if args.trajectory:
             report = diff.trajectory(settings.replace(epochs=args.trajectory), args.every)
         else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -142,8 +142,3 @@ def summary(groups: Sequence[Group], hidden: Sequence[int], points: int) -> List
     out.append("article starts for seeds 0..2 and a saturated one")
     out.append("the first point twice")
     return out
-
-
-def group_named(label: str) -> Optional[Group]:
-    """The group called ``label`` (None: no such group)."""
-    return next((g for g in GROUPS if g.label == label), None)

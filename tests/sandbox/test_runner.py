@@ -6,12 +6,14 @@ unnamed one, its time limit, its server ended), the calls written once for a
 class, the records read back as they were written, and nothing left behind."""
 
 import io
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import types
 import uuid
 import zipfile
 
@@ -291,6 +293,80 @@ def test_wait_is_for_the_children_named(tmp_path):
         assert named in r.ended and other in r.ended
 
 
+def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_children(
+    tmp_path, monkeypatch
+):
+    """A server's message that ends none of the children waited for, however little time
+    is left, is no reason to stop waiting: wait listens again for what is left, up to the
+    deadline (on a clock of the test's, a message half a second before it)."""
+    with Runner(Limits(timeout=1.0), "process") as r:
+        r.running[1] = worker_module.Ticket(task(str(tmp_path / "a.py")), None, started=0.0)
+        until = r.deadline(1)
+        now, asked = [0.0], []
+
+        def messages(timeout):
+            asked.append(timeout)
+            now[0] = until - 0.5 if len(asked) == 1 else now[0] + timeout
+            return len(asked) == 1  # one message, then nothing more
+
+        monkeypatch.setattr(r, "_messages", messages)
+        monkeypatch.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+        r.wait([1])
+        r.running.clear()
+    assert asked == [until, 0.5] and now[0] == until
+
+
+def test_a_childs_end_said_stands_when_its_server_ends_before_it_is_read(tmp_path):
+    """A child that exited, and whose server said so, is told as it exited, not as ended
+    with its server, when that server ends before the run is read."""
+    quitter = submission(tmp_path, "os._exit(3)\n", "quitter.py")
+    slow = submission(tmp_path, "time.sleep(0.5)\n", "slow.py")
+    with Runner(Limits(timeout=3.0), "process") as r:
+        ended = r.start(task(quitter))
+        r.wait([ended])
+        assert ended in r.ended
+        other = r.start(task(slow))
+        r.workers[0].kill()  # the quitter's server, its child's end already said
+        r.wait([other])  # which reads, on the way, that the quitter's server ended
+        run = r.finish(ended)
+        assert (run.reason, run.detail) == ("exited", "status 3")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl(2)")
+def test_die_with_parent_sets_the_parent_death_signal_and_leaves_an_orphan(monkeypatch):
+    """The exercise's judge, run for a kernel, asks to be killed (SIGKILL) when its
+    parent ends, and leaves at once (status 1) if the parent named is no longer its
+    own. Here, in this process: its signal set back after, its leaving caught."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def death_signal():
+        found = ctypes.c_int(-1)
+        assert libc.prctl(2, ctypes.byref(found), 0, 0, 0) == 0  # PR_GET_PDEATHSIG
+        return found.value
+
+    class Left(Exception):
+        pass
+
+    def leave(status):
+        raise Left(status)
+
+    monkeypatch.setattr(os, "_exit", leave)
+    before = death_signal()
+    try:
+        libc.prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG: none, to see it set
+        runner_module.die_with_parent(os.getppid())  # its parent: it stays
+        assert death_signal() == signal.SIGKILL
+        libc.prctl(1, 0, 0, 0, 0)
+        with pytest.raises(Left) as left:
+            runner_module.die_with_parent(os.getppid() + 1)  # a parent it no longer has
+        assert left.value.args == (1,) and death_signal() == signal.SIGKILL
+    finally:
+        libc.prctl(1, before, 0, 0, 0)
+    assert death_signal() == before
+
+
 def test_nothing_a_child_writes_reaches_the_next_or_the_submissions_folder(tmp_path, runner):
     writer = submission(tmp_path, "import tempfile\nopen('left.txt', 'w').write('x')\n"
                         "open(os.path.join(tempfile.gettempdir(), 'left.txt'), 'w').write('x')\n\n"
@@ -446,6 +522,45 @@ def test_a_forged_report_of_a_kind_no_child_writes_is_no_report(forged):
         Call("values", (X,), (3,), 1), Call("values", length=-1),
     ]:  # fmt: skip
         assert records.Report.from_bytes(records.Report(calls=[call]).to_bytes()) is None, call
+
+
+def test_a_tuple_of_no_items_or_of_as_many_as_are_kept_reads_back():
+    """A function that returned an empty tuple, or one of exactly ITEMS_KEPT arrays,
+    has its call read back as written, every array with it."""
+    kept = tuple(X + k for k in range(records.ITEMS_KEPT))
+    calls = [Call("values", (), (), 0), Call("values", kept, ("ndarray",) * len(kept), len(kept))]
+    read = records.Report.from_bytes(records.Report(calls=calls).to_bytes())
+    assert read is not None and [c.length for c in read.calls] == [0, records.ITEMS_KEPT]
+    assert read.calls[0].arrays == () and len(read.calls[1].arrays) == len(kept)
+    assert all(np.array_equal(a, b) for a, b in zip(read.calls[1].arrays, kept))
+
+
+def test_a_count_is_a_whole_number_from_minus_one():
+    """-1 (a signature that cannot be read) is a count a child writes; -2, a whole number
+    given as a float, or a call's line given as text is not."""
+    unreadable = records.Report(parameters=-1, required=-1)
+    read = records.Report.from_bytes(unreadable.to_bytes())
+    assert read is not None and (read.parameters, read.required) == (-1, -1)
+    assert records.Report.from_bytes(records.Report(given=-2).to_bytes()) is None
+    floated = Call("values", (X, X), ("ndarray", "ndarray"), 2.0)
+    assert records.Report.from_bytes(records.Report(calls=[floated]).to_bytes()) is None
+    texted = Call("raised", error="KeyError", message="w3", line="7")
+    assert records.Report.from_bytes(records.Report(calls=[texted]).to_bytes()) is None
+
+
+def test_a_forged_count_of_a_calls_arrays_is_no_report():
+    """A report whose JSON gives a call a count of arrays no child writes (below 0) is no
+    report, though the call would otherwise pass."""
+    data = records.Report(calls=[Call("raised", error="KeyError", message="w3")]).to_bytes()
+    arrays = records.read_archive(data)
+    found = json.loads(arrays.pop("report").tobytes().decode())
+    assert found["calls"][0]["arrays"] == 0
+    for count, readable in ((0, True), (-1, False)):
+        found["calls"][0]["arrays"] = count
+        text = np.frombuffer(json.dumps(found).encode(), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez(buffer, report=text, **arrays)
+        assert (records.Report.from_bytes(buffer.getvalue()) is not None) is readable, count
 
 
 def rezipped(data, compress=zipfile.ZIP_STORED, header=None):

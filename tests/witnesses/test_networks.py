@@ -4,6 +4,8 @@ agrees with the judge's hand-written backward pass (reference/judge/layered.py),
 each built-in and for random descriptions (the PyTorch parity is
 tests/judge/test_parity_networks.py)."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,7 +16,7 @@ from reference.judge.layered import backward
 from reference.witnesses import networks
 from reference.witnesses.compare import errors
 from reference.witnesses.networks import BUILT_IN, DescriptionError, parse, read
-from reference.witnesses.tolerances import GRADIENT, network_floor
+from reference.witnesses.tolerances import FORWARD, GRADIENT, network_floor
 from tests.helpers import described
 
 RELU_SOFTMAX = dict(
@@ -134,6 +136,51 @@ def test_the_forward_pass_is_written_once_for_real_and_complex():
     moved = {k: v.astype(complex) for k, v in p.weights.items()}
     assert abs(networks.loss(d, p.x, p.y, moved) - real) <= 1e-15 * abs(real)
     assert np.isfinite(real) and real > 0
+
+
+#: One softmax layer on the inputs themselves (w1 the identity: the logits are x).
+SOFTMAX_ALONE = parse(
+    dict(sizes=[2, 2], activations=["softmax"], biases=False, loss="softmax-ce",
+         reduction="sum", layout="rows", parameters=["x", "y", "w1"], returns=["dw1"])
+)  # fmt: skip
+
+
+def test_the_softmax_cross_entropy_is_exact_at_large_logits_each_row_its_own():
+    """Logits of a thousand, rows far apart: row (1000, 0) labelled by its second class
+    loses 1000 + log(1 + e^-1000) = 1000 in float64, row (-1000, -1001) labelled by its
+    first loses log(1 + e^-1); each row is shifted by its own largest logit, so neither
+    overflows nor loses its terms to underflow."""
+    x = np.array([[1000.0, 0.0], [-1000.0, -1001.0]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    found = networks.loss(SOFTMAX_ALONE, x, y, {"w1": np.eye(2)})
+    expected = 1000.0 + math.log1p(math.exp(-1.0))
+    assert abs(found - expected) <= FORWARD * expected
+
+
+def test_the_squared_error_is_each_examples_divided_before_they_are_summed():
+    """Two examples, each of squared error 1e308 (the output 1e154 against 0), divisor
+    1000: each loses 1e305, both 2e305, finite, though their squared errors' own sum
+    (2e308) is past the largest float64."""
+    d = parse(
+        dict(sizes=[1, 1], activations=["identity"], biases=False, loss="mse", divisor=1000,
+             reduction="sum", layout="rows", parameters=["x", "y", "w1"], returns=["dw1"])
+    )  # fmt: skip
+    x = np.array([[1e154], [1e154]])
+    found = networks.loss(d, x, np.zeros((2, 1)), {"w1": np.ones((1, 1))})
+    assert abs(found - 2e305) <= FORWARD * 2e305
+
+
+def test_the_complex_step_of_float32_weights_is_a_float64_gradient():
+    """Weights given in float32 get the complex step's float64 gradient, not one rounded
+    to float32: the same, bit for bit, as at the same weights in float64 (float64 x
+    promotes them exactly)."""
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    w32 = np.array([[0.1, -0.7], [0.3, 0.9]], dtype=np.float32)
+    found = networks.complex_step(SOFTMAX_ALONE, x, y, {"w1": w32})["w1"]
+    wide = networks.complex_step(SOFTMAX_ALONE, x, y, {"w1": w32.astype(np.float64)})["w1"]
+    assert found.dtype == np.float64 and np.array_equal(found, wide)
+    assert not np.array_equal(found, found.astype(np.float32))  # float32 could not hold it
 
 
 def test_the_docs_show_each_built_in_as_its_file_is():

@@ -5,8 +5,9 @@ the student to lines that may be right), a right one changes nothing."""
 import pytest
 
 from reference.grading.exercise import Copy, Uncopyable, judge_backprop
-from reference.grading.single import forwards_called
+from reference.grading.single import forward_file, forwards_called
 from reference.judge import Contract
+from reference.sandbox import Limits
 from tests.helpers import STUDENTS
 
 FORWARD = """
@@ -46,6 +47,20 @@ def test_with_its_forward_pass_right_the_backprop_gets_its_own_words(tmp_path):
     found = judge_backprop(written(tmp_path, SIGMOID, factor="1 / 3"), "mse")
     assert found["status"] == "wrong"
     assert found["lines"][-1].startswith("look at the line that computes d2: factor 2 lost")
+
+
+def test_a_forward_pass_file_runs_under_the_limits_and_the_sandbox_given(tmp_path, sandbox):
+    """single.forward_file as an engineer calls it: its sandbox started by the runner
+    handed in, under the limits handed in (not the default 10 s and 2 GiB)."""
+    used = []
+
+    def recording(limits, level):
+        used.append(limits)
+        return sandbox(limits, level)
+
+    spec = written(tmp_path, SIGMOID).replace(":backprop", ":forward")
+    assert forward_file(spec, Limits(5.0, 2**30), runner=recording).status == "correct"
+    assert used == [Limits(5.0, 2**30)]
 
 
 def test_the_forward_passes_a_function_calls_are_read_from_its_source(tmp_path):

@@ -1,0 +1,133 @@
+"""A notebook handed in, read in the grader's own process (reference/grading/notebook.py):
+the module made of its cells (what is kept, what is left out, the words for a notebook
+that is none), the function a module binds, and a notebook that is none graded. Nothing
+here runs a submission (the class of notebooks graded whole, whose copied answers
+import numpy_impl in their children, is tests/grading/test_notebook_submissions.py)."""
+
+import json
+import os
+
+from reference.grading.classroom import Forward, Verdict, defined, grade
+from reference.grading.notebook import CODE_LIMIT, Cells, cells_of
+from reference.judge import Contract
+
+NAMES = ["backprop", "back_prop"]
+RIGHT = "def backprop(x, y, w1, w2):\n    return 'right'"
+
+
+def _notebook(*sources):
+    """A notebook's file: a Markdown cell first, then a code cell for each source."""
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# The exercise"}]
+    cells += [{"cell_type": "code", "metadata": {}, "source": s, "outputs": [],
+               "execution_count": None} for s in sources]  # fmt: skip
+    return json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def _loaded(*sources):
+    """The namespace of the module made of a notebook of these code cells, run."""
+    space = {}
+    exec(cells_of(_notebook(*sources)).source, space)
+    return space
+
+
+def test_a_notebook_that_is_none_is_said_so_in_words():
+    assert cells_of(b"{") == "it is not a Jupyter notebook (JSON with cells)"
+    source_a_number = b'{"cells": [{"cell_type": "code", "source": 5}]}'
+    assert cells_of(source_a_number) == (
+        "it is not a Jupyter notebook (a cell's source is not text)"
+    )
+    assert cells_of(_notebook("def f():\n    return '\ud800'")) == (
+        "a cell holds text that is not Unicode (a lone surrogate)"
+    )
+
+
+def test_code_up_to_the_limit_is_read_and_past_it_said_so():
+    """256 KiB of code is read; a character more is not (in a notebook, or in a module
+    whose function is looked for: the first name asked for is then taken)."""
+    assert isinstance(cells_of(_notebook("#" * CODE_LIMIT)), Cells)
+    assert cells_of(_notebook("#" * (CODE_LIMIT + 1))) == "it holds over 256 KiB of code"
+    head = b"def back_prop():\n    pass\n#"
+    at_limit = head + b"x" * (CODE_LIMIT - len(head))
+    assert len(at_limit) == CODE_LIMIT and defined(at_limit, NAMES) == "back_prop"
+    assert defined(at_limit + b"x", NAMES) == "backprop"
+
+
+def test_the_function_asked_for_is_found_whatever_else_its_statement_binds():
+    assert defined(b"from m import back_prop\n", NAMES) == "back_prop"
+    assert defined(b"if True:\n    import json\n    back_prop = json.loads\n", NAMES) == (
+        "back_prop"
+    )
+    assert defined(b"if True:\n    back_prop = None\n    def helper():\n        pass\n",
+                   NAMES) == "back_prop"  # fmt: skip
+
+
+def test_a_name_bound_to_what_the_module_has_is_kept():
+    """Names bound to a builtin, to an imported module's attribute (of a dotted import
+    too), or to names kept before: the functions that use them find them."""
+    space = _loaded(
+        "import json\nimport os.path",
+        "KIND = float\nDUMP = json.dumps\nSEP = os.sep\nHALF = 1 / 2\nQUARTER = HALF * HALF",
+        "def names():\n    return KIND, DUMP, SEP, QUARTER",
+    )
+    assert space["names"]() == (float, json.dumps, os.sep, 0.25)
+
+
+def test_what_needs_a_name_left_out_is_left_out_and_a_definition_in_an_if_kept():
+    """x is left out (a call of a builtin is not the module's to make): a sum, an item
+    and a tuple with a lambda made of x are left out too, and the module loads."""
+    space = _loaded(
+        "x = len('ab')",
+        "Y = x + 1\nFIRST = x[0]\nPAIR = (x, lambda z: z)",
+        "if True:\n    def helper():\n        return 'helper'",
+        RIGHT,
+    )
+    assert not {"x", "Y", "FIRST", "PAIR"} & set(space)
+    assert space["helper"]() == "helper" and space["backprop"](1, 2, 3, 4) == "right"
+
+
+def test_the_projects_checks_are_left_out_and_magics_read_as_the_kernel_reads_them():
+    """The checks' import left out; a %%writefile cell is not the kernel's Python; a line
+    of a cell under %%time, or of a cell without magic, that starts with % as a
+    continuation is Python; a shell line inside a function is blanked; a line Python
+    cannot read in a cell that defines nothing is left out."""
+    text = cells_of(_notebook("import reference.grading.exercise as ex\nimport numpy as np",
+                              RIGHT)).source.decode()  # fmt: skip
+    assert "reference" not in text and "import numpy as np" in text
+    written = "%%writefile backprop.py\ndef backprop(x, y, w1, w2):\n    return 'a file'"
+    space = _loaded(
+        RIGHT,
+        written,
+        "%%time\nN = 3\nK = (7\n     %N)",
+        "def listed():\n    !ls\n    return 'listed'",
+        "print 'hello'",  # left out: else the module would not load
+    )
+    assert space["backprop"](1, 2, 3, 4) == "right"
+    assert space["K"] == 7 % 3
+    assert space["listed"]() == "listed"
+
+
+def test_each_line_is_said_of_its_cell_with_the_functions_it_defines():
+    cells = cells_of(_notebook("K = 1", "def a():\n    pass\ndef b():\n    pass"))
+    at = cells.source.decode().splitlines().index("def b():") + 1
+    # the Markdown cell is the first: the code cells are the second and the third
+    assert cells.lines[at] == ("cell 3 (a, b)", 3)
+
+
+def test_a_notebook_that_is_none_is_graded_unreadable_with_its_forward_pass(tmp_path, sandbox):
+    """What a teacher sees of a notebook that is not JSON: unchecked, unreadable, in one
+    line; the backprop's and the forward pass's names the first asked for."""
+    path = tmp_path / "a.ipynb"
+    path.write_text("{")
+    said = f"{path} was not read: it is not a Jupyter notebook (JSON with cells)"
+    contract = Contract.parse("", "forward=2")
+    (alone,) = grade([(str(path), "backprop,back_prop")], "bce", runner=sandbox,
+                     contract=contract)  # fmt: skip
+    assert alone == Verdict(str(path), "backprop", "bce", "unchecked", "unreadable", said,
+                            contract=contract)  # fmt: skip
+    (both,) = grade([(str(path), "backprop,back_prop")], "bce", runner=sandbox,
+                    contract=contract, forward="forward,f_forward")  # fmt: skip
+    assert both.forward == Forward("forward", "unchecked", [said], "unreadable")
+    assert (both.status, both.reason, both.message, both.function, both.loss) == (
+        "unchecked", "unreadable", said, "backprop", "bce")  # fmt: skip
+    # nothing of the four parts' 1 point each and the forward pass's 2
+    assert (both.score, both.max_score) == (0.0, 4 * 1.0 + 2.0)

@@ -102,11 +102,14 @@ def cells_of(data: bytes) -> Union[Cells, str]:
         if not chosen:
             continue
         label = _label(number, cell)
-        out.append("")
+        unread = cell[0][0] is None  # a cell Python cannot read, kept whole for its error
+        out.append("pass" if unread else "")  # at the margin: it continues no block above
         for first, segment in chosen:
             for offset, line in enumerate(segment):
                 out.append(line)
                 lines[len(out)] = (label, first + offset)
+        if unread:  # its error is the module's: no cell after it may close its brackets
+            break
     try:
         return Cells(("\n".join(out) + "\n").encode("utf-8"), lines)
     except UnicodeEncodeError:

@@ -7,6 +7,8 @@ import numpy_impl in their children, is tests/grading/test_notebook_submissions.
 import json
 import os
 
+import pytest
+
 from reference.grading.classroom import Forward, Verdict, defined, grade
 from reference.grading.notebook import CODE_LIMIT, Cells, cells_of
 from reference.judge import Contract
@@ -131,3 +133,17 @@ def test_a_notebook_that_is_none_is_graded_unreadable_with_its_forward_pass(tmp_
         "unchecked", "unreadable", said, "backprop", "bce")  # fmt: skip
     # nothing of the four parts' 1 point each and the forward pass's 2
     assert (both.score, both.max_score) == (0.0, 4 * 1.0 + 2.0)
+
+
+def test_a_cell_python_cannot_read_is_its_own_error_whatever_cells_surround_it():
+    """The kernel runs each cell alone: a cell that does not parse defines nothing, and
+    the module fails at that cell's own line, though an open bracket in it could be
+    closed by the next cell, or its indented first line continue the cell above."""
+    opened = ["def backprop(x, y, w1, w2):\n    return (", "'joined')\ndef other():\n    pass"]
+    indented = [RIGHT, "    return 'wrong'\ndef other():\n    pass"]
+    # the code cells are numbered after _notebook's Markdown cell
+    for cells, where in ((opened, ("cell 2", 2)), (indented, ("cell 3", 1))):
+        made = cells_of(_notebook(*cells))
+        with pytest.raises(SyntaxError) as error:
+            compile(made.source, "module", "exec")
+        assert made.lines[error.value.lineno] == where

@@ -99,6 +99,19 @@ def test_a_function_of_another_shape_is_refused(parameters, message):
     assert (str(caught.value), caught.value.reason, caught.value.line) == (message, "missing", None)
 
 
+def test_a_run_that_used_the_projects_own_code_names_everything_it_used():
+    run = ended(loaded=True)
+    run.forbidden = ["numpy_impl.network.forward", "numpy_impl.network.backprop"]
+    with pytest.raises(StudentError) as caught:
+        refuse(run)
+    assert str(caught.value) == (
+        "ana.py uses numpy_impl.network.forward, numpy_impl.network.backprop, the project's own"
+        " code: its answers would be the project's, not yours, so they are not judged; write"
+        " grads without it"
+    )
+    assert caught.value.reason == "copied"
+
+
 @pytest.mark.parametrize("parameters", [4, 5])
 def test_a_run_to_the_end_is_not_refused(parameters):
     assert refuse(ended(loaded=True, parameters=parameters)) is None

@@ -105,6 +105,21 @@ def test_a_transposed_gradient_and_an_unsummed_bias_are_named():
     assert found.layers[3].mistakes == ["bias summed over the wrong axis"]
 
 
+def test_an_extra_axis_and_an_unsummed_bias_are_said_in_the_networks_layout():
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "db1": right["db1"][None, :]})
+    assert found.layers[1].mistakes == ["db1 with an extra axis of length one"]
+    assert found.layers[1].words == ("db1: its values are right, its shape is not: (1, 5), not"
+                                     " b1's (5,) (b1 - lr * db1 would be (1, 5))")  # fmt: skip
+    rows = judged(SOFTMAX, lambda i, right, e: {**right, "db1": e.deltas[1]})
+    assert rows.layers[1].words == (
+        "db1 not summed over the examples: it holds dz1, one row an example, shape (4, 5); b1's"
+        " gradient is their sum, shape (5,)")  # fmt: skip
+    columns = judged(COLUMNS, lambda i, right, e: {**right, "db2": e.deltas[2].T})
+    assert columns.layers[3].words == (
+        "db2 not summed over the examples: it holds dZ2, one column an example, shape (3, 6);"
+        " b2's gradient is their sum, shape (3, 1)")  # fmt: skip
+
+
 def test_gradients_returned_in_another_order_are_all_wrong():
     found = judged(COLUMNS, lambda i, right, e: right)  # the same arrays ...
     assert found.ok
@@ -116,6 +131,7 @@ def test_gradients_returned_in_another_order_are_all_wrong():
     assert found.pointer == ("look at the return line: the gradients come back as (dW2, db2,"
                              " dW1, db1), not (dW1, db1, dW2, db2)")  # fmt: skip
     assert all(v.mistakes == ["gradients returned in another order"] for v in found.layers)
+    assert not any(v.unmatched for v in found.layers)  # each is named: the order
     assert found.verdict == "FAIL: the gradients are returned in another order"
 
 
@@ -365,6 +381,24 @@ def test_two_transposed_gradients_whose_shapes_are_each_others_are_read_as_trans
     assert found.verdict == "FAIL: the values right, the shape not: dw1, dw2"
 
 
+def test_an_order_is_kept_as_returned_where_another_reads_no_more_values_right():
+    # returned as (dw1.T, dw1): as returned, dw1 is right transposed; in the other order
+    # its shapes tell, dw1 is right as it is: one each, so the order returned stands
+    square = _network(sizes=[4, 5, 4], activations=["tanh", "identity"], layout="rows",
+                      parameters=["x", "y", "w1", "w2"], returns=["dw1", "dw2"])  # fmt: skip
+    found = judged(square, lambda i, right, e: {"dw1": right["dw1"].T, "dw2": right["dw1"]})
+    assert found.origin != "return"
+    assert [v.mistakes for v in found.layers] == [["dw1 transposed"], []]
+    # and likewise (db1.T, db1) in place of (db1, dW2), db1 (5, 1) and dW2 (1, 5)
+    one = _network(sizes=[4, 5, 1], activations=["tanh", "sigmoid"], loss="bce", divisor=None,
+                   biases=True, parameters=["X", "Y", "W1", "b1", "W2", "b2"],
+                   returns=["dW1", "db1", "dW2", "db2"])  # fmt: skip
+    found = judged(one, lambda i, right, e: {**right, "db1": right["db1"].T,
+                                             "dW2": right["db1"]})  # fmt: skip
+    assert found.origin != "return" and found.layers[0].mistakes == found.layers[3].mistakes == []
+    assert found.layers[1].words.startswith("db1: its values are right, its shape is not: (1, 5)")
+
+
 def test_finite_differences_are_an_approximation_and_a_sums_n_is_said_as_n():
     found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": right["dw1"] * (1 + 1e-7)})
     assert found.layers[0].approximate and found.layers[0].mistakes == []
@@ -378,6 +412,8 @@ def test_finite_differences_are_an_approximation_and_a_sums_n_is_said_as_n():
     n = {i: len(p.x) for i, p in enumerate(plan(BIAS))}
     found = judged(BIAS, lambda i, right, e: {r: n[i] * g for r, g in right.items()})
     assert [v.mistakes for v in found.layers] == [["times the number of examples"]] * 4
+    assert found.layers[0].words == (
+        "dw1: n times the right gradient at every point (n the number of examples)")  # fmt: skip
 
 
 def test_a_description_whose_parameters_are_out_of_order_or_that_no_point_fits_is_refused(

@@ -11,7 +11,7 @@ from reference.judge.languages import said
 from reference.judge.plan import plan, state_at
 from reference.judge.steps import calls
 from reference.sandbox import Call, Run
-from tests.helpers import english_left
+from tests.helpers import english_left, returned
 
 
 def run_of(quantity, student, dtype=np.float64):
@@ -171,6 +171,43 @@ def test_a_run_that_ended_returned_other_or_was_not_called_is_unchecked():
     copied = Run("/class/ana.py", "step", forbidden=["numpy_impl.network.output_delta"])
     assert (judge_step("d2", copied).status, judge_step("d2", copied).reason) == (
         "unchecked", "copied")  # fmt: skip
+
+
+def test_what_is_left_unchecked_is_said_so_in_its_status_and_its_words():
+    # a run that ended with no detail is its reason alone; a detail keeps its last letter
+    ended = Run("/class/ana.py", "step", reason="timeout", loaded=True)
+    assert judge_step("d2", ended) == StepVerdict("unchecked", ["timeout"])
+    raised = Run("/class/ana.py", "step", reason="raised", detail="ValueError: not a matrix X")
+    assert judge_step("d2", raised).lines == ["raised: ValueError: not a matrix X"]
+    failed = run_of("d2", RIGHT["d2"])
+    failed.calls[0] = Call("raised", error="KeyError", message="'w3'")
+    assert judge_step("d2", failed) == StepVerdict(
+        "unchecked", ["it raised KeyError: 'w3' (at A, seed 0, hidden 5)"])  # fmt: skip
+    # a tuple of two arrays is no array, whichever comes first
+    paired = run_of("d2", RIGHT["d2"])
+    paired.calls[3] = returned(np.ones((1, 3)), np.ones((1, 3)))
+    expected = "expected an array, d2 of shape (n, 3); it returned ndarray, ndarray"
+    assert judge_step("d2", paired) == StepVerdict("unchecked", [expected])
+    copied = Run("/class/ana.py", "step", forbidden=["numpy_impl.network.output_delta"])
+    assert judge_step("d2", copied) == StepVerdict("unchecked", [
+        "ana.py uses numpy_impl.network.output_delta, the project's own code: its answers would"
+        " be the project's, not yours, so they are not judged; write step without it"],
+        "copied")  # fmt: skip
+
+
+def test_a_constant_factor_is_found_at_the_precision_the_step_was_computed_in():
+    # float32's rounding hides no factor; float64 off by far more than its rounding has none
+    times = judge_step("d2", run_of("d2", lambda a2, y: 5 * (a2 - y) * slope(a2), np.float32))
+    assert times.lines[0] == "d2 is wrong: it is the right d2 times 7.5"
+    noise = np.random.default_rng(0)
+
+    def noisy(a2, y):
+        return 5 * (a2 - y) * slope(a2) * (1 + 1e-8 * noise.standard_normal(a2.shape))
+
+    assert judge_step("d2", run_of("d2", noisy)).lines == [NEITHER.format(q="d2"), LOOK["d2"]]
+    # a factor near 1 is shown to the digits that tell it from 1
+    near_one = judge_step("dw1", run_of("dw1", lambda x, d1: 1.000001 * x.T @ d1))
+    assert near_one.lines[0] == "dw1 is wrong: it is the right dw1 times 1.000001"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from reference.judge import catalogue, diagnose
 from reference.judge.answers import Answer
 from reference.judge.network import state
 from reference.judge.plan import plan, state_at
-from reference.judge.trace import constant, recover_d1, recover_d2, trace
+from reference.judge.trace import constant, other_a1, recover_d1, recover_d2, trace
 from reference.witnesses.tolerances import GRADIENT
 from tests.helpers import run_of
 
@@ -105,6 +105,67 @@ def test_a_constant_factor_within_the_tolerance_and_the_slack():
     assert constant([3 * base + 0.5 * slack * e], [base], TOL, [slack]) == pytest.approx(3)
     assert constant([3 * base + 1.5 * slack * e], [base], TOL, [slack]) is None
     assert constant([base], [np.zeros_like(base)], TOL, [0.0]) is None
+
+
+def crossed(u, d):
+    """An outer product e f.T with max |e f.T| = 1, e orthogonal to ``u`` and f to ``d``:
+    a second singular pair beside u d.T, which leaves u's direction the first."""
+    e, f = orthogonal(u, len(u), 1)[:, 0], orthogonal(d, len(d), 1)[:, 0]
+    return np.outer(e, f) / np.abs(np.outer(e, f)).max()
+
+
+def test_another_a1_is_read_within_the_tolerance_of_dw2s_size(point):
+    s, _, _, dw2 = point
+    z1, d2 = s.z1[0], catalogue.correct(s, "mse").d2[0]
+    from_z1 = np.outer(z1, d2)
+    size = np.abs(from_z1).max()
+    assert size < 0.75  # so that an absolute floor of 1 would be a looser test
+    assert other_a1(s, from_z1 + 0.5 * TOL * size * crossed(z1, d2), TOL) == "x @ w1"
+    assert other_a1(s, from_z1 + 0.9 * TOL * crossed(z1, d2), TOL) is None
+    # one column alone (its d2 one entry) is an outer product still, not zero
+    assert other_a1(s, np.outer(z1, [0.0, 0.3, 0.0]), TOL) == "x @ w1"
+    assert other_a1(s, np.zeros_like(dw2), TOL) == "zero"
+
+
+def test_another_a1_is_read_within_twice_the_slack(point):
+    s, _, _, _ = point
+    z1, d2 = s.z1[0], catalogue.correct(s, "mse").d2[0]
+    from_z1, e = np.outer(z1, d2), crossed(z1, d2)
+    slack = 1e6 * TOL * np.abs(from_z1).max()
+    assert other_a1(s, from_z1 + 1.5 * slack * e, TOL, slack) == "x @ w1"
+    assert other_a1(s, from_z1 + 2.5 * slack * e, TOL, slack) is None
+    assert other_a1(s, from_z1 + 1.5 * slack * e, TOL) is None  # no slack unless given
+
+
+def test_a1_is_x_at_w1_when_dw2s_direction_is_z1s_within_the_tolerance(point):
+    # u = z1 + t p, p orthogonal to z1: the unit vector read is u / |u|, and z1 scaled
+    # onto it misses it by t p / |u|, judged against its largest entry, max |u| / |u|
+    s, _, _, _ = point
+    z1, d2 = s.z1[0], catalogue.correct(s, "mse").d2[0]
+    p = orthogonal(z1, len(z1), 1)[:, 0]
+    assert np.linalg.norm(z1) > 1.2 * np.abs(z1).max()  # so that a floor of 1 is looser
+    for within, t in ((True, 0.5 * np.abs(z1).max()), (False, np.linalg.norm(z1))):
+        found = other_a1(s, np.outer(z1 + TOL * t * p, d2), TOL)
+        assert found == ("x @ w1" if within else "another"), t
+    # a z1 of zeros has no direction to be: another
+    dark = state(np.zeros_like(s.x), s.y, s.w1, s.w2, s.alpha)
+    assert other_a1(dark, np.outer(dark.a1[0], d2), TOL) == "another"
+
+
+def test_a_step_dw2_from_z1_is_traced_within_its_slack():
+    # dw2 = z1.T @ d2 off by 1.5 slacks, none of it along z1 or d2: read as from x @ w1
+    calls = (0, 2, 3)
+    given, slacks = [], []
+    for i in calls:
+        s = state_at(i)
+        right = catalogue.correct(s, "mse")
+        z1, d2 = s.z1[0], right.d2[0]
+        slack = 1e6 * TOL * np.abs(np.outer(z1, d2)).max()
+        given.append((right.dw1, np.outer(z1, d2) + 1.5 * slack * crossed(z1, d2)))
+        slacks.append((0.0, slack))
+    found = traced(calls, given, slacks, w1_right=True, w2_right=False)
+    assert (found.origin, found.w2) == (
+        "dw2", "it is z1.T @ d2, z1 = x @ w1, where it should be a1.T @ d2")  # fmt: skip
 
 
 # --- Each way the trace words a wrong d2 or d1, from a student written as a formula

@@ -10,11 +10,11 @@ import pytest
 from reference.grading import single
 from reference.judge import StudentError, catalogue, diagnose, words
 from reference.judge.network import state
-from reference.judge.plan import ALPHA, plan, state_at
+from reference.judge.plan import ALPHA, REPEAT, plan, state_at
 from reference.judge.trace import apart
 from reference.sandbox import Limits, Runner
 from reference.witnesses.losses import LOSSES
-from reference.witnesses.tolerances import GRADIENT
+from reference.witnesses.tolerances import GRADIENT, RECOGNISED, gradient_floor
 from tests.helpers import run_of
 
 MSE = LOSSES["mse"].words
@@ -458,6 +458,23 @@ def test_a_step_that_returns_the_gradients_is_told_so():
     assert found.layers[0].words.startswith("dL/dw1: the function returned dw1 itself")
 
 
+def test_a_step_is_told_it_returned_the_gradients_within_recognised_of_their_scale():
+    # the scale: the gradient's largest entry, or the floor for its n rows where larger
+    def returning(c):
+        def student(s, i):
+            found = []
+            for w, weight in ((s.w1, "w1"), (s.w2, "w2")):
+                ref = catalogue.correct(s, "mse").gradient(weight)
+                scale = max(np.abs(ref).max(), gradient_floor(s.w2, upstream=s.n))
+                found.append((w - (ref + c * RECOGNISED * scale)) / ALPHA)  # it returns ref + ...
+            return tuple(found)
+
+        return student
+
+    assert judged(returning(0.9), step=True).pointer == words.RETURNED_GRADIENTS
+    assert judged(returning(2.0), step=True).pointer != words.RETURNED_GRADIENTS
+
+
 def test_a_step_whose_gradients_are_all_scaled_by_one_constant_has_its_update_wrong():
     found = judged(lambda s, i: tuple(0.1 * g for g in right(s)), step=True)
     assert found.origin == "update" and found.pointer.startswith("look at the update")
@@ -481,6 +498,13 @@ def test_an_approximation_is_said_to_be_one_and_points_at_no_line():
     # the same noise at one point alone is a mistake there, not an approximation
     found = judged(lambda s, i: student(s, i) if i == 3 else right(s))
     assert not any(v.approximate for v in found.layers)
+    # nor at half the 40 points, only at more than half: at points whose gradients are
+    # far above the floor, where 1e-7 of them shows (not the saturated start), the first
+    # point and its repeat left right alike
+    clear = [i for i, p in enumerate(plan()) if i not in (0, REPEAT) and "saturated" not in p.label]
+    for count, approximate in ((20, False), (21, True)):
+        found = judged(lambda s, i, at=clear[:count]: student(s, i) if i in at else right(s))
+        assert [v.approximate for v in found.layers] == [approximate] * 2, count
 
 
 def test_a_gradient_wrong_at_one_point_names_it_and_looks_there():

@@ -35,10 +35,12 @@ def _form(d: Description, f: Fit) -> Tuple[str, List[str]]:
     wanted = _wanted(d, weight)
     if f.form == "an axis of length one":
         spread = _shape(tuple(np.broadcast_shapes(wanted, f.shape)))
-        how = "missing an axis" if len(f.shape) < len(wanted) else "with an extra axis"
+        axes = (len(f.shape) > len(wanted)) - (len(f.shape) < len(wanted))
+        how = ("with its axis of length one in the wrong place", "with an extra axis of length"
+               " one", "missing an axis of length one")[axes]  # fmt: skip
         return (f"{f.returned}: its values are right, its shape is not: {_shape(f.shape)}, not"
                 f" {weight}'s {_shape(wanted)} ({weight} - lr * {f.returned} would be"
-                f" {spread})", [f"{f.returned} {how} of length one"])  # fmt: skip
+                f" {spread})", [f"{f.returned} {how}"])  # fmt: skip
     if f.form == "transposed":
         return (f"{f.returned} transposed: its values are right, its layout is"
                 f" {_shape(f.shape)}, not {weight}'s {_shape(wanted)}",

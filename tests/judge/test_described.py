@@ -95,6 +95,15 @@ def test_a_bias_gradient_missing_its_axis_of_length_one_is_wrong_and_says_why():
     assert found.origin == "db1"
 
 
+def test_a_bias_gradient_with_its_axis_of_length_one_elsewhere_is_named_so():
+    """(1, 5) where b1 is (5, 1): as many axes, the one of length one in the wrong place."""
+    found = judged(COLUMNS, lambda i, right, e: {**right, "db1": right["db1"].T})
+    v = found.layers[1]
+    assert v.mistakes == ["db1 with its axis of length one in the wrong place"]
+    assert v.words == ("db1: its values are right, its shape is not: (1, 5), not b1's (5, 1)"
+                       " (b1 - lr * db1 would be (5, 5))")  # fmt: skip
+
+
 def test_a_transposed_gradient_and_an_unsummed_bias_are_named():
     found = judged(SOFTMAX, lambda i, right, e: {**right, "dw2": right["dw2"].T,
                                                  "db1": e.deltas[1]})  # fmt: skip
@@ -335,6 +344,7 @@ def _every_verdict():
         yield judged(SOFTMAX, lambda i, right, e, k=scale: {r: k(i) * g for r, g in right.items()})
     yield judged(BIAS, lambda i, right, e: {r: g / len(plan(BIAS)[i].x) for r, g in right.items()})
     forms = [("db1", lambda r, e: r["db1"][:, 0]), ("db1", lambda r, e: r["db1"].sum()),
+             ("db1", lambda r, e: r["db1"].T),
              ("dW1", lambda r, e: r["dW1"].T), ("db2", lambda r, e: e.deltas[2].T),
              ("db2", lambda r, e: e.deltas[2].sum(axis=1)),
              ("db1", lambda r, e: r["db1"] + 1)]  # fmt: skip

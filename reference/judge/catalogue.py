@@ -86,7 +86,7 @@ SLOPES: Tuple[Slope, ...] = (
 )  # fmt: skip
 
 
-def _wrong_slope(layer: str, slope: Slope) -> str:
+def wrong_slope(layer: str, slope: Slope) -> str:
     """A slope mistake's words: 'output derivative taken as tanh's 1 - a2^2 instead of
     the sigmoid's a2 (1 - a2)'."""
     where = {"2": "output", "1": "hidden"}[layer]
@@ -143,18 +143,18 @@ CATALOGUE: Tuple[Entry, ...] = (
     Entry("mean over rows", "MSE divided by the number of rows as well (a mean over samples)",
           "d2", lambda s: _output(2 / 3, SIGMOID)(s) / s.n,
           line="where the gradients are divided by the number of rows (in d2, or after)"),
-    Entry("output slope of sigmoid(a2)", _wrong_slope("2", OF_ACTIVATION), "d2",
+    Entry("output slope of sigmoid(a2)", wrong_slope("2", OF_ACTIVATION), "d2",
           _output(2 / 3, OF_ACTIVATION)),
-    Entry("tanh slope at the output", _wrong_slope("2", TANH), "d2", _output(2 / 3, TANH)),
-    Entry("relu slope at the output", _wrong_slope("2", RELU), "d2", _output(2 / 3, RELU)),
+    Entry("tanh slope at the output", wrong_slope("2", TANH), "d2", _output(2 / 3, TANH)),
+    Entry("relu slope at the output", wrong_slope("2", RELU), "d2", _output(2 / 3, RELU)),
     # --- the hidden delta d1, from the d2 it is given ---
     Entry("hidden slope missing", "hidden sigmoid derivative missing: d1 = d2 @ w2.T", "d1",
           _hidden(NO_SLOPE)),
-    Entry("hidden slope of sigmoid(a1)", _wrong_slope("1", OF_ACTIVATION), "d1",
+    Entry("hidden slope of sigmoid(a1)", wrong_slope("1", OF_ACTIVATION), "d1",
           _hidden(OF_ACTIVATION)),
-    Entry("hidden slope from z1", _wrong_slope("1", OF_LOGIT), "d1", _hidden(OF_LOGIT)),
-    Entry("tanh slope at the hidden layer", _wrong_slope("1", TANH), "d1", _hidden(TANH)),
-    Entry("relu slope at the hidden layer", _wrong_slope("1", RELU), "d1", _hidden(RELU)),
+    Entry("hidden slope from z1", wrong_slope("1", OF_LOGIT), "d1", _hidden(OF_LOGIT)),
+    Entry("tanh slope at the hidden layer", wrong_slope("1", TANH), "d1", _hidden(TANH)),
+    Entry("relu slope at the hidden layer", wrong_slope("1", RELU), "d1", _hidden(RELU)),
     Entry("w2 updated before d1", "w2 updated before d1 is computed (d1 uses the new w2)", "d1",
           lambda s, d2: d2 @ (s.w2 - s.alpha * s.a1.T @ d2).T * SIGMOID.of(s.a1, s.z1),
           step_only=True),

@@ -55,10 +55,10 @@ def test_the_trace_reads_the_catalogues_slopes():
 def test_a_slope_mistakes_words_name_the_layer_and_the_right_slope_in_kind():
     # an activation's slope is set against the sigmoid's, named as one; a formula alone
     # (z1's, sigmoid(a2)'s) against the sigmoid's formula alone
-    assert catalogue._wrong_slope("2", catalogue.TANH) == (
+    assert catalogue.wrong_slope("2", catalogue.TANH) == (
         "output derivative taken as tanh's 1 - a2^2 instead of the sigmoid's a2 (1 - a2)"
     )
-    assert catalogue._wrong_slope("1", catalogue.OF_LOGIT) == (
+    assert catalogue.wrong_slope("1", catalogue.OF_LOGIT) == (
         "hidden derivative taken as z1 (1 - z1) instead of a1 (1 - a1)"
     )
     assert ENTRIES["relu slope at the hidden layer"].words == (

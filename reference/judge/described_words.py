@@ -35,9 +35,12 @@ def _form(d: Description, f: Fit) -> Tuple[str, List[str]]:
     wanted = _wanted(d, weight)
     if f.form == "an axis of length one":
         spread = _shape(tuple(np.broadcast_shapes(wanted, f.shape)))
-        axes = (len(f.shape) > len(wanted)) - (len(f.shape) < len(wanted))
-        how = ("with its axis of length one in the wrong place", "with an extra axis of length"
-               " one", "missing an axis of length one")[axes]  # fmt: skip
+        if len(f.shape) < len(wanted):
+            how = "missing an axis of length one"
+        elif len(f.shape) > len(wanted):
+            how = "with an extra axis of length one"
+        else:  # (1, h) for (h, 1): a bias's gradient, whose layout a transpose would mend
+            how = "transposed"
         return (f"{f.returned}: its values are right, its shape is not: {_shape(f.shape)}, not"
                 f" {weight}'s {_shape(wanted)} ({weight} - lr * {f.returned} would be"
                 f" {spread})", [f"{f.returned} {how}"])  # fmt: skip
@@ -155,8 +158,10 @@ def _first_wrong(
     """Where to look when no one mistake explains every gradient: in the first layer to go
     wrong in the backward pass (the output's first), the mistake of the catalogue named
     there; else its delta, when its gradients and every layer's before it are wrong (a
-    wrong delta makes them so); else its first wrong gradient's own line."""
+    wrong delta makes them so: a gradient of the right values in the wrong shape is not
+    one it made wrong); else its first wrong gradient's own line."""
     wrong = {f.returned: v for f, v in zip(fits, layers) if not v.correct}
+    values_wrong = {f.returned for f in fits if not f.right}  # not a shape's mistake alone
     for layer in range(d.layers, 0, -1):
         bad = [r for r in d.returns if r in wrong and d.place(d.gradient_of(r))[1] == layer]
         if not bad:
@@ -172,7 +177,7 @@ def _first_wrong(
             return layers, bad[0], (f"look at the lines that compute {delta} and {bad[0]}:"
                                     f" {bad[0]} is wrong, while those of the layers after it"
                                     " are right")  # fmt: skip
-        if plain and all(r in wrong for r in below):
+        if plain and all(r in values_wrong for r in below):
             delta = delta_name(d, layer)
             said = f"{' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} wrong"
             said += ", and so is every gradient of the layers before it" if layer > 1 else ""

@@ -181,7 +181,6 @@ ZH_DESCRIBED: Dict[str, str] = {
     "{g} transposed": "{g} 转置了",
     "{g} missing an axis of length one": "{g} 少了一个长度为 1 的轴",
     "{g} with an extra axis of length one": "{g} 多了一个长度为 1 的轴",
-    "{g} with its axis of length one in the wrong place": "{g} 长度为 1 的轴放错了位置",
     "gradients returned in another order": "梯度返回的顺序不对",
     "extra slope at the output": "输出层多乘了导数",
     "one-hot term missing": "漏掉了标签项",

@@ -47,7 +47,7 @@ def fingerprint(folder):
 @pytest.fixture(scope="module", params=[pytest.param("required", marks=NAMESPACES), "process"])
 def graded(request, tmp_path_factory):
     """The hostile class, with a file named in bytes that are not UTF-8, graded once at
-        the level asked for, with --timeout 10: the grader's default, so that a correct file
+    the level asked for, with --timeout 10: the grader's default, so that a correct file
     that starts a pool of processes at each call is not timed out on a loaded machine."""
     level = request.param
     folder = tmp_path_factory.mktemp(f"class-{level}")

@@ -89,9 +89,9 @@ def test_what_needs_a_name_left_out_is_left_out_and_a_definition_in_an_if_kept()
 
 def test_the_projects_checks_are_left_out_and_magics_read_as_the_kernel_reads_them():
     """The checks' import left out; a %%writefile cell is not the kernel's Python; a line
-    of a cell under %%time, or of a cell without magic, that starts with % as a
-    continuation is Python; a shell line inside a function is blanked; a line Python
-    cannot read in a cell that defines nothing is left out."""
+    of a cell under %%time that starts with % as a continuation is Python; a shell line
+    inside a function is a pass; a line Python cannot read in a cell that defines nothing
+    is left out."""
     text = cells_of(_notebook("import reference.grading.exercise as ex\nimport numpy as np",
                               RIGHT)).source.decode()  # fmt: skip
     assert "reference" not in text and "import numpy as np" in text
@@ -141,9 +141,29 @@ def test_a_cell_python_cannot_read_is_its_own_error_whatever_cells_surround_it()
     closed by the next cell, or its indented first line continue the cell above."""
     opened = ["def backprop(x, y, w1, w2):\n    return (", "'joined')\ndef other():\n    pass"]
     indented = [RIGHT, "    return 'wrong'\ndef other():\n    pass"]
-    # the code cells are numbered after _notebook's Markdown cell
-    for cells, where in ((opened, ("cell 2", 2)), (indented, ("cell 3", 1))):
+    # the code cells are numbered after _notebook's Markdown cell; the indented cell read
+    # as the kernel reads it, its first line's indent taken off each: its pass, then at
+    # the margin under def other():, is the error
+    for cells, where in ((opened, ("cell 2", 2)), (indented, ("cell 3", 3))):
         made = cells_of(_notebook(*cells))
         with pytest.raises(SyntaxError) as error:
             compile(made.source, "module", "exec")
         assert made.lines[error.value.lineno] == where
+
+
+def test_a_cell_the_kernel_runs_is_read_though_a_shell_line_is_a_blocks_body_or_all_indented():
+    """A shell line alone in a block, and a cell indented whole (the kernel takes its first
+    line's indent off every line), are Python the kernel runs: backprop is defined."""
+    shell = "def backprop(x, y, w1, w2):\n    for i in range(2):\n        !echo hi\n    return 2"
+    indented = "    def backprop(x, y, w1, w2):\n        return 'right'"
+    assert _loaded(shell)["backprop"](0, 0, 0, 0) == 2
+    assert _loaded(indented)["backprop"](0, 0, 0, 0) == "right"
+
+
+def test_a_name_kept_for_a_later_cell_is_kept_above_a_relative_import():
+    """X bound first by what fails, then by NumPy under the name a relative import gave:
+    the module keeps both, so it fails where the kernel's first cell did (a ValueError),
+    not at the import (the kernel had NumPy as np already)."""
+    cells = ['X = int("x")', "from . import numpy as np", "X = np.float64(1)", RIGHT]
+    with pytest.raises(ValueError):
+        _loaded(*cells)

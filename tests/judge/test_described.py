@@ -95,11 +95,11 @@ def test_a_bias_gradient_missing_its_axis_of_length_one_is_wrong_and_says_why():
     assert found.origin == "db1"
 
 
-def test_a_bias_gradient_with_its_axis_of_length_one_elsewhere_is_named_so():
-    """(1, 5) where b1 is (5, 1): as many axes, the one of length one in the wrong place."""
+def test_a_bias_gradient_transposed_is_named_so_and_its_broadcast_said():
+    """(1, 5) where b1 is (5, 1): as many axes, a transpose, said as the weights' is."""
     found = judged(COLUMNS, lambda i, right, e: {**right, "db1": right["db1"].T})
     v = found.layers[1]
-    assert v.mistakes == ["db1 with its axis of length one in the wrong place"]
+    assert v.mistakes == ["db1 transposed"]
     assert v.words == ("db1: its values are right, its shape is not: (1, 5), not b1's (5, 1)"
                        " (b1 - lr * db1 would be (5, 5))")  # fmt: skip
 
@@ -397,7 +397,7 @@ def test_an_order_is_kept_as_returned_where_another_reads_no_more_values_right()
     square = _network(sizes=[4, 5, 4], activations=["tanh", "identity"], layout="rows",
                       parameters=["x", "y", "w1", "w2"], returns=["dw1", "dw2"])  # fmt: skip
     found = judged(square, lambda i, right, e: {"dw1": right["dw1"].T, "dw2": right["dw1"]})
-    assert found.origin != "return"
+    assert found.origin == "dw2"  # its own line: dw1's values are right, dz2 is not wrong
     assert [v.mistakes for v in found.layers] == [["dw1 transposed"], []]
     # and likewise (db1.T, db1) in place of (db1, dW2), db1 (5, 1) and dW2 (1, 5)
     one = _network(sizes=[4, 5, 1], activations=["tanh", "sigmoid"], loss="bce", divisor=None,
@@ -405,7 +405,7 @@ def test_an_order_is_kept_as_returned_where_another_reads_no_more_values_right()
                    returns=["dW1", "db1", "dW2", "db2"])  # fmt: skip
     found = judged(one, lambda i, right, e: {**right, "db1": right["db1"].T,
                                              "dW2": right["db1"]})  # fmt: skip
-    assert found.origin != "return" and found.layers[0].mistakes == found.layers[3].mistakes == []
+    assert found.origin == "dW2" and found.layers[0].mistakes == found.layers[3].mistakes == []
     assert found.layers[1].words.startswith("db1: its values are right, its shape is not: (1, 5)")
 
 

@@ -293,9 +293,7 @@ def test_wait_is_for_the_children_named(tmp_path):
         assert named in r.ended and other in r.ended
 
 
-def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_children(
-    tmp_path, monkeypatch
-):
+def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_children(tmp_path):
     """A server's message that ends none of the children waited for, however little time
     is left, is no reason to stop waiting: wait listens again for what is left, up to the
     deadline (on a clock of the test's, a message half a second before it)."""
@@ -309,9 +307,10 @@ def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_childr
             now[0] = until - 0.5 if len(asked) == 1 else now[0] + timeout
             return len(asked) == 1  # one message, then nothing more
 
-        monkeypatch.setattr(r, "_messages", messages)
-        monkeypatch.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
-        r.wait([1])
+        with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
+            clock.setattr(r, "_messages", messages)
+            clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+            r.wait([1])
         r.running.clear()
     assert asked == [until, 0.5] and now[0] == until
 

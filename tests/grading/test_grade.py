@@ -290,7 +290,7 @@ def test_ctrl_c_ends_the_grader_and_every_child(tmp_path):
         (["tests/grading/classroom", "--jobs", "0"], "--jobs takes a whole number >= 1"),
         (["tests/grading/classroom", "--loss", "hinge"], "invalid choice: 'hinge'"),
         (["tests/grading/classroom", "--json", "/no/such/folder/g.json"], "--json: no such folder"),
-        (["tests/grading/classroom", "--gradescope", "r.json"], "grades one submission; 23"),
+        (["tests/grading/classroom", "--gradescope", "{tmp}/r.json"], "grades one submission; 23"),
         (
             ["tests/grading/classroom/correct.py", "--gradescope", "/no/such/r.json"],
             "--gradescope: no such folder",
@@ -298,8 +298,10 @@ def test_ctrl_c_ends_the_grader_and_every_child(tmp_path):
         (["tests/grading/classroom", "--visibility", "soon"], "invalid choice: 'soon'"),
     ],
 )
-def test_bad_invocations(argv, fragment):
-    done = grade(*argv, marker="-", cwd=ROOT)
+def test_bad_invocations(argv, fragment, tmp_path):
+    """One line, exit 2; what the grader writes even then (Gradescope's results) goes to
+    the test's folder, not the project's."""
+    done = grade(*(a.replace("{tmp}", str(tmp_path)) for a in argv), marker="-", cwd=ROOT)
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], done.stderr

@@ -5,7 +5,7 @@ the student to lines that may be right), a right one changes nothing."""
 import pytest
 
 from reference.grading.exercise import Copy, Uncopyable, judge_backprop
-from reference.grading.single import forward_file, forwards_called
+from reference.grading.single import forward_file, forward_first, forwards_called
 from reference.judge import Contract
 from reference.sandbox import Limits
 from tests.helpers import STUDENTS
@@ -73,6 +73,24 @@ def test_the_forward_passes_a_function_calls_are_read_from_its_source(tmp_path):
     assert forwards_called(path.read_bytes(), "missing") == []
     (tmp_path / "bad.py").write_text("def backprop(:\n")
     assert forwards_called((tmp_path / "bad.py").read_bytes(), "backprop") == []
+
+
+def test_only_the_functions_of_three_the_module_defines_are_read_as_forward_passes(tmp_path):
+    """A builtin called by name (float), and a helper of the module's of one parameter,
+    are not forward passes the backprop calls; forward is."""
+    path = tmp_path / "s.py"
+    helper = "\ndef halved(d):\n    return d / 2\n"
+    path.write_text(FORWARD.format(output=SIGMOID, factor="float(halved(4 / 3))") + helper)
+    assert forwards_called(path.read_bytes(), "backprop") == ["forward"]
+
+
+def test_the_words_for_a_forward_pass_not_right_yet_say_why_in_brackets():
+    """The exercise's check says why the forward pass is not right, after its name."""
+    why = "a2 is not sigmoid(a1 @ w2)"
+    assert forward_first("backprop", "forward", why) == (
+        "backprop calls forward, which is not right yet (a2 is not sigmoid(a1 @ w2)): fix"
+        " forward first; until then the words on backprop may point at lines that are right"
+    )
 
 
 def test_the_exercise_applies_the_teachers_requirements(tmp_path):

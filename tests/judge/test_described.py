@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from reference.judge import StudentError, described_contract, diagnose_described
-from reference.judge.described import plan
+from reference.judge.answers import FLOAT32_ROUNDING
+from reference.judge.contract import Contract
+from reference.judge.described import near, plan
 from reference.judge.layered import catalogue
 from reference.witnesses.networks import BUILT_IN, parse
 from tests.helpers import english_left, run_described, twisted
@@ -178,7 +180,10 @@ def test_the_other_sizes_are_a_part_the_teacher_may_require():
     }
     found = judged(SOFTMAX, wrong_elsewhere)
     assert found.ok and not found.parts["sizes"]
-    assert found.verdict.endswith("; not required here, and not holding: sizes")
+    assert (
+        found.verdict == f"ok: every gradient is the gradient of {CE}; not required here, and"
+        " not holding: sizes"
+    )
     strict = described_contract(SOFTMAX, "sizes", "dw1=2")
     found = diagnose_described(run_described(SOFTMAX, wrong_elsewhere), SOFTMAX, strict)
     assert not found.ok and found.verdict == "FAIL: required and not holding: sizes"
@@ -451,3 +456,63 @@ def _written(path, change):
     text = "".join(f"{k} = {json.dumps(v)}\n" for k, v in data.items())
     path.write_text(text)  # JSON writes these values as TOML does
     return path
+
+
+def test_parts_a_contract_counts_that_the_network_has_not_never_hold():
+    """The article's contract asked of a described network: its 'rows' is no part of
+    the network's, so it does not hold, said beside the other sizes where they fail."""
+    found = diagnose_described(run_described(SOFTMAX, lambda i, right, e: right), SOFTMAX,
+                               Contract())  # fmt: skip
+    assert (
+        found.verdict == f"ok: every gradient is the gradient of {CE}; not required here, and"
+        " not holding: rows"
+    )
+    wrong_elsewhere = lambda i, right, e: {  # noqa: E731
+        r: g * (1 if plan(SOFTMAX)[i].group == 0 else 2) for r, g in right.items()
+    }
+    run = run_described(SOFTMAX, wrong_elsewhere)
+    found = diagnose_described(run, SOFTMAX, Contract())
+    assert found.verdict.endswith("; not required here, and not holding: sizes, rows")
+    found = diagnose_described(run, SOFTMAX, Contract.parse("sizes,rows"))
+    assert found.verdict == "FAIL: required and not holding: sizes, rows"
+
+
+def test_a_verdict_says_each_kind_of_failure_and_the_text_where_to_look():
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": 2 * right["dw1"],
+                                                 "dw2": right["dw2"].T})  # fmt: skip
+    assert found.verdict == (f"FAIL: not the gradient of {CE}: dw1; the values right, the shape"
+                             " not: dw2")  # fmt: skip
+    assert found.pointer.startswith("look at the line that computes dw2: ")
+    assert found.text().splitlines()[-2:] == [found.pointer, found.verdict]
+
+
+def test_a_float32_answer_is_ok_to_float32_rounding_in_the_last_line():
+    found = judged(COLUMNS, lambda i, right, e: right, dtype=np.float32)
+    loss = COLUMNS.loss_words()
+    assert found.verdict == f"ok: every gradient is the gradient of {loss} (to float32 rounding)"
+
+
+def test_two_factors_are_the_same_to_a_millionth_of_the_second_or_ten_float32_tolerances():
+    """Relative to the second factor, however small it is (1/n of a batch); in float32,
+    ten times its tolerance, 1e-4."""
+    assert near(0.1 * (1 + 0.5e-6), 0.1) and not near(0.1 * (1 + 5e-6), 0.1)
+    assert near(1 + 0.9e-4, 1.0, FLOAT32_ROUNDING) and not near(1 + 1.05e-4, 1.0, FLOAT32_ROUNDING)
+
+
+@pytest.mark.parametrize(
+    ("factor", "name"),
+    [(lambda n: n, "1/n of the mean lost"), (lambda n: 1 / n, "1/n of the mean taken twice"),
+     (lambda n: -1.0, "sign flipped"), (lambda n: 0.5, "constant factor")],
+)  # fmt: skip
+def test_a_float32_gradients_factor_may_drift_by_ten_times_float32s_tolerance(factor, name):
+    """In float32 a ratio to the right gradient is read within 1e-4 of n, 1/n, -1 or the
+    first point's: 2e-5 off at the first point (and its repeat) is the same factor."""
+    n = {i: len(p.x) for i, p in enumerate(plan(SOFTMAX))}
+    drift = {0: 1 + 2e-5, 1: 1 + 2e-5}
+    scaled = lambda i, right, e: {  # noqa: E731
+        **right, "dw1": factor(n[i]) * drift.get(i, 1.0) * right["dw1"]}  # fmt: skip
+    found = judged(SOFTMAX, scaled, dtype=np.float32)
+    assert found.precision == "float32"
+    assert [v.mistakes for v in found.layers] == [[name], [], [], []]
+    if name == "constant factor":  # the first point's factor, to six digits
+        assert found.layers[0].words.startswith("dw1: the correct gradient times 0.50001 ")

@@ -266,6 +266,17 @@ TRACED = {
         " should be 1), as well as inheriting d2's mistake",
         "look at the line that computes d2: the constant in front of (a2 - y) a2 (1 - a2) is"
         " 3.333, not 0.6667"),
+    "the BCE's d2 and d1 each off by a constant": ("bce",
+        lambda s: made(s, 5 * (s.a2 - s.y), 7 * catalogue.hidden_delta(s, 5 * (s.a2 - s.y), None)),
+        "d2", "d2 is wrong: it is 5 (a2 - y), the right form with another constant (it should be"
+        " 1)",
+        "d1 is wrong: it is 7 (d2 @ w2.T) a1 (1 - a1), the right form with another constant (it"
+        " should be 1), as well as inheriting d2's mistake",
+        "look at the line that computes d2: the constant in front of (a2 - y) is 5, not 1"),
+    "the BCE's d2 with the MSE's slope and a squared error": ("bce",
+        lambda s: made(s, (s.a2 - s.y) ** 2 * slope(s.a2)), "d2",
+        f"it is not (a2 - y) times a constant, {NOT_D2}", INHERITS,
+        "look at the line that computes d2"),
 }  # fmt: skip
 
 

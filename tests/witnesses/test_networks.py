@@ -97,6 +97,48 @@ def test_a_description_that_is_none_is_refused_in_one_line(change, words):
     assert said.startswith("net.toml: ") and words in said and "\n" not in said
 
 
+PLACES = "goes: after the inputs and labels, each layer's weight"
+WITH_BIASES, WITHOUT = f"{PLACES}, then its bias, layer by layer", f"{PLACES}, layer by layer"
+
+
+@pytest.mark.parametrize(
+    ("biases", "parameters", "line"),
+    [
+        (True, "xy", "parameters is a list of Python names"),
+        (True, ["x", "y", "w1", "b1", "w1", "b2"],
+            "parameters names 6 different arguments: inputs, labels, then each weight and its"
+            " bias"),
+        (False, ["x", "y", "w1"],
+            "parameters names 4 different arguments: inputs, labels, then each weight"),
+        (True, ["x", "y", "b1", "w1", "w2", "b2"],
+            f"parameters: 'b1' stands where a weight {WITH_BIASES}"),
+        (True, ["x", "y", "B1", "c1", "w2", "b2"],
+            f"parameters: 'B1' stands where a weight {WITH_BIASES}"),
+        (True, ["x", "y", "v1", "w1", "w2", "b2"],
+            f"parameters: 'w1' stands where a bias {WITH_BIASES}"),
+        (False, ["x", "y", "w1", "b2"],
+            f"parameters: 'b2' stands where a weight {WITHOUT}"),
+    ],
+)  # fmt: skip
+def test_parameters_out_of_place_are_refused_in_exactly_these_words(biases, parameters, line):
+    """A list of names of the wrong kind or count, or a weight's name (w..., W...) where a
+    bias goes or a bias's (b..., B...) where a weight goes: the one line says which."""
+    data = {**RELU_SOFTMAX, "biases": biases, "parameters": parameters}
+    with pytest.raises(DescriptionError) as err:
+        parse(data, "net.toml")
+    assert str(err.value) == f"net.toml: {line}"
+
+
+def test_a_weight_or_bias_named_with_another_letter_is_read():
+    """Only a b or B where a weight goes, or a w or W where a bias goes, is refused: names
+    starting with any other letter stand in either place."""
+    data = {**RELU_SOFTMAX, "parameters": ["x", "y", "X1", "Xb1", "w2", "b2"],
+            "returns": ["dX1", "dXb1", "dw2", "db2"]}  # fmt: skip
+    found = parse(data, "net.toml")
+    assert found.parameters == ("x", "y", "X1", "Xb1", "w2", "b2")
+    assert found.weights == ("X1", "Xb1", "w2", "b2")
+
+
 def test_a_file_that_is_not_toml_or_no_file_is_refused_in_one_line(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("sizes = [1,")

@@ -178,7 +178,10 @@ def _against_right(d: Description, r: str, reading: Reading, calls: List[int]) -
     offs = [errors(g.values, _target(d, r, g.form, i), expected(d, i).floor * p.floor_scale)[1]
             for g, i in zip(reads, calls)]  # fmt: skip
     right = all(o <= p.tolerance for o in offs)
-    return Fit(r, reads[0].form, reads[0].shape, right, max(offs), precision=p)
+    # its shape at the first call that is not the weight's: a gradient shaped as its weight
+    # at some calls only (a bias summed at one batch, not at another) is not shaped as it
+    shown = next((g for g in reads if g.form != "as the weight"), reads[0])
+    return Fit(r, shown.form, shown.shape, right, max(offs), precision=p)
 
 
 def _fit(d: Description, r: str, reading: Reading, calls: List[int]) -> Fit:

@@ -97,6 +97,14 @@ def test_a_bias_gradient_missing_its_axis_of_length_one_is_wrong_and_says_why():
     assert found.origin == "db1"
 
 
+def test_a_bias_gradient_shaped_as_its_weight_at_some_calls_only_is_not_correct():
+    """Summed at the first points, left unsummed (one row an example) at the others: each
+    call's values are right for its shape, but the shape is not the weight's at them all."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "db1": right["db1"] if i < 2
+                                                 else e.deltas[1]})  # fmt: skip
+    assert not found.ok and found.layers[1].mistakes == ["bias gradient not summed"]
+
+
 def test_a_bias_gradient_transposed_is_named_so_and_its_broadcast_said():
     """(1, 5) where b1 is (5, 1): as many axes, a transpose, said as the weights' is."""
     found = judged(COLUMNS, lambda i, right, e: {**right, "db1": right["db1"].T})

@@ -182,7 +182,8 @@ def mutation(session: nox.Session) -> None:
     --resume`` picks up an interrupted or earlier run instead: the mutants not
     run yet (and those of functions changed since), then every survivor again,
     against the tests as they are now (a killed mutant stays killed while
-    tests are only added)."""
+    tests are only added), the map of the tests to the functions they reach made again
+    (a function renamed since would keep none of its tests)."""
     import re
     import shutil
     import time
@@ -191,6 +192,9 @@ def mutation(session: nox.Session) -> None:
     resumed = "--resume" in session.posargs
     if not resumed:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    else:  # which tests reach which function, mapped again: a function renamed since an
+        # earlier run would keep the old name's tests, and its survivors go unkilled
+        (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     start = time.monotonic()
     children = str(os.cpu_count() or 1)
     session.run("mutmut", "run", "--max-children", children)

@@ -132,7 +132,7 @@ def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
     """A cell's top-level statements, each with its first line (its first decorator's)
     and its lines (None: the cell whole, which Python cannot read: the child says where)."""
     lines = re.split(r"\r\n|\r|\n", text)
-    indent = next((line[: len(line) - len(line.lstrip())] for line in lines if line.strip()), "")
+    indent = next((_indent(line) for line in lines if line.strip()), "")
     if indent:  # a cell indented whole: the kernel takes its first line's indent off each
         lines = [line[len(indent) :] if line.startswith(indent) else line for line in lines]
     magic = lines[0].split()[0] if lines[0].strip().startswith("%%") else ""
@@ -141,8 +141,7 @@ def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
     lines = ["", *lines[1:]] if magic else lines
     tree = _parsed(lines)
     if tree is None:  # a magic in it: read again with each magic's line a pass at its indent
-        lines = [line[: len(line) - len(line.lstrip())] + "pass" if MAGIC.match(line) else line
-                 for line in lines]  # fmt: skip
+        lines = [_indent(line) + "pass" if MAGIC.match(line) else line for line in lines]
         tree = _parsed(lines)
     if tree is None:  # kept whole if it defines something (its error is then said where)
         return [(None, 1, lines)] if DEFINES.search(text) else []
@@ -151,6 +150,10 @@ def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         found.append((node, first, lines[first - 1 : node.end_lineno]))
     return found
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
 
 
 def _parsed(lines: List[str]) -> Optional[ast.Module]:

@@ -46,8 +46,9 @@ CONSTANT = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast
 CODE_LIMIT = 256 * 1024
 #: The cell magics whose body IPython runs as Python in the notebook's namespace.
 AS_PYTHON = ("%%time", "%%timeit", "%%capture", "%%prun")
-#: A line IPython reads as a magic, a shell command or a help request, not as Python.
-MAGIC = re.compile(r"^\s*(%%?[A-Za-z_]|![^=]|[\w.]+\?{1,2}\s*$|[\w, ]+=\s*(%[A-Za-z_]|![^=]))")
+#: A line IPython reads as a magic, a shell command or a help request (np.dot? or
+#: ?np.dot), not as Python.
+MAGIC = re.compile(r"^\s*(%%?[A-Za-z_]|![^=]|\?|[\w.]+\?{1,2}\s*$|[\w, ]+=\s*(%[A-Za-z_]|![^=]))")
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,12 @@ def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
     indent = next((_indent(line) for line in lines if line.strip()), "")
     if indent:  # a cell indented whole: the kernel takes its first line's indent off each
         lines = [line[len(indent) :] if line.startswith(indent) else line for line in lines]
-    magic = lines[0].split()[0] if lines[0].strip().startswith("%%") else ""
+    # a cell magic is the first line that is not blank (the kernel drops the blank ones)
+    top = next((n for n, line in enumerate(lines) if line.strip()), 0)
+    magic = lines[top].split()[0] if lines[top].startswith("%%") else ""
     if magic and magic not in AS_PYTHON:
         return []  # the cell is not Python (%%bash, %%writefile, %%html...)
-    lines = ["", *lines[1:]] if magic else lines
+    lines = [""] * (top + 1) + lines[top + 1 :] if magic else lines
     tree = _parsed(lines)
     if tree is None:  # a magic in it: read again with each magic's line a pass at its indent
         lines = [_indent(line) + "pass" if MAGIC.match(line) else line for line in lines]

@@ -160,6 +160,20 @@ def test_a_cell_the_kernel_runs_is_read_though_a_shell_line_is_a_blocks_body_or_
     assert _loaded(indented)["backprop"](0, 0, 0, 0) == "right"
 
 
+def test_a_cell_magic_after_blank_lines_is_the_cells_and_a_help_line_a_pass():
+    """The kernel drops a cell's leading blank lines: %%writefile there is still the cell's
+    magic (its body never defined backprop), %%time still runs its body; a help request
+    written before the name (?np.dot, ??np.dot) is a line the kernel runs, as np.dot? is."""
+    written = "\n  \n%%writefile backprop.py\ndef backprop(x, y, w1, w2):\n    return 'a file'"
+    timed = "\n%%time\nK = 3"
+    helped = "?np.dot\ndef backprop(x, y, w1, w2):\n    ??np.dot\n    return 'helped'"
+    space = _loaded(RIGHT, written, timed)
+    assert space["backprop"](1, 2, 3, 4) == "right" and space["K"] == 3
+    assert _loaded(helped)["backprop"](1, 2, 3, 4) == "helped"
+    made = cells_of(_notebook(timed))
+    assert made.lines[made.source.decode().splitlines().index("K = 3") + 1] == ("cell 2", 3)
+
+
 def test_a_name_kept_for_a_later_cell_is_kept_above_a_relative_import():
     """X bound first by what fails, then by NumPy under the name a relative import gave:
     the module keeps both, so it fails where the kernel's first cell did (a ValueError),

@@ -154,9 +154,12 @@ SANDBOX = ("reference.sandbox.", "reference.grading.classroom.x_grade__")
 
 def _key(task: Task, limits: Limits) -> Any:
     """What a child's run depends on: the file's bytes, the function, every
-    argument of every call, and the limits."""
-    with open(task.path, "rb") as f:
-        digest = hashlib.sha256(f.read())
+    argument of every call, and the limits (a file not there: its error's number)."""
+    try:
+        with open(task.path, "rb") as f:
+            digest = hashlib.sha256(f.read())
+    except OSError as error:  # the child says what it is; that run is recorded too
+        digest = hashlib.sha256(f"errno {error.errno}".encode())
     for count, made in sorted(task.calls.items()):
         digest.update(f"{count}:".encode())
         for arguments in made:

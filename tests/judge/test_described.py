@@ -16,7 +16,7 @@ from reference.judge import StudentError, described_contract, diagnose_described
 from reference.judge.answers import FLOAT32_ROUNDING
 from reference.judge.contract import Contract
 from reference.judge.described import near, plan
-from reference.judge.layered import catalogue
+from reference.judge.layered import Mistake, Twist, catalogue
 from reference.witnesses.networks import BUILT_IN, parse
 from tests.helpers import english_left, run_described, twisted
 
@@ -182,6 +182,33 @@ def test_what_no_mistake_explains_is_traced_to_the_first_gradient_to_go_wrong():
     assert found.origin == "db2"
 
 
+def test_a_gradients_own_line_is_pointed_to_with_its_words_less_its_name():
+    """Where a named mistake of one gradient alone is the first to go wrong, the pointer
+    says its words, less the 'dw1: ' they start with (a factor of 0.5), or whole where
+    they start otherwise (db1 not summed)."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": 0.5 * right["dw1"]})
+    said = "the correct gradient times 0.5 everywhere (a constant factor)"
+    assert found.layers[0].words == f"dw1: {said}"
+    assert found.pointer == f"look at the line that computes dw1: {said}"
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "db1": e.deltas[1]})
+    assert found.layers[1].words.startswith("db1 not summed over the examples: ")
+    assert found.pointer == f"look at the line that computes db1: {found.layers[1].words}"
+
+
+def test_every_gradient_wrong_with_no_mistake_named_is_traced_to_the_output_delta():
+    """Noise in every gradient: the output layer's are the first wrong, and every one of
+    the layers before it too; no layer comes after the output's, so none is said right."""
+
+    def noise(i, shape):  # the same at the first call and its repeat
+        return np.random.default_rng(0 if i == 1 else i).normal(size=shape)
+
+    found = judged(SOFTMAX, lambda i, right, e: {r: g + noise(i, g.shape)
+                                                 for r, g in right.items()})  # fmt: skip
+    assert found.origin == "dz2" and found.pointer == (
+        "look at the line that computes dz2: dw2 and db2 are wrong, and so is every gradient"
+        " of the layers before it")  # fmt: skip
+
+
 def test_the_other_sizes_are_a_part_the_teacher_may_require():
     wrong_elsewhere = lambda i, right, e: {  # noqa: E731
         r: g * (1 if plan(SOFTMAX)[i].group == 0 else 2) for r, g in right.items()
@@ -264,6 +291,32 @@ def test_two_mistakes_are_traced_to_the_first_where_it_starts():
         **twisted(SOFTMAX, e, "extra slope at the output"),
         "dw1": right["dw1"] + noise[i].normal(size=right["dw1"].shape)})  # fmt: skip
     assert found.origin == "dz2" and "multiplied by the softmax's slope" in found.pointer
+
+
+def test_an_output_deltas_mistakes_are_said_in_the_networks_own_names():
+    """Where the output's slope cancels with its loss: each mistake's words, its twist at
+    the output layer and the delta it starts in, said with the softmax's p and the labels
+    y (relu-softmax), the sigmoid's A2 and Y (columns, its weights upper case), or a2
+    and the labels' own Y (weights lower case); every class's 1 - p a softmax's alone."""
+    ce = "with the softmax cross-entropy the slope cancels, dz2 = p - y"
+    assert catalogue(SOFTMAX)[:3] == [
+        Mistake("extra slope at the output", f"dz2 multiplied by the softmax's slope p (1 - p)"
+                f" as well: {ce}", Twist(2, output="extra slope"), "dz2"),
+        Mistake("one-hot term missing", "the labels left out of dz2: p alone instead of p - y",
+                Twist(2, output="p alone"), "dz2"),
+        Mistake("1 subtracted at every class", "1 subtracted from every class's p in dz2"
+                " (p - 1), not at the label's class alone (p - y)", Twist(2, output="p - 1"),
+                "dz2"),
+    ]  # fmt: skip
+    bce = "with the binary cross-entropy the slope cancels, dZ2 = A2 - Y"
+    assert [m.words for m in catalogue(COLUMNS) if m.twist.output] == [
+        f"dZ2 multiplied by the sigmoid's slope A2 (1 - A2) as well: {bce}",
+        "the labels left out of dZ2: A2 alone instead of A2 - Y",
+    ]
+    mixed = _network(sizes=[3, 4, 1], activations=["tanh", "sigmoid"], loss="bce", divisor=None,
+                     layout="rows", parameters=["x", "Y", "w1", "w2"],
+                     returns=["dw1", "dw2"])  # fmt: skip
+    assert catalogue(mixed)[1].words == "the labels left out of dz2: a2 alone instead of a2 - Y"
 
 
 def test_without_biases_a_layers_delta_is_where_its_gradient_and_those_before_go_wrong():

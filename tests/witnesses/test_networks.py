@@ -148,6 +148,80 @@ def test_a_file_that_is_not_toml_or_no_file_is_refused_in_one_line(tmp_path):
         read("nothing")
 
 
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        ({"sizes": [6]}, f"sizes is a list of 2 or more whole numbers from 1 to {networks.LARGEST}"
+            " (inputs, ..., outputs)"),
+        ({"sizes": [6, 5, 4, 3], "activations": ["relu", "softmax", "softmax"]},
+            "softmax is an output layer's activation only"),
+        ({"sizes": [6, 5, 4, 3], "activations": ["relu", "tanh", "softmax"], "loss": "bce"},
+            "the loss bce needs a sigmoid output, not softmax"),
+        ({"biases": 1}, "biases is true or false"),
+        ({"sizes": [6, 5, 1]},
+            "a softmax output goes with the loss softmax-ce, and 2 or more outputs"),
+        ({"divisor": 2}, "divisor goes with the loss mse only"),
+        ({"extra": 1}, f"unknown key 'extra' (keys: {', '.join(networks.KEYS)})"),
+        ({"name": "réseau"}, "name is 1 to 60 letters, digits, '-', '_' or '.'"),
+    ],
+)  # fmt: skip
+def test_each_refusal_is_said_in_its_whole_line(change, line):
+    """The whole line, not a part of it: what is wrong and what is asked, the output's
+    activation (the last, of three layers here) named where the loss needs another."""
+    with pytest.raises(DescriptionError) as err:
+        parse({**RELU_SOFTMAX, **change}, "net.toml")
+    assert str(err.value) == f"net.toml: {line}"
+
+
+def _chain(layers):
+    """``layers`` tanh layers of 2 units, no biases: a gradient a layer."""
+    weights = [f"w{k}" for k in range(1, layers + 1)]
+    return dict(sizes=[2] * (layers + 1), activations=["tanh"] * layers, biases=False,
+                loss="mse", reduction="sum", layout="rows", parameters=["x", "y", *weights],
+                returns=[f"d{w}" for w in weights])  # fmt: skip
+
+
+def test_a_function_returns_as_many_gradients_as_the_sandbox_keeps_and_no_more():
+    """MOST_RETURNED gradients are read; one more is refused, its count said."""
+    most = networks.MOST_RETURNED
+    assert len(parse(_chain(most), "net.toml").returns) == most
+    with pytest.raises(DescriptionError) as err:
+        parse(_chain(most + 1), "net.toml")
+    assert str(err.value) == (
+        f"net.toml: a function returns at most {most} gradients here (the sandbox keeps {most}):"
+        f" this one would return {most + 1}")  # fmt: skip
+
+
+def test_a_description_read_from_no_file_is_called_the_description():
+    """Without a file's name it is named for "the description" (its space made a '-'),
+    and a refusal of it starts so."""
+    assert parse(RELU_SOFTMAX).name == "the-description"
+    with pytest.raises(DescriptionError) as err:
+        parse({**RELU_SOFTMAX, "biases": 1})
+    assert str(err.value) == "the description: biases is true or false"
+
+
+def test_a_description_without_a_name_takes_its_files_in_ascii_cut_at_60():
+    """The file's stem, each character but an ASCII letter, digit, '_', '.' or '-' made a
+    '-' (the é, the space), cut to the 60 characters a name may have."""
+    assert parse(RELU_SOFTMAX, "nets/réseau 2.toml").name == "r-seau-2"
+    assert parse(RELU_SOFTMAX, f"{'n' * 70}.toml").name == "n" * 60
+
+
+def test_the_squared_errors_divisor_is_the_outputs_count_unless_given_within_its_bounds():
+    """Unless given, the divisor is the number of outputs (3 of sizes 6-5-4-3); given, it
+    is read from the lower bound to the upper, both included, and refused past them."""
+    mse = {**RELU_SOFTMAX, "sizes": [6, 5, 4, 3], "activations": ["relu", "tanh", "identity"],
+           "loss": "mse", "biases": False, "parameters": ["x", "y", "w1", "w2", "w3"],
+           "returns": ["dw1", "dw2", "dw3"]}  # fmt: skip
+    assert parse(mse).divisor == 3.0
+    low, high = networks.DIVISORS
+    assert [parse({**mse, "divisor": v}).divisor for v in (low, high)] == [low, high]
+    for past in (low * 0.999, high * 1.001):
+        with pytest.raises(DescriptionError, match=r"divisor is a number from 0\.001 to 1000$"):
+            parse({**mse, "divisor": past})
+
+
 def _agree(d, p):
     at = d.at(p.sizes)
     ours = backward(at, p.x, p.y, p.weights).gradients

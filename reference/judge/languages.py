@@ -73,9 +73,10 @@ VERBATIM = frozenset({"file", "message", "detail", "functions", "function", "use
                       "caller", "caller2", "callee", "callee2"})  # fmt: skip
 
 
-def _clause(text: str, language: str, depth: int = 0) -> str:
+def _clause(text: str, language: str, depth: int) -> str:
     """``text`` as the table says it (its fields too, each whole or clause by clause,
-    but a submission's own words), or as it was."""
+    but a submission's own words), or as it was; ``depth`` sentences inside others (a
+    field read in turn), read no deeper than four (the judge's own nest three deep)."""
     for pattern, own in _patterns(language):
         found = pattern.fullmatch(text)
         if found is not None and depth <= 4:

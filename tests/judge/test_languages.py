@@ -26,6 +26,22 @@ def test_english_is_the_judges_own_and_a_line_not_in_the_table_is_kept():
     )
 
 
+def test_a_sentence_inside_a_sentence_is_read_four_deep_and_a_submissions_words_never():
+    """A field that is a sentence of the table is read in turn, four sentences inside the
+    first at most (the judge's own nest three deep): the sixth stays as it is. A field
+    that holds a submission's own words (an exception's message) is never read, though
+    it is one of the table's sentences: only the point where it was raised is said."""
+    said_once = ZH["look at the return line: {words}"].format(words="")
+    nested = "look at the return line: " * 6 + "no such sentence"
+    assert said(nested, "zh") == said_once * 5 + "look at the return line: no such sentence"
+    raised = ZH["it raised {error}: {message} (at {label})"]
+    message = "look at the return line: no such sentence"
+    assert said(f"it raised ValueError: {message} (at A, seed 0, hidden 3)", "zh") == raised.format(
+        error="ValueError", message=message, label=said("A, seed 0, hidden 3", "zh")
+    )
+    assert said("A, seed 0, hidden 3", "zh") != "A, seed 0, hidden 3"
+
+
 def test_each_sentence_of_the_table_names_the_same_fields_in_both_languages():
     for english, chinese in ZH.items():
         fields = re.findall(r"\{(\w+)\}", english)

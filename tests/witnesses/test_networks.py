@@ -254,11 +254,13 @@ def test_the_forward_pass_is_written_once_for_real_and_complex():
     assert np.isfinite(real) and real > 0
 
 
-#: One softmax layer on the inputs themselves (w1 the identity: the logits are x).
-SOFTMAX_ALONE = parse(
-    dict(sizes=[2, 2], activations=["softmax"], biases=False, loss="softmax-ce",
-         reduction="sum", layout="rows", parameters=["x", "y", "w1"], returns=["dw1"])
-)  # fmt: skip
+def _softmax_alone():
+    """One softmax layer on the inputs themselves (w1 the identity: the logits are x),
+    read in the test (a softmax that is the first layer and the last is allowed)."""
+    return parse(
+        dict(sizes=[2, 2], activations=["softmax"], biases=False, loss="softmax-ce",
+             reduction="sum", layout="rows", parameters=["x", "y", "w1"], returns=["dw1"])
+    )  # fmt: skip
 
 
 def test_the_softmax_cross_entropy_is_exact_at_large_logits_each_row_its_own():
@@ -268,7 +270,7 @@ def test_the_softmax_cross_entropy_is_exact_at_large_logits_each_row_its_own():
     overflows nor loses its terms to underflow."""
     x = np.array([[1000.0, 0.0], [-1000.0, -1001.0]])
     y = np.array([[0.0, 1.0], [1.0, 0.0]])
-    found = networks.loss(SOFTMAX_ALONE, x, y, {"w1": np.eye(2)})
+    found = networks.loss(_softmax_alone(), x, y, {"w1": np.eye(2)})
     expected = 1000.0 + math.log1p(math.exp(-1.0))
     assert abs(found - expected) <= FORWARD * expected
 
@@ -293,8 +295,8 @@ def test_the_complex_step_of_float32_weights_is_a_float64_gradient():
     x = np.array([[0.5, -1.0], [2.0, 0.25]])
     y = np.array([[0.0, 1.0], [1.0, 0.0]])
     w32 = np.array([[0.1, -0.7], [0.3, 0.9]], dtype=np.float32)
-    found = networks.complex_step(SOFTMAX_ALONE, x, y, {"w1": w32})["w1"]
-    wide = networks.complex_step(SOFTMAX_ALONE, x, y, {"w1": w32.astype(np.float64)})["w1"]
+    found = networks.complex_step(_softmax_alone(), x, y, {"w1": w32})["w1"]
+    wide = networks.complex_step(_softmax_alone(), x, y, {"w1": w32.astype(np.float64)})["w1"]
     assert found.dtype == np.float64 and np.array_equal(found, wide)
     assert not np.array_equal(found, found.astype(np.float32))  # float32 could not hold it
 

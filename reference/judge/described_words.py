@@ -115,6 +115,8 @@ def _one(d: Description, f: Fit, whole: Optional[Mistake]) -> LayerVerdict:
                             unnamed=False)  # fmt: skip
     said = (f"{f.returned}: not the gradient of {loss}, and no known mistake matches it"
             f" (largest relative difference {f.off:.2g})")  # fmt: skip
+    if f.form != "as the weight":  # a second mistake, in its shape: said too
+        said += f"; its shape is {_shape(f.shape)}, not {weight}'s {_shape(_wanted(d, weight))}"
     return LayerVerdict(weight, False, said, None, [], f.off, f.off, unnamed=True)
 
 

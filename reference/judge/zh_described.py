@@ -66,6 +66,7 @@ ZH_DESCRIBED: Dict[str, str] = {
     ),
     "{g}: not the gradient of {loss}, and no known mistake matches it (largest relative"
     " difference {d})": "{g}：不是 {loss} 的梯度，也与任何已知错误都不符（最大相对差 {d}）",
+    "its shape is {got}, not {w}'s {want}": "形状也不对：是 {got}，而 {w} 的形状是 {want}",
     "{q} multiplied by the {act}'s slope {s} as well: with {lossname} the slope cancels,"
     " {right}": "{q} 还乘上了 {act} 的导数 {s}：用 {lossname} 时这个导数会被消掉，{right}",
     "the labels left out of {q}: {p} alone instead of {right}":

@@ -16,6 +16,7 @@ from reference.judge import StudentError, described_contract, diagnose_described
 from reference.judge.answers import FLOAT32_ROUNDING
 from reference.judge.contract import Contract
 from reference.judge.described import near, plan
+from reference.judge.languages import said
 from reference.judge.layered import Mistake, Twist, catalogue
 from reference.witnesses.networks import BUILT_IN, parse
 from tests.helpers import english_left, run_described, twisted
@@ -193,6 +194,19 @@ def test_a_gradients_own_line_is_pointed_to_with_its_words_less_its_name():
     found = judged(SOFTMAX, lambda i, right, e: {**right, "db1": e.deltas[1]})
     assert found.layers[1].words.startswith("db1 not summed over the examples: ")
     assert found.pointer == f"look at the line that computes db1: {found.layers[1].words}"
+
+
+def test_a_gradient_wrong_in_its_values_and_its_shape_is_said_wrong_in_both():
+    """A bias gradient not summed and doubled, a weight's transposed and doubled: no known
+    mistake matches their values, and their shapes are not their parameters' either (in
+    Chinese too, as a clause of its own)."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "db1": 2 * e.deltas[1],
+                                                 "dw2": 2 * right["dw2"].T})  # fmt: skip
+    db1, dw2 = found.layers[1].words, found.layers[2].words
+    assert db1.startswith("db1: not the gradient of") and not found.ok
+    assert db1.endswith("; its shape is (4, 5), not b1's (5,)")  # the first batch: 4 rows
+    assert dw2.endswith("; its shape is (3, 5), not w2's (5, 3)")
+    assert said(db1, "zh").endswith("；形状也不对：是 (4, 5)，而 b1 的形状是 (5,)")  # noqa: RUF001
 
 
 def test_every_gradient_wrong_with_no_mistake_named_is_traced_to_the_output_delta():

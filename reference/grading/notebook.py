@@ -133,11 +133,12 @@ def _statements(text: str) -> List[Tuple[Optional[ast.stmt], int, List[str]]]:
     """A cell's top-level statements, each with its first line (its first decorator's)
     and its lines (None: the cell whole, which Python cannot read: the child says where)."""
     lines = re.split(r"\r\n|\r|\n", text)
-    indent = next((_indent(line) for line in lines if line.strip()), "")
+    # the kernel drops the blank lines above the first: its indent is the cell's, and a
+    # cell magic is there
+    top = next((n for n, line in enumerate(lines) if line.strip()), 0)
+    indent = _indent(lines[top])
     if indent:  # a cell indented whole: the kernel takes its first line's indent off each
         lines = [line[len(indent) :] if line.startswith(indent) else line for line in lines]
-    # a cell magic is the first line that is not blank (the kernel drops the blank ones)
-    top = next((n for n, line in enumerate(lines) if line.strip()), 0)
     magic = lines[top].split()[0] if lines[top].startswith("%%") else ""
     if magic and magic not in AS_PYTHON:
         return []  # the cell is not Python (%%bash, %%writefile, %%html...)

@@ -188,9 +188,9 @@ def test_a_gradients_own_line_is_pointed_to_with_its_words_less_its_name():
     says its words, less the 'dw1: ' they start with (a factor of 0.5), or whole where
     they start otherwise (db1 not summed)."""
     found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": 0.5 * right["dw1"]})
-    said = "the correct gradient times 0.5 everywhere (a constant factor)"
-    assert found.layers[0].words == f"dw1: {said}"
-    assert found.pointer == f"look at the line that computes dw1: {said}"
+    why = "the correct gradient times 0.5 everywhere (a constant factor)"
+    assert found.layers[0].words == f"dw1: {why}"
+    assert found.pointer == f"look at the line that computes dw1: {why}"
     found = judged(SOFTMAX, lambda i, right, e: {**right, "db1": e.deltas[1]})
     assert found.layers[1].words.startswith("db1 not summed over the examples: ")
     assert found.pointer == f"look at the line that computes db1: {found.layers[1].words}"
@@ -314,7 +314,7 @@ def test_an_output_deltas_mistakes_are_said_in_the_networks_own_names():
     and the labels' own Y (weights lower case); every class's 1 - p a softmax's alone."""
     ce = "with the softmax cross-entropy the slope cancels, dz2 = p - y"
     assert catalogue(SOFTMAX)[:3] == [
-        Mistake("extra slope at the output", f"dz2 multiplied by the softmax's slope p (1 - p)"
+        Mistake("extra slope at the output", "dz2 multiplied by the softmax's slope p (1 - p)"
                 f" as well: {ce}", Twist(2, output="extra slope"), "dz2"),
         Mistake("one-hot term missing", "the labels left out of dz2: p alone instead of p - y",
                 Twist(2, output="p alone"), "dz2"),

@@ -53,6 +53,30 @@ def pytest_collection_modifyitems(items: List[Any]) -> None:
     for item in items:
         if fnmatch.fnmatch(item.path.name, PARITY):
             item.add_marker(pytest.mark.torch)
+    if mutant_under_test() not in (None, "stats", "fail") and os.path.isfile(MUTMUT_STATS):
+        items[:] = quickest_files_first(items, MUTMUT_STATS)
+
+
+# Under a mutant, mutmut runs the tests that reach its function and stops at the first
+# that fails, in no chosen order: a file of quick tests that kills the mutant could come
+# after minutes of others. Its first run timed each test (the file mutmut keeps in the
+# folder the tests run from): the files are run quickest first, each file's tests in
+# their own order (its fixtures shared as before). What runs is the same; only sooner.
+MUTMUT_STATS = "mutmut-stats.json"
+
+
+def quickest_files_first(items: List[Any], stats: str) -> List[Any]:
+    """``items`` grouped by file, the files in order of their tests' time in ``stats``
+    (mutmut's "duration_by_test", seconds by node id), in their own order within a file."""
+    with open(stats) as f:
+        seconds = json.load(f).get("duration_by_test", {})
+    per_file: Dict[str, float] = {}
+    for item in items:
+        file = item.nodeid.split("::")[0]
+        per_file[file] = per_file.get(file, 0.0) + seconds.get(item.nodeid, 0.0)
+    return sorted(
+        items, key=lambda item: (per_file[item.nodeid.split("::")[0]], item.nodeid.split("::")[0])
+    )
 
 
 def environment() -> Dict[str, Any]:

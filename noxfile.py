@@ -183,7 +183,9 @@ def mutation(session: nox.Session) -> None:
     run yet (and those of functions changed since), then every survivor again,
     against the tests as they are now (a killed mutant stays killed while
     tests are only added), the map of the tests to the functions they reach made again
-    (a function renamed since would keep none of its tests)."""
+    (a function renamed since would keep none of its tests). The outcomes so far are
+    kept in docs/mutation-progress.json (scripts/mutation_progress.py): a resumed run
+    on a machine with no mutants/ goes on from them."""
     import re
     import shutil
     import time
@@ -195,6 +197,8 @@ def mutation(session: nox.Session) -> None:
     else:  # which tests reach which function, mapped again: a function renamed since an
         # earlier run would keep the old name's tests, and its survivors go unkilled
         (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+        if (ROOT / "docs" / "mutation-progress.json").is_file():
+            session.run("python", "scripts/mutation_progress.py", "restore")
     start = time.monotonic()
     children = str(os.cpu_count() or 1)
     session.run("mutmut", "run", "--max-children", children)
@@ -203,6 +207,7 @@ def mutation(session: nox.Session) -> None:
         survivors = re.findall(r"^\s*(\S+__mutmut_\d+): survived$", listed, flags=re.MULTILINE)
         if survivors:
             session.run("mutmut", "run", "--max-children", children, *survivors)
+    session.run("python", "scripts/mutation_progress.py", "save")
     # a resumed run's time is only its last part's: the record then gives none
     timed = [] if resumed else ["--seconds", f"{time.monotonic() - start:.0f}"]
     RECORDS.mkdir(exist_ok=True)

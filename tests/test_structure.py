@@ -8,8 +8,11 @@ Inside reference/, each room is a package that imports only through its doors
 """
 
 import ast
+import json
+import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -212,3 +215,67 @@ def test_every_listed_survivor_is_a_line_of_a_function_of_the_code():
     for entry in listed:
         assert entry["function"] in functions, entry["function"]
         assert entry["before"] in functions[entry["function"]], (entry["function"], entry["before"])
+
+
+# --- The mutation run's own tools ------------------------------------------------------
+
+
+def test_under_a_mutant_the_quickest_files_of_tests_run_first(tmp_path):
+    from tests.conftest import quickest_files_first
+
+    stats = tmp_path / "mutmut-stats.json"
+    seconds = {"a.py::x": 5.0, "a.py::y": 1.0, "b.py::x": 2.0, "c.py::z": 0.5}
+    stats.write_text(json.dumps({"duration_by_test": seconds}))
+    items = [
+        SimpleNamespace(nodeid=n) for n in ("a.py::x", "b.py::x", "a.py::y", "c.py::z", "d.py::t")
+    ]
+    ordered = [item.nodeid for item in quickest_files_first(items, str(stats))]
+    # a file no test of which was timed (0 s) first; a.py's tests kept in their own order
+    assert ordered == ["d.py::t", "c.py::z", "b.py::x", "a.py::x", "a.py::y"]
+
+
+PROGRESS = ROOT / "scripts" / "mutation_progress.py"
+
+
+def _progress(*args):
+    return subprocess.run([sys.executable, str(PROGRESS), *map(str, args)],
+                          capture_output=True, text=True)  # fmt: skip
+
+
+def _meta(codes, hashes):
+    return {"exit_code_by_key": codes, "hash_by_function_name": hashes,
+            "type_check_error_by_key": {}, "durations_by_key": {"k": 1.5},
+            "estimated_durations_by_key": {}}  # fmt: skip
+
+
+def test_a_mutation_runs_outcomes_are_kept_and_restored_but_its_timeouts(tmp_path):
+    codes = {"pkg.mod.x_f__mutmut_1": 1, "pkg.mod.x_f__mutmut_2": 0, "pkg.mod.x_f__mutmut_3": None,
+             "pkg.mod.xǁCǁm__mutmut_1": -24, "pkg.mod.xǁCǁm__mutmut_2": 33}  # fmt: skip
+    hashes = {"x_f": "aaa", "xǁCǁm": "bbb", "x_g": "ccc"}
+    meta = tmp_path / "mutants" / "pkg" / "mod.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps(_meta(codes, hashes)))
+    record = tmp_path / "progress.json"
+    saved = _progress("save", "--record", record, "--mutants", tmp_path / "mutants")
+    assert saved.returncode == 0 and saved.stdout.startswith("3 outcomes saved")
+
+    restored = _progress("restore", "--record", record, "--mutants", tmp_path / "fresh")
+    assert restored.returncode == 0 and restored.stdout.startswith("3 outcomes restored")
+    again = json.loads((tmp_path / "fresh" / "pkg" / "mod.py.meta").read_text())
+    assert again == _meta({**codes, "pkg.mod.xǁCǁm__mutmut_1": None}, hashes) | {
+        "durations_by_key": {}
+    }
+
+    # a file mutmut has outcomes of is left as it is
+    (tmp_path / "fresh" / "pkg" / "mod.py.meta").write_text("{}")
+    kept = _progress("restore", "--record", record, "--mutants", tmp_path / "fresh")
+    assert kept.stdout.startswith("0 outcomes restored")
+    assert (tmp_path / "fresh" / "pkg" / "mod.py.meta").read_text() == "{}"
+
+
+def test_a_mutation_progress_not_there_is_said_in_one_line(tmp_path):
+    for args in (("restore", "--record", tmp_path / "none.json"),
+                 ("save", "--mutants", tmp_path / "none")):  # fmt: skip
+        done = _progress(*args)
+        assert done.returncode == 2 and not done.stdout
+        assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1

@@ -56,14 +56,15 @@ GIVEN: Dict[str, Compute] = {
 class Step:
     """One quantity of the chain: its right form (``formula``, never said to a student:
     the hints lead to it), the names of what its function is ``given`` (:data:`GIVEN`),
-    its shape in words, its right value, and the mistakes known of it (words, value)."""
+    its shape in words, its right value, and the mistakes known of it (words, value),
+    made when asked (not once at import, where no mutant of the mutation run is active)."""
 
     quantity: str
     formula: str
     given: Tuple[str, ...]
     shape: str
     right: Compute
-    mistakes: Tuple[Tuple[str, Compute], ...]
+    mistakes: Callable[[], Tuple[Tuple[str, Compute], ...]]
 
 
 def _entries(changes: str) -> Tuple[Tuple[str, Compute], ...]:
@@ -103,11 +104,11 @@ def _dw1(s: State) -> Array:
 #: The steps, in the order the exercise asks for them.
 STEPS: Dict[str, Step] = {
     "d2": Step("d2", "(a2 - y) a2 (1 - a2)", ("a2", "y"), "(n, 3)", _d2,
-               (*_entries("d2"), (FLIPPED, lambda s: -_d2(s)))),
-    "dw2": Step("dw2", "a1.T @ d2", ("a1", "d2"), "(h, 3)", _dw2, _gradient(_dw2)),
+               lambda: (*_entries("d2"), (FLIPPED, lambda s: -_d2(s)))),
+    "dw2": Step("dw2", "a1.T @ d2", ("a1", "d2"), "(h, 3)", _dw2, lambda: _gradient(_dw2)),
     "d1": Step("d1", "(d2 @ w2.T) a1 (1 - a1)", ("d2", "w2", "a1"), "(n, h)", _d1,
-               (*_entries("d1"), (FLIPPED, lambda s: -_d1(s)))),
-    "dw1": Step("dw1", "x.T @ d1", ("x", "d1"), "(30, h)", _dw1, _gradient(_dw1)),
+               lambda: (*_entries("d1"), (FLIPPED, lambda s: -_d1(s)))),
+    "dw1": Step("dw1", "x.T @ d1", ("x", "d1"), "(30, h)", _dw1, lambda: _gradient(_dw1)),
 }  # fmt: skip
 
 
@@ -185,7 +186,7 @@ def _judged(step: Step, found: List[Array], rights: List[Array]) -> StepVerdict:
     off = [i for i, (mine, right) in enumerate(zip(found, rights)) if not _close(mine, right)]
     if not off:
         return StepVerdict("correct", [f"{step.quantity} is right at every point"])
-    for words, compute in step.mistakes:
+    for words, compute in step.mistakes():
         if all(_close(mine, compute(s)) for mine, s in zip(found, states)):
             return StepVerdict("wrong", [f"{step.quantity} is wrong: {words}", _look(step)])
     points = [i for i in range(len(found)) if i != REPEAT]  # the first point, once

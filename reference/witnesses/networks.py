@@ -131,14 +131,17 @@ class Description:
 # --- reading ------------------------------------------------------------------------
 
 
+def built_in_names() -> List[str]:
+    """The built-in descriptions' names: the files of ``built_in_networks/``."""
+    return sorted(path.stem for path in FOLDER.glob("*.toml"))
+
+
 def read(source: str) -> Description:
     """A built-in's name, or a TOML file's path, as a :class:`Description`
     (DescriptionError, one line, for anything else)."""
-    if source in BUILT_IN:
-        return BUILT_IN[source]
-    path = Path(source)
+    path = FOLDER / f"{source}.toml" if source in built_in_names() else Path(source)
     if not path.is_file():
-        names = ", ".join(["article", *BUILT_IN])
+        names = ", ".join(["article", *built_in_names()])
         raise DescriptionError(f"--network: {source!r} is no built-in ({names}) and no file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -254,16 +257,10 @@ def is_article(d: Description) -> bool:
             and d.parameters == ("x", "y", "w1", "w2") and d.returns == ("dw1", "dw2"))  # fmt: skip
 
 
-def _built_in() -> Dict[str, Description]:
-    found = {}
-    for path in sorted(FOLDER.glob("*.toml")):
-        found[path.stem] = parse(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
-    return found
-
-
-#: The built-in descriptions by name (the article's own network is the judge's default,
-#: and no description: its words are the article's).
-BUILT_IN: Dict[str, Description] = _built_in()
+#: The built-in descriptions by name, read once (the article's own network is the judge's
+#: default, and no description: its words are the article's). :func:`read` reads a
+#: built-in's file when it is named.
+BUILT_IN: Dict[str, Description] = {name: read(name) for name in built_in_names()}
 
 
 # --- the forward pass and the loss, for real or complex arrays ---------------------------

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from reference.judge import StudentError, described_contract, diagnose_described
-from reference.judge.answers import FLOAT32_ROUNDING
+from reference.judge.answers import FLOAT32_ROUNDING, FLOAT64
 from reference.judge.contract import Contract
-from reference.judge.described import near, plan
+from reference.judge.described import expected, near, plan
 from reference.judge.languages import said
 from reference.judge.layered import Mistake, Twist, catalogue
 from reference.witnesses.networks import BUILT_IN, parse
@@ -591,3 +591,188 @@ def test_a_float32_gradients_factor_may_drift_by_ten_times_float32s_tolerance(fa
     assert [v.mistakes for v in found.layers] == [[name], [], [], []]
     if name == "constant factor":  # the first point's factor, to six digits
         assert found.layers[0].words.startswith("dw1: the correct gradient times 0.50001 ")
+
+
+# --- each verdict's numbers, each branch of the reading -------------------------------
+
+
+def test_a_correct_gradient_is_off_by_nothing_and_is_no_mistake():
+    """The judge's own arrays, returned as they are: not one bit off the right gradient."""
+    found = judged(SOFTMAX, lambda i, right, e: right)
+    for v in found.layers:
+        assert v.correct is True and v.mistakes == [] and v.unmatched is False
+        assert v.max_rel == 0.0 and v.off_correct == 0.0
+    assert [v["off_correct"] for v in found.as_dict()["layers"]] == [0.0] * 4
+
+
+def test_right_values_in_another_shape_are_off_by_nothing_and_named_by_their_shape():
+    """dw2 transposed, db1 left unsummed: each holds the right numbers exactly (0 off the
+    right gradient, 0 off what its shape names), and neither is correct."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw2": right["dw2"].T,
+                                                 "db1": e.deltas[1]})  # fmt: skip
+    for v in (found.layers[1], found.layers[2]):
+        assert v.correct is False and v.unmatched is False
+        assert v.max_rel == 0.0 and v.off_correct == 0.0
+    assert found.as_dict()["layers"][2]["correct"] is False
+    assert found.verdict == "FAIL: the values right, the shape not: db1, dw2"
+
+
+def test_a_named_mistake_is_off_its_match_by_nothing_and_off_the_right_gradient_as_said():
+    """Every gradient the hidden slope missing makes: the mistake's own arrays (0 off the
+    match), off the right gradient by the number its words print."""
+    found = judged(SOFTMAX, lambda i, right, e: twisted(SOFTMAX, e, "hidden slope missing"))
+    for v in found.layers[:2]:
+        assert v.correct is False and v.mistakes == ["hidden slope missing"]
+        assert v.unmatched is False and v.max_rel == 0.0
+        said = v.words.rsplit("the correct gradient differs by ", 1)[1]
+        assert v.off_correct > 0 and f"{v.off_correct:.2g}" == said
+    assert [v.correct for v in found.layers[2:]] == [True, True]
+
+
+def test_an_approximation_is_off_by_its_own_relative_error_in_words_and_numbers():
+    """dw1 (1 + 1e-7): 1e-7 off the right gradient, relative, and nothing names it."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": right["dw1"] * (1 + 1e-7)})
+    v = found.layers[0]
+    assert v.name == "w1" and v.correct is False and v.approximate and v.mistakes == []
+    assert v.unmatched is False
+    assert v.max_rel == pytest.approx(1e-7, rel=1e-6)
+    assert v.off_correct == pytest.approx(1e-7, rel=1e-6)
+    tol = FLOAT64.tolerance
+    assert v.words == (f"dw1: approximately the gradient of {CE}, off by up to 1e-07, where"
+                       f" backprop is exact to float64 rounding ({tol:g})")  # fmt: skip
+
+
+def test_a_constant_factor_is_off_the_right_gradient_by_one_minus_it():
+    """0.5 dw1: the right gradient times 0.5 exactly, so half of it off, relative."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": 0.5 * right["dw1"]})
+    v = found.layers[0]
+    assert v.correct is False and v.mistakes == ["constant factor"] and v.unmatched is False
+    assert v.factor == 0.5 and v.max_rel == 0.0 and v.off_correct == 0.5
+
+
+def test_the_labels_run_at_are_said_by_the_number_of_outputs():
+    """One output: labels 0 and 1; two: every class at every point (no last class to
+    leave out while another remains); three or more: the last absent at seed 1."""
+    net = dict(activations=["tanh", "sigmoid"], loss="bce", divisor=None,
+               parameters=["X", "Y", "W1", "W2"], returns=["dW1", "dW2"])  # fmt: skip
+    one, two = _network(sizes=[3, 4, 1], **net), _network(sizes=[3, 4, 2], **net)
+    assert all(p.y.sum(axis=0).min() > 0 for p in plan(two))
+    run_at = [judged(d, lambda i, right, e: right).text().splitlines()[1] for d in (one, two)]
+    assert run_at[0].endswith(" examples, labels 0 and 1; seeds 0..2 and a saturated start;"
+                              " the first point twice")  # fmt: skip
+    assert run_at[1].endswith(" examples, every class among the labels; seeds 0..2 and a"
+                              " saturated start; the first point twice")  # fmt: skip
+
+
+def test_the_other_sizes_hold_by_the_calls_at_the_other_sizes_alone():
+    """Wrong at the description's sizes alone, the other sizes hold; wrong at the first
+    other sizes alone (not at the second), they do not."""
+    group = [p.group for p in plan(SOFTMAX)]
+    assert sorted(set(group)) == [0, 1, 2]
+    here = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": (2 if group[i] == 0 else 1)
+                                                * right["dw1"]})  # fmt: skip
+    assert here.parts == {"dw1": False, "db1": True, "dw2": True, "db2": True, "sizes": True}
+    there = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": (2 if group[i] == 1 else 1)
+                                                 * right["dw1"]})  # fmt: skip
+    assert there.ok and there.parts["sizes"] is False
+
+
+def test_one_call_that_cannot_be_checked_is_said_with_no_count_of_others():
+    run = run_described(SOFTMAX, lambda i, right, e: right)
+    last = len(run.calls) - 1  # the saturated start at the second other sizes
+    calls = [c if i != last else replace(c, kind="raised", error="ValueError",
+             message="shapes (5,3) (8,3)") for i, c in enumerate(run.calls)]  # fmt: skip
+    found = diagnose_described(replace(run, calls=calls), SOFTMAX)
+    assert found.ok and not found.parts["sizes"]
+    assert [str(n) for n in found.notes] == [
+        "at another hidden size it could not be checked: backprop raised ValueError: shapes"
+        f" (5,3) (8,3) (at {plan(SOFTMAX)[last].label})"
+    ]
+
+
+def test_one_gradient_returned_in_anothers_place_as_well_is_no_swap():
+    """dW3's gradient returned as dW2 too (both (5, 5)): dW2 holds dW3's values, dW3 its
+    own; one of the two is right in the other's place, not both, so no order is said."""
+    d = _network()
+    found = judged(d, lambda i, right, e: {**right, "dW2": right["dW3"]})
+    assert found.origin == "dW2" and [v.correct for v in found.layers] == [True, False, True]
+    assert found.layers[1].unmatched and found.layers[1].mistakes == []
+
+
+def test_a_bias_summed_over_the_wrong_axis_or_every_axis_and_wrong_is_said_wrong_in_both():
+    """Twice the wrong axis's sum, twice every axis's: no mistake matches values in a
+    shape that holds other numbers, and the shape is said beside them."""
+    found = judged(COLUMNS, lambda i, right, e: {**right, "db2": 2 * e.deltas[2].sum(axis=1)})
+    v = found.layers[3]
+    assert v.mistakes == [] and v.unmatched and not v.correct
+    assert v.words.endswith("; its shape is (6,), not b2's (3, 1)")  # the first batch: 6
+    found = judged(COLUMNS, lambda i, right, e: {**right, "db1": 2 * right["db1"].sum()})
+    v = found.layers[1]
+    assert v.mistakes == [] and v.unmatched and v.words.endswith("; its shape is (), not b1's"
+                                                                  " (5, 1)")  # fmt: skip
+
+
+def test_one_mistake_in_a_delta_is_where_to_look_beside_a_later_gradient_transposed():
+    """The hidden slope missing makes dw1 and db1 wrong, and they alone are wrong in their
+    values: the twist explains them all, and its line is the one to look at, though dw2,
+    of the layer after, is transposed (its values right)."""
+    found = judged(SOFTMAX, lambda i, right, e: {**twisted(SOFTMAX, e, "hidden slope missing"),
+                                                 "dw2": right["dw2"].T})  # fmt: skip
+    m = next(m for m in catalogue(SOFTMAX) if m.name == "hidden slope missing")
+    assert [v.mistakes for v in found.layers] == [
+        [m.name], [m.name], ["dw2 transposed"], []]  # fmt: skip
+    assert (
+        found.origin == "dz1" and found.pointer == f"look at the line that computes dz1: {m.words}"
+    )
+
+
+def _saturated(d):
+    """The call of the saturated start at the description's sizes."""
+    return next(i for i, p in enumerate(plan(d)) if p.group == 0 and "saturated" in p.label)
+
+
+def test_an_error_smaller_than_the_floor_scaled_for_float32_is_float32_rounding():
+    """At the saturated start, where dW2 (at most 0.34 of the floor) is smaller than the
+    floor: one entry off by 3e-5 floors is 3e-5 / 6 = 5e-6 of the floor scaled for
+    float32 (6 floors), within float32's 1e-5 -- right to float32 rounding, whether
+    dW2 is right or a mistake's (the match is judged against the same floor)."""
+    d = _network()
+    at = _saturated(d)
+    assert np.abs(expected(d, at).right["W2"]).max() < expected(d, at).floor
+
+    def off(i, grads, e):
+        if i != at:
+            return grads
+        bumped = grads["dW2"].copy()
+        bumped[0, 0] += 3e-5 * e.floor
+        return {**grads, "dW2": bumped}
+
+    found = judged(d, lambda i, right, e: off(i, right, e), dtype=np.float32)
+    assert found.ok and found.layers[1].correct
+    assert found.layers[1].max_rel == pytest.approx(3e-5 / FLOAT32_ROUNDING.floor_scale, rel=0.01)
+    assert found.layers[1].words.endswith("to float32 rounding (largest relative difference"
+                                          " 5e-06)")  # fmt: skip
+    m = "layer 2 slope missing"  # it changes dW2 and dW1 (the layer's delta and below)
+    assert np.abs(expected(d, at).twisted[m]["W2"]).max() < expected(d, at).floor
+    found = judged(d, lambda i, right, e: off(i, twisted(d, e, m), e), dtype=np.float32)
+    assert [v.mistakes for v in found.layers] == [[m], [m], []] and found.origin == "dZ2"
+
+
+def test_a_named_mistake_near_the_right_gradient_is_named_not_an_approximation():
+    """The ReLU mask taken of the gradient at a ReLU output is within 1% of the right
+    gradients in dW2 .. db3 here: still that mistake, not an approximation, and the line
+    to look at is its delta's, while dW1 and db1, near the right ones but the mistake's
+    neither, are approximations."""
+    d = _network(sizes=[4, 3, 3, 1], activations=["relu", "tanh", "relu"], biases=True,
+                 parameters=["X", "Y", "W1", "b1", "W2", "b2", "W3", "b3"],
+                 returns=["dW1", "db1", "dW2", "db2", "dW3", "db3"])  # fmt: skip
+    m = next(m for m in catalogue(d) if m.name == "relu mask of the gradient at the output")
+    found = judged(d, lambda i, right, e: {**twisted(d, e, m.name),
+                                           "dW1": right["dW1"] * (1 + 1e-7),
+                                           "db1": right["db1"] * (1 + 1e-7)})  # fmt: skip
+    assert all(0 < v.off_correct <= 0.01 for v in found.layers[2:])
+    assert [v.mistakes for v in found.layers] == [[], []] + [[m.name]] * 4
+    assert [v.approximate for v in found.layers] == [True, True, False, False, False, False]
+    assert (
+        found.origin == "dZ3" and found.pointer == f"look at the line that computes dZ3: {m.words}"
+    )

@@ -776,3 +776,158 @@ def test_a_named_mistake_near_the_right_gradient_is_named_not_an_approximation()
     assert (
         found.origin == "dZ3" and found.pointer == f"look at the line that computes dZ3: {m.words}"
     )
+
+
+def test_a_description_of_one_layer_whose_gradient_is_scaled_points_to_its_delta():
+    """One weight, no hidden layer: its gradient times 2 is every gradient's one mistake."""
+    one = _network(sizes=[4, 3], activations=["identity"], parameters=["X", "Y", "W1"],
+                   returns=["dW1"])  # fmt: skip
+    found = judged(one, lambda i, right, e: {"dW1": 2 * right["dW1"]})
+    assert found.origin == "dZ1" and found.pointer == (
+        "look at the line that computes dZ1: every gradient has one mistake, the correct"
+        " gradient times 2 everywhere (a constant factor)")  # fmt: skip
+
+
+def test_every_gradient_scaled_alike_points_to_where_its_scale_comes_from():
+    """The sign flipped everywhere: the error's sign; the mean's 1/n taken twice (a mean)
+    or n times (a sum) everywhere: where the 1/n is applied."""
+    found = judged(SOFTMAX, lambda i, right, e: {r: -g for r, g in right.items()})
+    assert found.pointer == (
+        "look at the sign of the error in dz2 (a - y, not y - a), or before each gradient: every"
+        " gradient has one mistake, sign flipped (the update climbs the loss)")  # fmt: skip
+    n = {i: len(p.x) for i, p in enumerate(plan(SOFTMAX))}
+    found = judged(SOFTMAX, lambda i, right, e: {r: g / n[i] for r, g in right.items()})
+    assert found.pointer == (
+        "look at where the 1/n is applied (in dz2, or in each gradient's own line): every"
+        " gradient has one mistake, the mean's 1/n taken twice: the right gradient divided by n"
+        " once more (n the number of examples)")  # fmt: skip
+    n = {i: len(p.x) for i, p in enumerate(plan(BIAS))}
+    found = judged(BIAS, lambda i, right, e: {r: n[i] * g for r, g in right.items()})
+    assert found.pointer == (
+        "look at where the 1/n is applied (in dz2, or in each gradient's own line): every"
+        " gradient has one mistake, n times the right gradient at every point (n the number of"
+        " examples)")  # fmt: skip
+
+
+def test_a_loss_summed_over_the_examples_is_said_so():
+    assert BIAS.reduction == "sum" and BIAS.divisor == 3
+    assert BIAS.loss_words() == "the squared error sum((a - y)^2) / 3, summed over the examples"
+
+
+def test_a_gradient_that_changes_between_calls_is_judged_at_its_first_call_and_named():
+    """Doubled at the repeat of the first point, tripled at every other point: judged at
+    its first call, each is right there, its one mistake that it changes; the pointer
+    says 'is' of one gradient, 'are' of two."""
+    found = judged(SOFTMAX, lambda i, right, e: {r: g * (1 if i == 0 else 2 if i == 1 else 3)
+                                                 for r, g in right.items()})  # fmt: skip
+    assert [v.words for v in found.layers] == [
+        f"{r}: correct for {CE} (largest relative difference 0e+00)" for r in SOFTMAX.returns
+    ]
+    assert all(v.mistakes == ["accumulates across calls"] for v in found.layers)
+    assert not any(v.unmatched for v in found.layers)  # each is named
+    why = (" kept between calls: called twice with the same inputs it returned two different"
+           " answers (gradients added up across calls and never reset, or something random such"
+           " as dropout: the answer must depend on the inputs alone, and it is judged here at"
+           " its first call)")  # fmt: skip
+    for names, kept in ((["dw1"], "dw1 is"), (["dw1", "dw2"], "dw1, dw2 are")):
+        found = judged(SOFTMAX, lambda i, right, e, k=names: {
+            r: g * (2 if i == 1 and r in k else 1) for r, g in right.items()})  # fmt: skip
+        assert found.origin == "update" and found.pointer == f"look at where {kept}{why}"
+
+
+def test_float32_rounding_at_the_first_call_is_no_change_from_its_exact_repeat():
+    """The first call rounded to float32, its repeat exact: they differ by float32's
+    rounding, which the first call's precision allows."""
+
+    def rounded(right):
+        return {r: g.astype(np.float32).astype(np.float64) for r, g in right.items()}
+
+    found = judged(SOFTMAX, lambda i, right, e: rounded(right) if i == 0 else right)
+    assert found.ok and found.notes == [] and found.origin is None
+
+
+def test_a_scaled_gradient_and_one_no_mistake_explains_carry_their_numbers():
+    """Times 0.5: the factor 0.5, exactly its match (max_rel 0), named; noise: not named,
+    correct False (as JSON too), as far from its match as from the right one (none), and
+    its words with no shape said (its shape is its weight's)."""
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": 0.5 * right["dw1"]})
+    v = found.layers[0]
+    assert v.factor == pytest.approx(0.5, rel=1e-12) and v.max_rel == 0.0 and v.off_correct > 0
+    assert v.unmatched is False and v.mistakes == ["constant factor"]
+
+    def noise(i, shape):  # the same at the first call and its repeat
+        return np.random.default_rng(0 if i == 1 else i).normal(size=shape)
+
+    found = judged(SOFTMAX, lambda i, right, e: {**right, "dw1": right["dw1"] + noise(
+        i, right["dw1"].shape)})  # fmt: skip
+    v = found.layers[0]
+    assert v.correct is False and v.as_dict()["correct"] is False and v.unmatched
+    assert v.max_rel == v.off_correct > 0
+    assert v.words == (f"dw1: not the gradient of {CE}, and no known mistake matches it"
+                       f" (largest relative difference {v.off_correct:.2g})")  # fmt: skip
+
+
+def test_a_diagnosis_names_the_loss_and_that_gradients_were_judged():
+    found = judged(SOFTMAX, lambda i, right, e: right)
+    assert found.as_dict()["loss"] == SOFTMAX.loss == "softmax-ce"
+    assert found.as_dict()["shape"] == "gradient"  # not a step
+
+
+def test_a_mistake_in_one_layers_delta_is_named_beside_a_shape_mistake_in_another():
+    """The hidden slope missing (dw1, db1 wrong: one mistake in dz1) and dw2 transposed
+    (its values right): the mistake that explains every wrong value is where to look."""
+    m = next(m for m in catalogue(SOFTMAX) if m.name == "hidden slope missing")
+    found = judged(SOFTMAX, lambda i, right, e: {**twisted(SOFTMAX, e, m.name),
+                                                 "dw2": right["dw2"].T})  # fmt: skip
+    assert found.origin == m.origin == "dz1"
+    assert found.pointer == f"look at the line that computes dz1: {m.words}"
+    assert [v.mistakes for v in found.layers] == [[m.name], [m.name], ["dw2 transposed"], []]
+
+
+def test_the_order_is_read_at_the_first_call_and_each_call_by_its_shapes():
+    """Returned in order at the first call, as (dw2, db1, dw1, db2) at the other sizes (or
+    at the first point's repeat), whose shapes tell the two weights' gradients apart: each
+    call read in the order its shapes tell, every one right."""
+    swapped = lambda right: {**right, "dw1": right["dw2"], "dw2": right["dw1"]}  # noqa: E731
+    found = judged(SOFTMAX, lambda i, right, e: right if plan(SOFTMAX)[i].group == 0
+                   else swapped(right))  # fmt: skip
+    assert found.ok and found.parts["sizes"] and found.notes == []
+    found = judged(SOFTMAX, lambda i, right, e: swapped(right) if i == 1 else right)
+    assert found.ok and found.origin is None
+
+
+def test_two_bias_gradients_returned_in_each_others_place_are_said_even_when_all_are_wrong():
+    """(dW1, db2, dW2, db1), every gradient doubled: as returned, db1's place holds a (3, 1)
+    that is no shape of b1's mistakes; in the order the shapes tell, each is read."""
+    found = judged(COLUMNS, lambda i, right, e: {
+        "dW1": 2 * right["dW1"], "db1": 2 * right["db2"], "dW2": 2 * right["dW2"],
+        "db2": 2 * right["db1"]})  # fmt: skip
+    assert found.origin == "return" and found.pointer == (
+        "look at the return line: the gradients come back as (dW1, db2, dW2, db1), not"
+        " (dW1, db1, dW2, db2)")  # fmt: skip
+
+
+def test_equal_shapes_swapped_are_each_read_in_the_others_place():
+    d = _network()  # W2 and W3 are both (5, 5): their values tell which is which
+    found = judged(d, lambda i, right, e: {**right, "dW2": right["dW3"], "dW3": right["dW2"]})
+    assert [v.words for v in found.layers] == [
+        f"{r}: correct for {d.loss_words()} (largest relative difference 0e+00)" for r in d.returns
+    ]
+    assert all(v.mistakes == ["gradients returned in another order"] for v in found.layers)
+
+
+def test_the_output_deltas_mistakes_are_the_formulas_their_words_say():
+    """At the first point, from the right output delta dz = (a - y) / n (a mean): a = n dz
+    + y; the output bias's gradient is the sum of its delta: with the slope as well,
+    dz a (1 - a); the labels left out, a / n; 1 subtracted at every class, (a - 1) / n."""
+    for d in (SOFTMAX, COLUMNS):
+        p, e = plan(d)[0], expected(d, 0)
+        n, dz = len(p.x), e.deltas[2]
+        a, b2 = n * dz + p.y, d.named("b", 2)
+        assert d.reduction == "mean"
+        twists = {"extra slope at the output": dz * a * (1 - a), "one-hot term missing": a / n}
+        if d is SOFTMAX:
+            twists["1 subtracted at every class"] = (a - 1) / n
+        for name, delta in twists.items():
+            np.testing.assert_allclose(e.twisted[name][b2], delta.sum(axis=0), rtol=1e-12,
+                                       atol=1e-15)  # fmt: skip

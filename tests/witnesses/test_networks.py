@@ -16,7 +16,7 @@ from reference.judge.layered import backward
 from reference.witnesses import networks
 from reference.witnesses.compare import errors
 from reference.witnesses.networks import BUILT_IN, DescriptionError, parse, read
-from reference.witnesses.tolerances import FORWARD, GRADIENT, network_floor
+from reference.witnesses.tolerances import FORWARD, GRADIENT, gradient_floor, network_floor
 from tests.helpers import described
 
 RELU_SOFTMAX = dict(
@@ -230,6 +230,19 @@ def _agree(d, p):
     floor = network_floor([v for k, v in p.weights.items() if d.place(k)[0] == "W"], upstream)
     for name in ours:
         assert errors(ours[name], exact[name], floor)[1] <= GRADIENT, name
+
+
+def test_a_described_networks_floor_is_the_output_deltas_carried_back_through_its_weights():
+    """0.01 upstream (the output delta's floor) times (1 + max|W|) once for each weight an
+    error of the output delta is carried back through to dW1 (L - 1 of L layers, once at
+    least): two layers' is gradient_floor's with w2; unset, the upstream is a mean's 1."""
+    w1, w2, w3 = np.array([[0.5, -3.0]]), np.array([[1.0], [-2.0]]), np.array([[0.25]])
+    assert network_floor([w1], 5.0) == pytest.approx(0.01 * 5.0 * (1 + 3.0))
+    assert network_floor([w1, w2], 5.0) == pytest.approx(0.01 * 5.0 * (1 + 3.0))
+    assert network_floor([w1, w2, w3], 5.0) == pytest.approx(0.01 * 5.0 * (1 + 3.0) ** 2)
+    assert network_floor([w3, w1, w2], 5.0) == pytest.approx(0.01 * 5.0 * (1 + 3.0) ** 2)
+    assert network_floor([w3, w1]) == pytest.approx(0.01 * (1 + 3.0))
+    assert network_floor([w3, w1], 5.0) == pytest.approx(gradient_floor(w1, 5.0))
 
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))

@@ -146,7 +146,10 @@ def _values_right(d: Description, got: Read, r: str, index: int) -> bool:
     if got.form not in ("as the weight", "transposed", "an axis of length one"):
         return False
     right = _target(d, r, "as the weight", index)
-    return _close(got.values, right, expected(d, index).floor, got.precision)
+    # values shaped as another gradient's (a transposed gradient read in another's place)
+    # are not this one's values
+    same = got.values.shape == right.shape
+    return same and _close(got.values, right, expected(d, index).floor, got.precision)
 
 
 def _right(d: Description, got: Read, r: str, index: int) -> bool:
@@ -269,13 +272,19 @@ def _whole(d: Description, fits: List[Fit]) -> Optional[Mistake]:
     return None
 
 
+def _changed(first: Read, repeat: Read, floor: float) -> bool:
+    """The same inputs' second answer not the first: another shape, or other values."""
+    if (first.form, first.shape) != (repeat.form, repeat.shape):
+        return True
+    return not _close(repeat.values, first.values, floor, first.precision)
+
+
 def diagnose_described(run: Outcome, d: Description, asked: Optional[Contract] = None) -> Diagnosis:
     """The verdict on what ``run`` returned, for the network ``d``."""
     refuse_described(run, d)
     reading = _reads(d, run)
     floor = expected(d, 0).floor
-    again = [r for r in d.returns if not _close(reading.calls[REPEAT][r].values,
-             reading.calls[0][r].values, floor, reading.calls[0][r].precision)]  # fmt: skip
+    again = [r for r in d.returns if _changed(reading.calls[0][r], reading.calls[REPEAT][r], floor)]
     first = [0] if again else [i for i, q in enumerate(plan(d)) if q.group == 0 and i != REPEAT]
     fits = [_fit(d, r, reading, first) for r in d.returns]
     _explained(d, fits, reading, first)

@@ -168,6 +168,28 @@ def test_an_answer_that_changes_between_calls_is_wrong_at_its_first_call_right()
     ]
 
 
+def test_an_answer_whose_shape_changes_between_calls_changes_between_calls():
+    """The repeat of the first point (call 1) returns db1 not summed, or dw2 transposed,
+    where the first call returned them right: two answers to the same inputs, not one."""
+    unsummed = {"db1": lambda e, g: e.deltas[1], "dw2": lambda e, g: g.T}
+    for r, change in unsummed.items():
+        found = judged(SOFTMAX, lambda i, right, e, r=r, change=change: {
+            **right, r: change(e, right[r]) if i == 1 else right[r]})  # fmt: skip
+        assert not found.ok and found.origin == "update", r
+        assert [n.words for n in found.notes] == [
+            f"{r} changes between two calls with the same inputs"]  # fmt: skip
+
+
+def test_a_gradient_transposed_to_another_gradients_shape_is_read_as_transposed():
+    """In a 4-5-4 network dw1 (4, 5) transposed has dw2's shape (5, 4): it is dw1
+    transposed, and no swap of the two."""
+    d = _network(sizes=[4, 5, 4], activations=["tanh", "identity"], layout="rows",
+                 parameters=["x", "y", "w1", "w2"], returns=["dw1", "dw2"])  # fmt: skip
+    found = judged(d, lambda i, right, e: {**right, "dw1": right["dw1"].T})
+    assert [v.mistakes for v in found.layers] == [["dw1 transposed"], []]
+    assert not found.ok and found.origin == "dw1"
+
+
 def test_what_no_mistake_explains_is_traced_to_the_first_gradient_to_go_wrong():
     def noise(i, shape):  # the same at the first call and its repeat
         return np.random.default_rng(0 if i == 1 else i).normal(size=shape)

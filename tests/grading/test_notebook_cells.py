@@ -181,3 +181,31 @@ def test_a_name_kept_for_a_later_cell_is_kept_above_a_relative_import():
     cells = ['X = int("x")', "from . import numpy as np", "X = np.float64(1)", RIGHT]
     with pytest.raises(ValueError):
         _loaded(*cells)
+
+
+def test_an_empty_cell_or_one_of_blank_lines_is_read_as_nothing():
+    space = _loaded("", RIGHT, "\n  \n")
+    assert space["backprop"](1, 2, 3, 4) == "right"
+
+
+def test_a_future_import_in_the_first_cell_stays_the_modules_first_statement():
+    """The kernel runs a cell beginning with ``from __future__ import annotations``; the
+    module puts nothing above it (a statement there would make it a SyntaxError)."""
+    space = _loaded("from __future__ import annotations\n" + RIGHT)
+    assert space["backprop"](1, 2, 3, 4) == "right"
+
+
+def test_a_cell_that_cannot_be_read_closes_every_block_above_it():
+    """An else: alone in a cell is a SyntaxError to the kernel, though the cell above ends
+    in an if: the module fails at that cell's first line; and a %%time cell kept whole
+    (it cannot be read) has its magic's line blank."""
+    above = "if True:\n    def backprop(x, y, w1, w2):\n        return 'right'"
+    alone = "else:\n    def backprop(x, y, w1, w2):\n        return 'wrong'"
+    made = cells_of(_notebook(above, alone))
+    with pytest.raises(SyntaxError) as error:
+        compile(made.source, "module", "exec")
+    assert made.lines[error.value.lineno] == ("cell 3", 1)
+    made = cells_of(_notebook("%%time\ndef backprop(:\n    pass"))
+    source = made.source.decode().splitlines()
+    (magic,) = [k for k, at in made.lines.items() if at == ("cell 2", 1)]
+    assert source[magic - 1] == "" and source[magic] == "def backprop(:"

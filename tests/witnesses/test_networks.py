@@ -5,6 +5,10 @@ each built-in and for random descriptions (the PyTorch parity is
 tests/judge/test_parity_networks.py)."""
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -320,3 +324,43 @@ def test_the_docs_show_each_built_in_as_its_file_is():
     page = (ROOT / "docs" / "networks.md").read_text()
     for path in sorted(networks.FOLDER.glob("*.toml")):
         assert f"```toml\n{path.read_text().rstrip()}\n```" in page, path.name
+
+
+def test_a_description_is_taken_at_other_sizes_all_else_kept():
+    d = parse(RELU_SOFTMAX, "mine.toml")
+    other = d.at([6, 4, 3])
+    assert other.sizes == (6, 4, 3) and other == parse({**RELU_SOFTMAX, "sizes": [6, 4, 3]},
+                                                       "mine.toml")  # fmt: skip
+
+
+def test_relu_is_off_at_its_kink_for_the_complex_step_too():
+    """ReLU keeps z where its real part is above 0: at 0 + ih the unit is off (0, slope 0,
+    as the judge's mask z > 0 has it); at 1 + ih it is on."""
+    z = np.array([0 + 1e-30j, 1 + 1e-30j])
+    assert networks.activate("relu", z).tolist() == [0, 1 + 1e-30j]
+
+
+def test_a_real_sigmoid_never_overflows_and_is_positive_far_out():
+    """For real z the sigmoid is computed from e^-|z|: at z = -720 (e^720 overflows) it is
+    e^-720 / (1 + e^-720) = e^-720 (a subnormal, above 0), at 720 it is 1, no overflow."""
+    with np.errstate(over="raise"):
+        found = networks.activate("sigmoid", np.array([-720.0, 720.0]))
+    assert found.tolist() == [math.exp(-720), 1.0] and found[0] > 0
+
+
+def test_a_description_file_is_read_as_utf8_whatever_the_locale(tmp_path):
+    """A TOML file is UTF-8 (its standard): one with an accent in a comment is read the
+    same under an ASCII locale (C, without Python's UTF-8 mode)."""
+    path = tmp_path / "mine.toml"
+    path.write_bytes(
+        '# un réseau\nsizes = [6, 5, 3]\nactivations = ["relu", "softmax"]\nbiases = true\n'
+        'loss = "softmax-ce"\nreduction = "mean"\nlayout = "rows"\n'
+        'parameters = ["x", "y", "w1", "b1", "w2", "b2"]\nreturns = ["dw1", "db1", "dw2", "db2"]\n'
+        .encode()
+    )  # fmt: skip
+    code = f"from reference.witnesses.networks import read; print(ascii(read({str(path)!r}).name))"
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=root)  # fmt: skip
+    assert (run.returncode, run.stdout.strip()) == (0, ascii("mine")), run.stderr

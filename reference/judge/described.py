@@ -3,8 +3,8 @@
 The plan (:func:`plan`): four starts (seeds 0, 1, 2, and seed 3 with the hidden
 layers' weights and biases times 8, so that sigmoid and tanh units saturate), at
 the description's hidden sizes and at two others (each hidden layer's size s, then
-s - 2, or s + 1 where s - 2 is below 2, and s + 3), each a batch of examples (many mistakes are invisible on
-one example): each seed its own number of them, none a layer's size
+s - 2, or s + 1 where s - 2 is below 2, and s + 3), each a batch of examples (many
+mistakes are invisible on one example): each seed its own number of them, none a layer's size
 (:func:`batch_sizes`), their labels every class but at seed 1, where the last is
 absent (:func:`labels`); the first point twice. No ReLU unit is within 1e-6 of its
 kink, and the output's logits are scaled into [-4, 4] (a correct backprop that

@@ -45,8 +45,9 @@ def save(mutants: Path, record: Path) -> int:
             codes.extend([None] * (int(number) - len(codes)))
             codes[int(number) - 1] = None if code in TIMEOUTS else code
         files[meta.relative_to(mutants).as_posix()[: -len(".meta")]] = functions
+    # the commit of the code the mutants were made of (the project mutants/ is in)
     commit = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ["git", "rev-parse", "HEAD"], cwd=mutants.resolve().parent, capture_output=True, text=True
     ).stdout.strip()
     record.write_text(_lines({"commit": commit, "files": files}))
     return sum(

@@ -70,13 +70,14 @@ def quickest_files_first(items: List[Any], stats: str) -> List[Any]:
     (mutmut's "duration_by_test", seconds by node id), in their own order within a file."""
     with open(stats) as f:
         seconds = json.load(f).get("duration_by_test", {})
+
+    def file_of(item: Any) -> str:
+        return str(item.nodeid.split("::")[0])
+
     per_file: Dict[str, float] = {}
     for item in items:
-        file = item.nodeid.split("::")[0]
-        per_file[file] = per_file.get(file, 0.0) + seconds.get(item.nodeid, 0.0)
-    return sorted(
-        items, key=lambda item: (per_file[item.nodeid.split("::")[0]], item.nodeid.split("::")[0])
-    )
+        per_file[file_of(item)] = per_file.get(file_of(item), 0.0) + seconds.get(item.nodeid, 0.0)
+    return sorted(items, key=lambda item: (per_file[file_of(item)], file_of(item)))
 
 
 def environment() -> Dict[str, Any]:

@@ -25,7 +25,9 @@ from reference.judge.described import (
     read,
 )
 from reference.judge.described_verdict import parts
+from reference.witnesses.compare import errors
 from reference.witnesses.networks import forward, parse
+from reference.witnesses.tolerances import FORWARD, ONE_ULP
 
 
 def _network(sizes, layout="rows", biases=True):
@@ -165,9 +167,9 @@ def test_the_output_layers_weights_alone_are_scaled_to_bring_its_logits_to_four(
     found = _bounded(d, p)
     assert all(found.weights[n] is p.weights[n] for n in ("w1", "b1"))
     for n in ("w2", "b2"):
-        assert np.allclose(found.weights[n], p.weights[n] * (4 / top), rtol=1e-15, atol=0)
+        assert errors(found.weights[n], p.weights[n] * (4 / top))[1] <= ONE_ULP, n
     z = forward(d.at(p.sizes), found.x, found.weights)[-1][0]
-    assert abs(float(np.abs(z).max()) - 4) < 1e-13
+    assert abs(float(np.abs(z).max()) - 4) <= 4 * FORWARD  # a forward pass's rounding
     small = Point(p.label, 0, p.sizes, p.x * 0, p.y, {n: v * 0 for n, v in p.weights.items()})
     assert _bounded(d, small) is small
 

@@ -203,6 +203,8 @@ def grade(
     10 s and 2 GiB each) and the teacher's ``contract``; the verdicts in the order given.
     ``forward``: the forward pass's names, by commas, to judge it too ("": not);
     ``network``: the network described (None: the article's)."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs}")
     verdicts: Dict[int, Verdict] = {}
     forwards: Dict[int, Forward] = {}
     called: Dict[int, List[str]] = {}  # the forward passes each backprop calls by name
@@ -223,8 +225,8 @@ def grade(
                 index, (path, function) = waiting.pop(0)
                 made = prepared(path, function, network)
                 if isinstance(made, str):  # a notebook that is none
-                    verdicts[index] = _unread(path, function, made, loss, contract, forward)
-                    verdicts[index].network = network
+                    verdicts[index] = _unread(path, function, made, contract, forward, network,
+                                              loss)  # fmt: skip
                     continue
                 task, cells[index] = made
                 ready.append((index, "backprop", task))
@@ -269,12 +271,15 @@ def _with_forward(verdict: Verdict, forward: Forward, called: List[str]) -> None
 
 
 def _unread(
-    path: str, function: str, why: str, loss: str, contract: Contract, forward: str
-) -> Verdict:
-    """The verdict on a notebook that is none (``why``), its forward pass's too if asked."""
+    path: str, function: str, why: str, contract: Contract, forward: str,
+    network: Optional[Description], loss: str,
+) -> Verdict:  # fmt: skip
+    """The verdict on a notebook that is none (``why``), its forward pass's too if asked;
+    said of the ``network`` described and under its loss, as every verdict of the class."""
     message = f"{path} was not read: {why}"
+    loss = network.loss if network is not None else loss
     found = Verdict(path, function.split(",")[0], loss, "unchecked", "unreadable", message,
-                    contract=contract)  # fmt: skip
+                    contract=contract, network=network)  # fmt: skip
     if forward:
         found.forward = Forward(forward.split(",")[0], "unchecked", [message], "unreadable")
     return found

@@ -131,6 +131,14 @@ def test_a_notebook_that_is_none_is_said_of_the_network_described(tmp_path):
     assert (found.status, found.reason) == ("unchecked", "unreadable")
     assert found.network is columns
     assert found.loss_words == f"{columns.loss_words()} (network columns)"
+    assert found.loss == columns.loss == "bce"  # not the "mse" grade was handed
+
+
+@pytest.mark.parametrize("jobs", [0, -1])
+def test_a_class_graded_with_no_job_at_a_time_is_refused(tmp_path, jobs):
+    """No job at a time could never grade anyone: refused, not a loop without end."""
+    with pytest.raises(ValueError, match=f"jobs must be 1 or more, not {jobs}"):
+        grade([_module(tmp_path, "a.py")], runner=Instant, jobs=jobs)
 
 
 def test_a_child_whose_deadline_is_exactly_now_is_ended_and_judged(tmp_path, monkeypatch):

@@ -1,0 +1,77 @@
+"""What is said of a layer no chain matches (reference/judge/unmatched.py), each student
+written out here as a formula, its forward pass and deltas by hand, not from the judge's
+own: where no point differs, the first point is where the differences are read, alone;
+a gradient of zeros is the correct one times 0, exactly (no tolerance needed to say
+so); and a layer with no such constant carries no allowance for one."""
+
+import numpy as np
+
+from reference.judge import diagnose
+from reference.judge.answers import FLOAT64, Answer
+from reference.judge.plan import plan, state_at
+from reference.judge.unmatched import factor, spread
+from tests.helpers import run_of
+
+
+def sigmoid(t):
+    return 1 / (1 + np.exp(-t))
+
+
+def right(s, i=None):
+    """The MSE's (dw1, dw2), written out: d2 = (2/3) (a2 - y) a2 (1 - a2),
+    d1 = (d2 @ w2.T) a1 (1 - a1), dw1 = x.T @ d1, dw2 = a1.T @ d2."""
+    a1 = sigmoid(s.x @ s.w1)
+    a2 = sigmoid(a1 @ s.w2)
+    d2 = 2 / 3 * (a2 - s.y) * a2 * (1 - a2)
+    d1 = d2 @ s.w2.T * a1 * (1 - a1)
+    return s.x.T @ d1, a1.T @ d2
+
+
+def answers_of(student, calls):
+    """The answers of ``student`` (s -> (dw1, dw2)) at the plan's ``calls``, no slack."""
+    made = []
+    for i in calls:
+        s = state_at(i)
+        dw1, dw2 = student(s)
+        made.append(Answer(i, plan()[i], s, {"w1": dw1, "w2": dw2}, {"w1": 0.0, "w2": 0.0}))
+    return made
+
+
+def test_where_no_point_differs_the_first_is_read_alone():
+    found = answers_of(right, (0, 2, 3))
+    for weight in ("w1", "w2"):
+        said = spread(found, weight, "mse", FLOAT64)
+        assert len(said.off) == 1 and said.off[0] is found[0], weight
+        assert said.total == 3
+
+
+def zero_dw2(s, i=None):
+    return right(s)[0], np.zeros_like(s.w2)
+
+
+def test_a_gradient_of_zeros_is_the_correct_one_times_zero():
+    # 0 = 0 x the correct gradient, to the last bit: k = 0 and nothing is left over
+    assert factor(answers_of(zero_dw2, (0, 2, 3)), "w2", "mse", FLOAT64.tolerance) == (0.0, 0.0)
+    found = diagnose(run_of(zero_dw2), "mse")
+    assert found.layers[0].correct
+    w2 = found.layers[1]
+    assert w2.factor == 0.0
+    assert "but it is the correct gradient times 0 everywhere (a fixed factor?); " in w2.words
+
+
+def z2s_slope(s, i=None):
+    """d2 with z2's slope, (2/3) (a2 - y) z2 (1 - z2), and d1 from it: no constant
+    factor of the correct gradients, in either layer."""
+    a1 = sigmoid(s.x @ s.w1)
+    z2 = a1 @ s.w2
+    d2 = 2 / 3 * (sigmoid(z2) - s.y) * z2 * (1 - z2)
+    return s.x.T @ (d2 @ s.w2.T * a1 * (1 - a1)), a1.T @ d2
+
+
+def test_a_layer_with_no_factor_is_allowed_none():
+    # the allowance is how far a factor may be off: none without a factor, as for a
+    # layer the catalogue matches
+    found = diagnose(run_of(z2s_slope), "mse")
+    for layer in found.layers:
+        assert layer.match is None and layer.factor is None, layer.words
+        assert layer.allowed == 0.0, layer.name

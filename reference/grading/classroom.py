@@ -225,8 +225,8 @@ def grade(
                 index, (path, function) = waiting.pop(0)
                 made = prepared(path, function, network)
                 if isinstance(made, str):  # a notebook that is none
-                    verdicts[index] = _unread(path, function, made, contract, forward, network,
-                                              loss)  # fmt: skip
+                    verdicts[index] = _unread(path, function, made, contract, forward,
+                                              network=network, loss=loss)  # fmt: skip
                     continue
                 task, cells[index] = made
                 ready.append((index, "backprop", task))
@@ -271,7 +271,7 @@ def _with_forward(verdict: Verdict, forward: Forward, called: List[str]) -> None
 
 
 def _unread(
-    path: str, function: str, why: str, contract: Contract, forward: str,
+    path: str, function: str, why: str, contract: Contract, forward: str, *,
     network: Optional[Description], loss: str,
 ) -> Verdict:  # fmt: skip
     """The verdict on a notebook that is none (``why``), its forward pass's too if asked;

@@ -223,8 +223,9 @@ def _explained(
     untraced = [_verdict(layer, judged, None, answers.precision) for layer in judged.layers]
     if not all(v.correct for v in untraced) and all(v.approximate or v.correct for v in untraced):
         return untraced, None, words.APPROXIMATION
-    if answers.step and _same_factor(untraced):
-        return untraced, "update", words.update(untraced[0].factor or 1.0)
+    factor = untraced[0].factor
+    if answers.step and factor is not None and _same_factor(untraced):
+        return untraced, "update", words.update(factor)
     traced = _traced(answers, judged, loss)
     said = [_verdict(layer, judged, traced, answers.precision) for layer in judged.layers]
     origin = judged.origin(traced)

@@ -484,6 +484,13 @@ def test_a_step_whose_gradients_are_all_scaled_by_one_constant_has_its_update_wr
     assert found.origin != "update"
 
 
+def test_a_step_that_returns_the_weights_unchanged_is_said_to_update_by_zero():
+    # w - alpha * 0: both gradients read back as the correct ones times 0, not times 1
+    found = judged(lambda s, i: tuple(0.0 * g for g in right(s)), step=True)
+    assert (found.origin, found.pointer) == ("update", words.update(0.0))
+    assert " times 0 everywhere" in found.pointer
+
+
 def test_an_approximation_is_said_to_be_one_and_points_at_no_line():
     noise = np.random.default_rng(0)
 

@@ -1,20 +1,25 @@
-"""The single check (grading.single) hands the sandbox level it is asked for to the
-sandbox it starts: a stand-in records it, and no process is started."""
+"""The single check (grading.single) hands the sandbox the task and the level it is
+asked for: a stand-in records both, and no process is started (a mutant of the check
+is active where these run)."""
 
 from typing import ClassVar
 
+import numpy as np
 import pytest
 
-from reference.grading.single import diagnose_file
-from reference.judge import StudentError
+from reference.grading.single import diagnose_file, run_file
+from reference.judge import StudentError, steps
 from reference.sandbox import Run
+
+MODULE = "def backprop(x, y, w1, w2):\n    return w1, w2\n"
 
 
 class Recording:
-    """A sandbox that starts no process: it records the level it was started at, and
-    its one child exited before answering."""
+    """A sandbox that starts no process: it records the level it was started at and the
+    tasks it was handed; each child exited before answering."""
 
     levels: ClassVar[list] = []
+    tasks: ClassVar[list] = []
 
     def __init__(self, limits, sandbox="auto"):
         type(self).levels.append(sandbox)
@@ -26,14 +31,53 @@ class Recording:
         return None
 
     def run(self, task):
+        type(self).tasks.append(task)
         return Run(task.path, task.function, reason="exited", detail="status 0", loaded=True)
 
 
-@pytest.mark.parametrize("level", ["process", "required"])
-def test_the_level_asked_for_is_the_sandboxs(tmp_path, level):
+@pytest.fixture
+def spec(tmp_path):
     path = tmp_path / "a.py"
-    path.write_text("def backprop(x, y, w1, w2):\n    return w1, w2\n")
+    path.write_text(MODULE)
     Recording.levels.clear()
+    Recording.tasks.clear()
+    return f"{path}:backprop"
+
+
+@pytest.mark.parametrize("level", ["process", "required"])
+def test_the_level_asked_for_is_the_sandboxs(spec, level):
     with pytest.raises(StudentError, match=r"a\.py exited while running the function"):
-        diagnose_file(f"{path}:backprop", runner=Recording, sandbox=level)
+        diagnose_file(spec, runner=Recording, sandbox=level)
     assert Recording.levels == [level]
+    run_file(spec, "forward", runner=Recording, sandbox=level)
+    assert Recording.levels == [level, level]
+
+
+def test_a_backprop_is_run_by_default_without_the_projects_gradients(spec):
+    run = run_file(spec, runner=Recording)
+    assert (run.reason, Recording.levels) == ("exited", ["auto"])
+    (task,) = Recording.tasks
+    # called as f(x, y, w1, w2) and as a step f(x, y, w1, w2, alpha)
+    assert sorted(task.calls) == [4, 5]
+    assert "numpy_impl.network.backprop" in task.forbidden.functions
+    assert "numpy_impl.network.forward" not in task.forbidden.functions
+
+
+def test_a_step_of_the_backward_pass_is_run_at_what_that_step_is_given(spec):
+    run_file(spec, "d2", runner=Recording)
+    (task,) = Recording.tasks
+    (given,) = task.calls.values()
+    assert list(task.calls) == [2]  # d2 is given a2 and y
+    wanted = steps.calls("d2")[2]
+    assert len(given) == len(wanted)
+    for got, want in zip(given, wanted):
+        assert len(got) == len(want) == 2
+        assert all(np.array_equal(g, w) for g, w in zip(got, want))
+    assert "numpy_impl.network.output_delta" in task.forbidden.functions
+
+
+def test_a_forward_pass_may_not_use_the_lessons(spec):
+    run_file(spec, "forward", runner=Recording)
+    (task,) = Recording.tasks
+    assert list(task.calls) == [3]  # f(x, w1, w2)
+    assert "numpy_impl.network.forward" in task.forbidden.functions

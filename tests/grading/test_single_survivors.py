@@ -7,8 +7,8 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from reference.grading.single import diagnose_file, run_file
-from reference.judge import StudentError, steps
+from reference.grading.single import asked_for, diagnose_file, run_file
+from reference.judge import DEFAULT, StudentError, steps
 from reference.sandbox import Run
 
 MODULE = "def backprop(x, y, w1, w2):\n    return w1, w2\n"
@@ -81,3 +81,8 @@ def test_a_forward_pass_may_not_use_the_lessons(spec):
     (task,) = Recording.tasks
     assert list(task.calls) == [3]  # f(x, w1, w2)
     assert "numpy_impl.network.forward" in task.forbidden.functions
+
+
+def test_the_article_asked_for_with_no_contract_is_judged_under_the_default_one():
+    assert asked_for("", None) == (None, DEFAULT)
+    assert asked_for("article", None, points="") == (None, DEFAULT)

@@ -484,6 +484,21 @@ def test_a_step_whose_gradients_are_all_scaled_by_one_constant_has_its_update_wr
     assert found.origin != "update"
 
 
+@pytest.mark.parametrize(
+    ("step", "other"), [(False, "in front of dw1, dw2"), (True, "of the update (w - alpha * dw)")]
+)
+def test_both_signs_flipped_point_at_the_error_in_d2_or_the_sign_in_front(step, other):
+    found = judged(lambda s, i: tuple(-g for g in right(s)), step=step)
+    assert found.origin == "d2"
+    assert found.pointer == (
+        f"look at the sign of the error in d2 (a2 - y, not y - a2), or {other}:"
+        f" {catalogue.ENTRIES['sign flipped'].words}"
+    )
+    # one sign flipped: the line of that gradient alone
+    found = judged(lambda s, i: (right(s)[0], -right(s)[1]), step=step)
+    assert found.pointer.startswith("look at the line that computes dw2: sign flipped")
+
+
 def test_a_step_that_returns_the_weights_unchanged_is_said_to_update_by_zero():
     # w - alpha * 0: both gradients read back as the correct ones times 0, not times 1
     found = judged(lambda s, i: tuple(0.0 * g for g in right(s)), step=True)

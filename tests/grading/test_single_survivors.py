@@ -7,9 +7,11 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from reference.grading.single import asked_for, diagnose_file, run_file
-from reference.judge import DEFAULT, StudentError, steps
+from reference.grading.single import asked_for, diagnose_file, judged, run_file
+from reference.judge import DEFAULT, StudentError, described_contract, steps
 from reference.sandbox import Run
+from reference.witnesses.networks import BUILT_IN
+from tests.helpers import run_described
 
 MODULE = "def backprop(x, y, w1, w2):\n    return w1, w2\n"
 
@@ -86,3 +88,12 @@ def test_a_forward_pass_may_not_use_the_lessons(spec):
 def test_the_article_asked_for_with_no_contract_is_judged_under_the_default_one():
     assert asked_for("", None) == (None, DEFAULT)
     assert asked_for("article", None, points="") == (None, DEFAULT)
+
+
+def test_a_described_network_is_judged_under_the_contract_asked_for():
+    d = BUILT_IN["relu-softmax"]
+    asked = described_contract(d, "sizes", "dw1=3,db1=1,dw2=3,db2=1,sizes=2")
+    found, contract = asked_for("relu-softmax", None, "sizes", "dw1=3,db1=1,dw2=3,db2=1,sizes=2")
+    assert found == d and contract == asked and contract != described_contract(d, "sizes")
+    verdict = judged(run_described(d, lambda i, right, e: right), "mse", asked, d)
+    assert verdict.contract == asked != described_contract(d)

@@ -4,12 +4,14 @@ own: where no point differs, the first point is where the differences are read, 
 a gradient of zeros is the correct one times 0, exactly (no tolerance needed to say
 so); and a layer with no such constant carries no allowance for one."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from reference.judge import diagnose
 from reference.judge.answers import FLOAT64, Answer
 from reference.judge.plan import plan, state_at
-from reference.judge.unmatched import factor, spread
+from reference.judge.unmatched import differing, factor, relative, spread
 from tests.helpers import run_of
 
 
@@ -75,3 +77,17 @@ def test_a_layer_with_no_factor_is_allowed_none():
     for layer in found.layers:
         assert layer.match is None and layer.factor is None, layer.words
         assert layer.allowed == 0.0, layer.name
+
+
+def twice_dw2(s, i=None):
+    dw1, dw2 = right(s)
+    return dw1, 2 * dw2
+
+
+def test_an_answer_off_by_exactly_the_tolerance_is_not_differing():
+    # the tolerance is the largest difference allowed: at it, an answer still agrees
+    (found,) = answers_of(twice_dw2, (0,))
+    at = replace(FLOAT64, tolerance=relative(found, "w2", "mse", FLOAT64))
+    assert at.tolerance > 0
+    assert differing([found], "w2", "mse", at) == []
+    assert differing([found], "w2", "mse", replace(at, tolerance=at.tolerance / 2)) == [found]

@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from reference.grading.single import asked_for, diagnose_file, judged, run_file
+from reference.grading.single import asked_for, diagnose_file, judged, run_file, started
 from reference.judge import DEFAULT, StudentError, described_contract, steps
 from reference.sandbox import Run
 from reference.witnesses.networks import BUILT_IN
@@ -97,3 +97,12 @@ def test_a_described_network_is_judged_under_the_contract_asked_for():
     assert found == d and contract == asked and contract != described_contract(d, "sizes")
     verdict = judged(run_described(d, lambda i, right, e: right), "mse", asked, d)
     assert verdict.contract == asked != described_contract(d)
+
+
+def test_a_sandbox_is_started_at_the_automatic_level_unless_one_is_asked_for():
+    Recording.levels.clear()
+    with started(Recording, None):
+        pass
+    with started(Recording, None, "required"):
+        pass
+    assert Recording.levels == ["auto", "required"]

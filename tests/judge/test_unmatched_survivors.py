@@ -12,6 +12,7 @@ from reference.judge import diagnose
 from reference.judge.answers import FLOAT64, Answer
 from reference.judge.plan import plan, state_at
 from reference.judge.unmatched import differing, factor, relative, spread
+from reference.witnesses.tolerances import GRADIENT, gradient_floor
 from tests.helpers import run_of
 
 
@@ -91,3 +92,14 @@ def test_an_answer_off_by_exactly_the_tolerance_is_not_differing():
     assert at.tolerance > 0
     assert differing([found], "w2", "mse", at) == []
     assert differing([found], "w2", "mse", replace(at, tolerance=at.tolerance / 2)) == [found]
+
+
+def test_a_batch_is_judged_against_the_floor_of_its_rows_summed():
+    # the saturated batch of rows (A, B, C at once): dL/dw1 is far below the floor there,
+    # which for a sum of n = 3 rows is the floor of one row times 3 (gradient_floor)
+    (i,) = [i for i, p in enumerate(plan()) if p.group.rows and "saturated" in p.label]
+    (found,) = answers_of(lambda s: (right(s)[0] + 1e-3, right(s)[1]), (i,))
+    s = found.state
+    floor = gradient_floor(s.w2, upstream=3)
+    assert s.n == 3 and np.abs(right(s)[0]).max() < floor
+    assert abs(relative(found, "w1", "mse", FLOAT64) - 1e-3 / floor) <= GRADIENT * 1e-3 / floor

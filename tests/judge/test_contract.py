@@ -137,3 +137,15 @@ def test_the_last_line_names_the_shape_asked_for_and_each_part_not_holding(
     parts = {part["part"]: part["holds"] for part in found.as_dict()["parts"]}
     assert parts == {"dw1": "sizes" not in off, "dw2": True,
                      **{p: p not in off and calls is None for p in ("sizes", "rows")}}  # fmt: skip
+
+
+OWN = {"dw1": "dw1", "db1": "db1", "sizes": "other hidden sizes (6-3-3, 6-8-3)"}
+
+
+def test_a_contract_of_parts_of_its_own_names_them_and_has_no_forward_pass():
+    c = Contract.parse("", "db1=2", OWN, ("dw1", "db1"))
+    assert c.words == OWN and c.points == {"dw1": 1.0, "db1": 2.0, "sizes": 1.0}
+    with pytest.raises(
+        ValueError, match=r"'forward=2' is not PART=NUMBER \(parts: dw1, db1, sizes\)"
+    ):
+        Contract.parse("", "forward=2", OWN, ("dw1", "db1"))

@@ -4,6 +4,8 @@ a child can hand back (pairs, other values, exceptions, wrong shapes, NaN, a
 swapped or transposed layout, float32, a step), built here as the child would
 report them, so that each message is checked word for word."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -380,3 +382,10 @@ def test_a_step_computed_in_float16_is_refused_in_one_whole_sentence():
         " mistake would change them; compute the step in float32 or float64, or return"
         " the gradients"
     )
+
+
+def test_a_value_too_large_for_float16_is_not_one_and_warns_of_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a cast that overflows to inf would warn
+        assert not answers.in_float32(np.array([1e6, 0.5]), np.float16)
+        assert answers.in_float32(np.array([1e6, 0.5]))  # both exact float32 values

@@ -36,6 +36,12 @@ def ended(reason=None, detail="", line=None, loaded=False, functions=(), paramet
             None,
         ),
         (ended("exited", "status 3"), "ana.py exited while loading (status 3)", None),
+        (ended("exited", "status 1", loaded=None), "ana.py exited (status 1)", None),
+        (
+            ended("timeout", "10 s", loaded=True),
+            "ana.py did not finish within the time limit of 10 s while running the function",
+            None,
+        ),
         (
             ended("exited", "status 0", loaded=True),
             "ana.py exited while running the function (status 0)",

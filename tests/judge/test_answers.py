@@ -14,7 +14,6 @@ from reference.judge.answers import Note, StudentError, read_answers, refuse
 from reference.judge.plan import GROUPS
 from reference.sandbox import Call, Run
 from tests.helpers import returned as pair
-from tests.helpers import run_of
 
 PATH = "/class/ana.py"
 EXPECTED = ": expected f(x, y, w1, w2) -> (dw1, dw2) or f(x, y, w1, w2, alpha) -> (new_w1, new_w2)"
@@ -376,12 +375,8 @@ def test_parameters_with_defaults_are_left_to_them_and_said():
 
 
 def test_a_step_computed_in_float16_is_refused_in_one_whole_sentence():
-    def right(s, i):
-        found = catalogue.correct(s, "mse")
-        return found.dw1, found.dw2
-
     with pytest.raises(StudentError) as refused:
-        read_answers(run_of(right, step=True, dtype=np.float16))
+        answered(every_call(lambda i: pair(*right(i, step=True, dtype=np.float16))), step=True)
     assert str(refused.value) == (
         "a step computed in float16 cannot be judged: its gradients, read back as"
         " (w - new_w) / alpha, carry w's float16 rounding over alpha, as much as a"

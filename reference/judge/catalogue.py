@@ -29,6 +29,7 @@ formulas written out below, from the judge's own forward pass
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -116,45 +117,49 @@ class Entry:
     line: str = ""
 
 
-def _output(constant: float, slope: Slope) -> Callable[[State], Array]:
-    """d2 = constant (a2 - y) slope(a2, z2)."""
-    return lambda s: constant * (s.a2 - s.y) * slope.of(s.a2, s.z2)
+def _output(constant: float, slope: Slope, s: State) -> Array:
+    """d2 = constant (a2 - y) slope(a2, z2). An entry holds it as ``partial(_output,
+    constant, slope)``: the function itself, called when a verdict is given (a lambda
+    made here at import would keep the code of that moment)."""
+    d2: Array = constant * (s.a2 - s.y) * slope.of(s.a2, s.z2)
+    return d2
 
 
-def _hidden(slope: Slope) -> Callable[[State, Array], Array]:
-    """d1 = (d2 @ w2.T) slope(a1, z1)."""
-    return lambda s, d2: d2 @ s.w2.T * slope.of(s.a1, s.z1)
+def _hidden(slope: Slope, s: State, d2: Array) -> Array:
+    """d1 = (d2 @ w2.T) slope(a1, z1), held by an entry as ``partial(_hidden, slope)``."""
+    d1: Array = d2 @ s.w2.T * slope.of(s.a1, s.z1)
+    return d1
 
 
 CATALOGUE: Tuple[Entry, ...] = (
     # --- the output delta d2 ---
     Entry("mse", "the exact MSE gradient, d2 = (2/3) (a2 - y) a2 (1 - a2)", "d2",
-          _output(2 / 3, SIGMOID)),
+          partial(_output, 2 / 3, SIGMOID)),
     Entry("bce", "the article's rule d2 = a2 - y, the gradient of the summed binary"
           " cross-entropy", "d2", lambda s: s.a2 - s.y),
     Entry("output slope missing", "output sigmoid derivative missing: d2 = (2/3) (a2 - y)", "d2",
-          _output(2 / 3, NO_SLOPE)),
+          partial(_output, 2 / 3, NO_SLOPE)),
     Entry("factor 2 lost", "factor 2 lost: d2 = (1/3) (a2 - y) a2 (1 - a2)", "d2",
-          _output(1 / 3, SIGMOID)),
+          partial(_output, 1 / 3, SIGMOID)),
     Entry("divisor 3 lost", "divisor 3 lost: d2 = 2 (a2 - y) a2 (1 - a2)", "d2",
-          _output(2, SIGMOID)),
+          partial(_output, 2, SIGMOID)),
     Entry("2/3 dropped", "constant 2/3 dropped: d2 = (a2 - y) a2 (1 - a2), the gradient of half"
-          " the summed squared error", "d2", _output(1, SIGMOID)),
+          " the summed squared error", "d2", partial(_output, 1, SIGMOID)),
     Entry("mean over rows", "MSE divided by the number of rows as well (a mean over samples)",
-          "d2", lambda s: _output(2 / 3, SIGMOID)(s) / s.n,
+          "d2", lambda s: _output(2 / 3, SIGMOID, s) / s.n,
           line="where the gradients are divided by the number of rows (in d2, or after)"),
     Entry("output slope of sigmoid(a2)", wrong_slope("2", OF_ACTIVATION), "d2",
-          _output(2 / 3, OF_ACTIVATION)),
-    Entry("tanh slope at the output", wrong_slope("2", TANH), "d2", _output(2 / 3, TANH)),
-    Entry("relu slope at the output", wrong_slope("2", RELU), "d2", _output(2 / 3, RELU)),
+          partial(_output, 2 / 3, OF_ACTIVATION)),
+    Entry("tanh slope at the output", wrong_slope("2", TANH), "d2", partial(_output, 2 / 3, TANH)),
+    Entry("relu slope at the output", wrong_slope("2", RELU), "d2", partial(_output, 2 / 3, RELU)),
     # --- the hidden delta d1, from the d2 it is given ---
     Entry("hidden slope missing", "hidden sigmoid derivative missing: d1 = d2 @ w2.T", "d1",
-          _hidden(NO_SLOPE)),
+          partial(_hidden, NO_SLOPE)),
     Entry("hidden slope of sigmoid(a1)", wrong_slope("1", OF_ACTIVATION), "d1",
-          _hidden(OF_ACTIVATION)),
-    Entry("hidden slope from z1", wrong_slope("1", OF_LOGIT), "d1", _hidden(OF_LOGIT)),
-    Entry("tanh slope at the hidden layer", wrong_slope("1", TANH), "d1", _hidden(TANH)),
-    Entry("relu slope at the hidden layer", wrong_slope("1", RELU), "d1", _hidden(RELU)),
+          partial(_hidden, OF_ACTIVATION)),
+    Entry("hidden slope from z1", wrong_slope("1", OF_LOGIT), "d1", partial(_hidden, OF_LOGIT)),
+    Entry("tanh slope at the hidden layer", wrong_slope("1", TANH), "d1", partial(_hidden, TANH)),
+    Entry("relu slope at the hidden layer", wrong_slope("1", RELU), "d1", partial(_hidden, RELU)),
     Entry("w2 updated before d1", "w2 updated before d1 is computed (d1 uses the new w2)", "d1",
           lambda s, d2: d2 @ (s.w2 - s.alpha * s.a1.T @ d2).T * SIGMOID.of(s.a1, s.z1),
           step_only=True),
@@ -224,7 +229,7 @@ def gradients(s: State, layer: str, found: List[Chain]) -> Array:
 
 def hidden_delta(s: State, d2: Array, name: Optional[str]) -> Array:
     """d1 from ``d2``: the correct one (None), or the entry ``name``'s."""
-    d1: Array = _hidden(SIGMOID)(s, d2) if name is None else ENTRIES[name].compute(s, d2)
+    d1: Array = _hidden(SIGMOID, s, d2) if name is None else ENTRIES[name].compute(s, d2)
     return d1
 
 

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -583,8 +584,44 @@ def test_a_report_claims_no_more_memory_than_its_own_bytes():
     np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False,
                                                   "shape": (10**12,)})  # fmt: skip
     assert len(buffer.getvalue()) == 128  # as long as the header it replaces
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^report\.npy: not an array of its header's size$"):
         records.read_archive(rezipped(data, header=buffer.getvalue()))
+    with pytest.raises(ValueError, match=r"^report\.npy: not a stored member$"):
+        records.read_archive(rezipped(data, zipfile.ZIP_DEFLATED))
+
+
+def archived(**arrays):
+    """``arrays`` as np.savez writes them."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_a_member_may_say_it_holds_the_whole_archive_and_no_more():
+    # the size a member gives in the archive's directory is read as a claim on memory:
+    # as many bytes as the archive has, but not one more
+    data = bytearray(archived(a=np.arange(3.0)))
+    at = data.index(b"PK\x01\x02") + 24  # the member's uncompressed size, in the directory
+    data[at : at + 4] = struct.pack("<I", len(data))
+    assert np.array_equal(records.read_archive(bytes(data))["a"], np.arange(3.0))
+    data[at : at + 4] = struct.pack("<I", len(data) + 1)
+    with pytest.raises(ValueError, match=r"^a\.npy: not a stored member$"):
+        records.read_archive(bytes(data))
+
+
+def test_an_array_reads_back_in_its_order_and_either_header_version():
+    # a returned array may be in Fortran order (a transpose); a header too long for
+    # version 1.0 is written in version 2.0
+    fortran = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    read = records.read_archive(archived(a=fortran))["a"]
+    assert np.array_equal(read, fortran)
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.arange(3.0), version=(2, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("a.npy", buffer.getvalue())
+    assert np.lib.format.read_magic(io.BytesIO(buffer.getvalue())) == (2, 0)
+    assert np.array_equal(records.read_archive(out.getvalue())["a"], np.arange(3.0))
 
 
 @pytest.mark.parametrize(

@@ -316,6 +316,50 @@ def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_childr
     assert asked == [until, 0.5] and now[0] == until
 
 
+class SilentWorker:
+    """A worker that has no server: it prints nothing and notes that it was ended."""
+
+    def __init__(self):
+        self.ticket, self.killed = None, False
+
+    def printed(self):
+        return "", 0
+
+    def kill(self):
+        self.killed = True
+
+
+@pytest.mark.parametrize("ends", [True, False])
+def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
+    """finish listens up to the child's deadline, however little time is left (on a
+    clock of the test's, a message half a second before it), and no longer: a child
+    that then ends is told as it ended; one that has said nothing by the deadline is
+    ended there, as out of time, with no further listening."""
+    with Runner(Limits(timeout=1.0), "process") as r:
+        worker = SilentWorker()
+        found = worker_module.Ticket(task(str(tmp_path / "a.py")), worker, started=0.0)
+        r.running[1] = worker.ticket = found
+        until = r.deadline(1)
+        now, asked = [0.0], []
+
+        def messages(timeout):
+            asked.append(timeout)
+            assert len(asked) <= 2, f"listened again, for {timeout} s, at the deadline"
+            now[0] = until - 0.5 if len(asked) == 1 else now[0] + timeout
+            if len(asked) == 2 and ends:  # the child's end, said with half a second left
+                found.ended = records.Message("ended", code=3)
+                r.ended.add(1)
+            return True
+
+        with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
+            clock.setattr(r, "_messages", messages)
+            clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+            run = r.finish(1)
+    assert asked == [until, 0.5] and now[0] == until
+    assert (run.reason, run.detail) == (("exited", "status 3") if ends else ("timeout", "1 s"))
+    assert worker.killed is not ends and worker.ticket is None and 1 not in r.running
+
+
 def test_a_childs_end_said_stands_when_its_server_ends_before_it_is_read(tmp_path):
     """A child that exited, and whose server said so, is told as it exited, not as ended
     with its server, when that server ends before the run is read."""

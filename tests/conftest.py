@@ -55,6 +55,7 @@ def pytest_collection_modifyitems(items: List[Any]) -> None:
             item.add_marker(pytest.mark.torch)
     if mutant_under_test() not in (None, "stats", "fail") and os.path.isfile(MUTMUT_STATS):
         items[:] = quickest_files_first(items, MUTMUT_STATS)
+        HANG_LIMITS.update(hang_limits(items, MUTMUT_STATS))
 
 
 # Under a mutant, mutmut runs the tests that reach its function and stops at the first
@@ -78,6 +79,45 @@ def quickest_files_first(items: List[Any], stats: str) -> List[Any]:
     for item in items:
         per_file[file_of(item)] = per_file.get(file_of(item), 0.0) + seconds.get(item.nodeid, 0.0)
     return sorted(items, key=lambda item: (per_file[file_of(item)], file_of(item)))
+
+
+# Under a mutant, a test that runs ten times as long as it did in mutmut's first run
+# (30 s at least) is stopped there and fails: a mutant that makes the sandbox wait
+# forever is killed within a minute, not at mutmut's bound for all its tests together
+# (a quarter of an hour for the sandbox's). A hang is a kill either way; the first run
+# timed the tests while it traced them, slower than they run under a mutant.
+HANG_FACTOR, HANG_FLOOR = 10.0, 30.0
+HANG_LIMITS: Dict[str, float] = {}
+
+
+class Hung(Exception):
+    """A test stopped at its hang limit (under a mutant only)."""
+
+
+def hang_limits(items: List[Any], stats: str) -> Dict[str, float]:
+    """Each test's limit: HANG_FACTOR times its time in ``stats``, HANG_FLOOR at least."""
+    with open(stats) as f:
+        seconds = json.load(f).get("duration_by_test", {})
+    return {i.nodeid: max(HANG_FLOOR, HANG_FACTOR * seconds.get(i.nodeid, 0.0)) for i in items}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Any:
+    limit = HANG_LIMITS.get(item.nodeid)
+    if limit is None:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Hung(f"{item.nodeid} ran past {limit:g} s under a mutant")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def environment() -> Dict[str, Any]:

@@ -9,8 +9,10 @@ Inside reference/, each room is a package that imports only through its doors
 
 import ast
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -232,6 +234,27 @@ def test_under_a_mutant_the_quickest_files_of_tests_run_first(tmp_path):
     ordered = [item.nodeid for item in quickest_files_first(items, str(stats))]
     # a file no test of which was timed (0 s) first; a.py's tests kept in their own order
     assert ordered == ["d.py::t", "c.py::z", "b.py::x", "a.py::x", "a.py::y"]
+
+
+def test_under_a_mutant_a_test_past_ten_times_its_time_is_stopped(tmp_path, monkeypatch):
+    from tests import conftest
+
+    stats = tmp_path / "mutmut-stats.json"
+    stats.write_text(json.dumps({"duration_by_test": {"a.py::x": 5.0, "a.py::y": 1.0}}))
+    items = [SimpleNamespace(nodeid=n) for n in ("a.py::x", "a.py::y", "b.py::z")]
+    limits = conftest.hang_limits(items, str(stats))
+    assert limits == {"a.py::x": 50.0, "a.py::y": 30.0, "b.py::z": 30.0}
+    monkeypatch.setitem(conftest.HANG_LIMITS, "a.py::x", 0.1)
+    wrapper = conftest.pytest_runtest_call(SimpleNamespace(nodeid="a.py::x"))
+    next(wrapper)  # the test starts
+    with pytest.raises(conftest.Hung, match=r"^a\.py::x ran past 0\.1 s under a mutant$"):
+        time.sleep(10)
+    with pytest.raises(StopIteration):
+        next(wrapper)  # the test ends: no alarm is left set
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    unlimited = conftest.pytest_runtest_call(SimpleNamespace(nodeid="a.py::y"))
+    next(unlimited)  # no limit given (not under a mutant): no alarm set
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 PROGRESS = ROOT / "scripts" / "mutation_progress.py"

@@ -299,7 +299,8 @@ def _read(ticket: Ticket, seconds: float) -> Run:
         run.reason, run.detail = "unreadable", ticket.worker.why
         return run
     run.output, run.output_length = ticket.worker.printed()
-    ended = ticket.ended if ticket.ended is not None else Message("ended", code=-signal.SIGKILL)
+    ended = ticket.ended
+    assert ended is not None  # finish reads a ticket once its end is said (or said for it)
     report = None if ended.timed_out else Report.from_bytes(ticket.report)
     if report is None:
         run.reason, run.detail = _ending(ended)

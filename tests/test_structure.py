@@ -246,9 +246,13 @@ def test_under_a_mutant_a_test_past_ten_times_its_time_is_stopped(tmp_path, monk
     assert limits == {"a.py::x": 50.0, "a.py::y": 30.0, "b.py::z": 30.0}
     monkeypatch.setitem(conftest.HANG_LIMITS, "a.py::x", 0.1)
     wrapper = conftest.pytest_runtest_call(SimpleNamespace(nodeid="a.py::x"))
-    next(wrapper)  # the test starts
-    with pytest.raises(conftest.Hung, match=r"^a\.py::x ran past 0\.1 s under a mutant$"):
+
+    def a_test_that_hangs():
+        next(wrapper)  # the test starts (its alarm set)
         time.sleep(10)
+
+    with pytest.raises(conftest.Hung, match=r"^a\.py::x ran past 0\.1 s under a mutant$"):
+        a_test_that_hangs()
     with pytest.raises(StopIteration):
         next(wrapper)  # the test ends: no alarm is left set
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

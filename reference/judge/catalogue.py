@@ -118,9 +118,10 @@ class Entry:
 
 
 def _output(constant: float, slope: Slope, s: State) -> Array:
-    """d2 = constant (a2 - y) slope(a2, z2). An entry holds it as ``partial(_output,
-    constant, slope)``: the function itself, called when a verdict is given (a lambda
-    made here at import would keep the code of that moment)."""
+    """d2 = constant (a2 - y) slope(a2, z2). An entry holds this function itself
+    (``partial(_output, constant, slope)``, or a lambda that calls it), looked up when a
+    verdict is given: the mutation run swaps a function for its mutant at each call,
+    which a lambda made at import would never reach."""
     d2: Array = constant * (s.a2 - s.y) * slope.of(s.a2, s.z2)
     return d2
 

@@ -331,10 +331,11 @@ class SilentWorker:
 
 @pytest.mark.parametrize("ends", [True, False])
 def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
-    """finish listens up to the child's deadline, however little time is left (on a
-    clock of the test's, a message half a second before it), and no longer: a child
-    that then ends is told as it ended; one that has said nothing by the deadline is
-    ended there, as out of time, with no further listening."""
+    """finish listens up to the child's deadline, however little time is left, and no
+    longer. On a clock of the test's, a first message (ending nothing) comes half a
+    second before the deadline; finish then listens for that last half second. A child
+    whose end is said in it is told as it ended; one that has said nothing by the
+    deadline is ended there, as out of time, and finish listens no more."""
     with Runner(Limits(timeout=1.0), "process") as r:
         worker = SilentWorker()
         found = worker_module.Ticket(task(str(tmp_path / "a.py")), worker, started=0.0)
@@ -346,7 +347,7 @@ def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
             asked.append(timeout)
             assert len(asked) <= 2, f"listened again, for {timeout} s, at the deadline"
             now[0] = until - 0.5 if len(asked) == 1 else now[0] + timeout
-            if len(asked) == 2 and ends:  # the child's end, said with half a second left
+            if len(asked) == 2 and ends:  # the child's end, said in the last half second
                 found.ended = records.Message("ended", code=3)
                 r.ended.add(1)
             return True
@@ -646,6 +647,8 @@ def test_a_member_may_say_it_holds_the_whole_archive_and_no_more():
     # as many bytes as the archive has, but not one more
     data = bytearray(archived(a=np.arange(3.0)))
     at = data.index(b"PK\x01\x02") + 24  # the member's uncompressed size, in the directory
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        assert struct.unpack("<I", data[at : at + 4])[0] == archive.getinfo("a.npy").file_size
     data[at : at + 4] = struct.pack("<I", len(data))
     assert np.array_equal(records.read_archive(bytes(data))["a"], np.arange(3.0))
     data[at : at + 4] = struct.pack("<I", len(data) + 1)
@@ -657,6 +660,10 @@ def test_an_array_reads_back_in_its_order_and_either_header_version():
     # a returned array may be in Fortran order (a transpose); a header too long for
     # version 1.0 is written in version 2.0
     fortran = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    with zipfile.ZipFile(io.BytesIO(archived(a=fortran))) as archive:
+        stream = io.BytesIO(archive.read("a.npy"))
+    np.lib.format.read_magic(stream)
+    assert np.lib.format.read_array_header_1_0(stream)[1]  # stored in Fortran order
     read = records.read_archive(archived(a=fortran))["a"]
     assert np.array_equal(read, fortran)
     buffer = io.BytesIO()

@@ -220,7 +220,8 @@ def test_closing_ends_every_server_and_child(tmp_path, monkeypatch, level):
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_a_server_that_ends_ends_its_submission_alone(tmp_path, level):
-    # its submission is said to have been ended; the next one gets a new server
+    # its submission is said to have been ended (while it loaded or not: its server
+    # could not say); the next one gets a new server
     path = submission(tmp_path, "time.sleep(30)\n")
     with Runner(Limits(timeout=30.0), level) as r:
         ticket, other = r.start(task(path)), r.start(task(path))
@@ -230,6 +231,7 @@ def test_a_server_that_ends_ends_its_submission_alone(tmp_path, level):
         assert ticket in r.ended and other not in r.ended
         run = r.finish(ticket)
         assert (run.reason, run.detail) == ("crashed", "the process that ran it was ended")
+        assert run.loaded is None
         again = r.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
         assert again.reason is None and len(r.workers) == 2 and worker not in r.workers
 

@@ -331,6 +331,28 @@ class SilentWorker:
         self.killed = True
 
 
+def test_close_kills_a_busy_server_and_lets_an_idle_one_stop():
+    # a busy server would read the end of its input only when its child is done
+    class Noted:
+        def __init__(self, ticket):
+            self.ticket, self.done = ticket, []
+
+        def kill(self):
+            self.done.append("kill")
+
+        def close(self):
+            self.done.append("close")
+
+        def stop(self):
+            self.done.append("stop")
+
+    busy, idle = Noted(ticket=object()), Noted(ticket=None)
+    r = Runner(Limits(), "process")
+    r.workers += [busy, idle]
+    r.close()
+    assert (busy.done, idle.done, r.workers) == (["kill", "close"], ["stop"], [])
+
+
 @pytest.mark.parametrize("ends", [True, False])
 def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
     """finish listens up to the child's deadline, however little time is left, and no

@@ -54,8 +54,9 @@ def pytest_collection_modifyitems(items: List[Any]) -> None:
         if fnmatch.fnmatch(item.path.name, PARITY):
             item.add_marker(pytest.mark.torch)
     if mutant_under_test() not in (None, "stats", "fail") and os.path.isfile(MUTMUT_STATS):
-        items[:] = quickest_files_first(items, MUTMUT_STATS)
-        HANG_LIMITS.update(hang_limits(items, MUTMUT_STATS))
+        seconds = first_run_seconds(MUTMUT_STATS)
+        items[:] = quickest_files_first(items, seconds)
+        HANG_LIMITS.update(hang_limits(items, seconds))
 
 
 # Under a mutant, mutmut runs the tests that reach its function and stops at the first
@@ -66,11 +67,16 @@ def pytest_collection_modifyitems(items: List[Any]) -> None:
 MUTMUT_STATS = "mutmut-stats.json"
 
 
-def quickest_files_first(items: List[Any], stats: str) -> List[Any]:
-    """``items`` grouped by file, the files in order of their tests' time in ``stats``
-    (mutmut's "duration_by_test", seconds by node id), in their own order within a file."""
+def first_run_seconds(stats: str) -> Dict[str, float]:
+    """Each test's time in mutmut's first run (its "duration_by_test" in ``stats``)."""
     with open(stats) as f:
-        seconds = json.load(f).get("duration_by_test", {})
+        seconds: Dict[str, float] = json.load(f).get("duration_by_test", {})
+    return seconds
+
+
+def quickest_files_first(items: List[Any], seconds: Dict[str, float]) -> List[Any]:
+    """``items`` grouped by file, the files in order of their tests' ``seconds`` (by
+    node id), in their own order within a file."""
 
     def file_of(item: Any) -> str:
         return str(item.nodeid.split("::")[0])
@@ -97,10 +103,8 @@ class Hung(BaseException):
     code that turns any Exception into a verdict does not catch it and go on."""
 
 
-def hang_limits(items: List[Any], stats: str) -> Dict[str, float]:
-    """Each test's limit: HANG_FACTOR times its time in ``stats``, HANG_FLOOR at least."""
-    with open(stats) as f:
-        seconds = json.load(f).get("duration_by_test", {})
+def hang_limits(items: List[Any], seconds: Dict[str, float]) -> Dict[str, float]:
+    """Each test's limit: HANG_FACTOR times its ``seconds``, HANG_FLOOR at least."""
     return {i.nodeid: max(HANG_FLOOR, HANG_FACTOR * seconds.get(i.nodeid, 0.0)) for i in items}
 
 

@@ -223,7 +223,7 @@ def test_every_listed_survivor_is_a_line_of_a_function_of_the_code():
 
 
 def test_under_a_mutant_the_quickest_files_of_tests_run_first(tmp_path):
-    from tests.conftest import quickest_files_first
+    from tests.conftest import first_run_seconds, quickest_files_first
 
     stats = tmp_path / "mutmut-stats.json"
     seconds = {"a.py::x": 5.0, "a.py::y": 1.0, "b.py::x": 2.0, "c.py::z": 0.5}
@@ -231,7 +231,7 @@ def test_under_a_mutant_the_quickest_files_of_tests_run_first(tmp_path):
     items = [
         SimpleNamespace(nodeid=n) for n in ("a.py::x", "b.py::x", "a.py::y", "c.py::z", "d.py::t")
     ]
-    ordered = [item.nodeid for item in quickest_files_first(items, str(stats))]
+    ordered = [item.nodeid for item in quickest_files_first(items, first_run_seconds(stats))]
     # a file no test of which was timed (0 s) first; a.py's tests kept in their own order
     assert ordered == ["d.py::t", "c.py::z", "b.py::x", "a.py::x", "a.py::y"]
 
@@ -242,7 +242,7 @@ def test_under_a_mutant_a_test_past_ten_times_its_time_is_stopped(tmp_path, monk
     stats = tmp_path / "mutmut-stats.json"
     stats.write_text(json.dumps({"duration_by_test": {"a.py::x": 5.0, "a.py::y": 1.0}}))
     items = [SimpleNamespace(nodeid=n) for n in ("a.py::x", "a.py::y", "b.py::z")]
-    limits = conftest.hang_limits(items, str(stats))
+    limits = conftest.hang_limits(items, conftest.first_run_seconds(str(stats)))
     assert limits == {"a.py::x": 50.0, "a.py::y": 30.0, "b.py::z": 30.0}
     monkeypatch.setitem(conftest.HANG_LIMITS, "a.py::x", 0.1)
     wrapper = conftest.pytest_runtest_call(SimpleNamespace(nodeid="a.py::x"))

@@ -318,35 +318,28 @@ def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_childr
     assert asked == [until, 0.5] and now[0] == until
 
 
-class SilentWorker:
-    """A worker that has no server: it prints nothing and notes that it was ended."""
+class NotedWorker:
+    """A worker that has no server: it prints nothing and notes what was done to it."""
 
-    def __init__(self):
-        self.ticket, self.killed = None, False
+    def __init__(self, ticket=None):
+        self.ticket, self.done = ticket, []
 
     def printed(self):
         return "", 0
 
     def kill(self):
-        self.killed = True
+        self.done.append("kill")
+
+    def close(self):
+        self.done.append("close")
+
+    def stop(self):
+        self.done.append("stop")
 
 
 def test_close_kills_a_busy_server_and_lets_an_idle_one_stop():
     # a busy server would read the end of its input only when its child is done
-    class Noted:
-        def __init__(self, ticket):
-            self.ticket, self.done = ticket, []
-
-        def kill(self):
-            self.done.append("kill")
-
-        def close(self):
-            self.done.append("close")
-
-        def stop(self):
-            self.done.append("stop")
-
-    busy, idle = Noted(ticket=object()), Noted(ticket=None)
+    busy, idle = NotedWorker(ticket=object()), NotedWorker()
     r = Runner(Limits(), "process")
     r.workers += [busy, idle]
     r.close()
@@ -361,7 +354,7 @@ def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
     whose end is said in it is told as it ended; one that has said nothing by the
     deadline is ended there, as out of time, and finish listens no more."""
     with Runner(Limits(timeout=1.0), "process") as r:
-        worker = SilentWorker()
+        worker = NotedWorker()
         found = worker_module.Ticket(task(str(tmp_path / "a.py")), worker, started=0.0)
         r.running[1] = worker.ticket = found
         until = r.deadline(1)
@@ -382,7 +375,8 @@ def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
             run = r.finish(1)
     assert asked == [until, 0.5] and now[0] == until
     assert (run.reason, run.detail) == (("exited", "status 3") if ends else ("timeout", "1 s"))
-    assert worker.killed is not ends and worker.ticket is None and 1 not in r.running
+    assert worker.done == ([] if ends else ["kill"]) and worker.ticket is None
+    assert 1 not in r.running
 
 
 def test_a_childs_end_said_stands_when_its_server_ends_before_it_is_read(tmp_path):
@@ -617,6 +611,13 @@ def test_a_count_is_a_whole_number_from_minus_one():
     assert records.Report.from_bytes(records.Report(calls=[texted]).to_bytes()) is None
 
 
+def archived(**arrays):
+    """``arrays`` as np.savez writes them."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
 def test_a_forged_count_of_a_calls_arrays_is_no_report():
     """A report whose JSON gives a call a count of arrays no child writes (below 0) is no
     report, though the call would otherwise pass."""
@@ -627,9 +628,8 @@ def test_a_forged_count_of_a_calls_arrays_is_no_report():
     for count, readable in ((0, True), (-1, False)):
         found["calls"][0]["arrays"] = count
         text = np.frombuffer(json.dumps(found).encode(), dtype=np.uint8)
-        buffer = io.BytesIO()
-        np.savez(buffer, report=text, **arrays)
-        assert (records.Report.from_bytes(buffer.getvalue()) is not None) is readable, count
+        forged = archived(report=text, **arrays)
+        assert (records.Report.from_bytes(forged) is not None) is readable, count
 
 
 def rezipped(data, compress=zipfile.ZIP_STORED, header=None):
@@ -657,13 +657,6 @@ def test_a_report_claims_no_more_memory_than_its_own_bytes():
         records.read_archive(rezipped(data, header=buffer.getvalue()))
     with pytest.raises(ValueError, match=r"^report\.npy: not a stored member$"):
         records.read_archive(rezipped(data, zipfile.ZIP_DEFLATED))
-
-
-def archived(**arrays):
-    """``arrays`` as np.savez writes them."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
 
 
 def test_a_member_may_say_it_holds_the_whole_archive_and_no_more():

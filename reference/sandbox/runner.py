@@ -211,8 +211,7 @@ class Runner:
         self.running.clear()
         remove(self.folder)
         assert self.janitor.stdin is not None
-        with contextlib.suppress(OSError):
-            self.janitor.stdin.close()  # it ends what is left, and goes
+        self.janitor.stdin.close()  # it ends what is left, and goes (nothing was written)
         try:
             self.janitor.wait(10)
         except subprocess.TimeoutExpired:

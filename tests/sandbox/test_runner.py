@@ -476,6 +476,16 @@ def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
     assert os.listdir(tmp_path / "tmp") == []
 
 
+def test_the_janitor_is_in_a_session_of_its_own():
+    # so that a signal to the grader's process group or session (a ^C, a kill of the
+    # group) does not end the janitor with it: it is the one left to end what the
+    # grader started (tests/grading/test_ended.py kills a grader to show it)
+    with Runner() as r:
+        pid = r.janitor.pid
+        assert os.getsid(pid) == pid and os.getpgid(pid) == pid
+        assert os.getsid(pid) != os.getsid(0) and os.getpgid(pid) != os.getpgid(0)
+
+
 def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):
     # 3 MiB printed: the file keeps 1 MiB, the count is all of it; bytes that are
     # not UTF-8 are shown replaced, not a reason to fail

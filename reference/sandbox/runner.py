@@ -105,7 +105,8 @@ class Runner:
         self.ended: Set[int] = set()  # the tickets whose child has ended
         self.running: Dict[int, Ticket] = {}
         self.written: Tuple[Any, str] = (None, "")  # the calls last written, and their file
-        self.count = 0
+        self.count = 0  # the tickets handed out
+        self.made = 0  # the workers made: each is named for its number, its folder its own
 
     def __enter__(self) -> Runner:
         return self
@@ -228,7 +229,8 @@ class Runner:
         for worker in self.workers:
             if worker.ticket is None:
                 return worker
-        name = f"{len(self.workers) + self.count}"
+        self.made += 1
+        name = f"{self.made}"
         inputs = os.path.join(self.folder, "inputs")
         worker = Worker(os.path.join(self.folder, f"worker-{name}"), self.isolation, inputs,
                         f"{self.mark}-{name}", self.limits.memory)  # fmt: skip

@@ -137,6 +137,26 @@ def test_printed_output_is_cut_and_counted(tmp_path, runner):
 
 
 @pytest.mark.parametrize(
+    ("name", "given", "named"),
+    [
+        ("lab.py", False, "lab.py"),  # a plain file: its own name
+        ("lab.txt", False, "submission.py"),  # not a .py file's name: the sandbox's own
+        ("lab.ipynb", True, "lab.py"),  # a notebook's cells made a module: its stem and .py
+    ],
+)
+def test_a_submission_runs_under_its_own_name_where_that_is_plain(
+    tmp_path, runner, name, given, named
+):
+    body = "print(os.path.basename(__file__))\n\ndef f(x, y, w1, w2):\n    return w1, w2\n"
+    path = submission(tmp_path, body, name)
+    source = (tmp_path / name).read_bytes() if given else None
+    if given:  # the file itself is no module: only the source given is run
+        (tmp_path / name).write_text("{}")
+    run = runner.run(Task(path, "f", {4: INPUTS[:1]}, source=source))
+    assert (run.reason, run.output) == (None, named + "\n")  # called at every input
+
+
+@pytest.mark.parametrize(
     ("body", "reason", "detail", "loaded"),
     [
         ("os._exit(7)\n", "exited", "status 7", False),
@@ -379,6 +399,21 @@ def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
     assert 1 not in r.running
 
 
+def test_a_child_ended_at_its_deadline_is_out_of_time_though_its_report_came(tmp_path):
+    """A child ended at its deadline is told as out of time, even if its whole report
+    came in the instant before: the report is not read, so no verdict stands on it."""
+    came = records.Report(calls=[Call("raised", error="KeyError", message="w3")])
+    assert records.Report.from_bytes(came.to_bytes()) is not None  # a report, well formed
+    with Runner(Limits(timeout=1.0), "process") as r:
+        worker = NotedWorker()
+        found = worker_module.Ticket(task(str(tmp_path / "a.py")), worker, started=0.0)
+        found.report, found.ended = came.to_bytes(), records.Message("ended", timed_out=True)
+        r.running[1] = worker.ticket = found
+        r.ended.add(1)
+        run = r.finish(1)
+    assert (run.reason, run.detail, run.calls) == ("timeout", "1 s", [])
+
+
 def test_a_childs_end_said_stands_when_its_server_ends_before_it_is_read(tmp_path):
     """A child that exited, and whose server said so, is told as it exited, not as ended
     with its server, when that server ends before the run is read."""
@@ -461,6 +496,21 @@ def test_a_child_has_one_blas_thread_and_the_project_on_its_path(tmp_path, runne
     run = runner.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
     assert run.calls[0].arrays[0].tolist() == [1.0, 1.0, 1.0]
     assert run.calls[0].arrays[1].tolist() == [1.0]
+
+
+def test_a_new_server_never_gets_the_folder_of_one_still_running(tmp_path):
+    # two servers that ended (their children past their time, or their folders not
+    # emptied) are replaced while a third still runs: the new one has a folder of its own
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    time.sleep(60)\n")
+    with Runner(Limits(timeout=60.0), "process") as r:
+        tickets = [r.start(task(path, calls={4: INPUTS[:1]})) for _ in range(3)]
+        for ticket in tickets[:2]:
+            r.running[ticket].worker.kill()
+            r.wait([ticket])
+            r.finish(ticket)
+        r.start(task(path, calls={4: INPUTS[:1]}))
+        folders = [w.folder for w in r.workers]
+    assert len(folders) == len(set(folders)) == 2
 
 
 def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):

@@ -536,6 +536,26 @@ def test_the_janitor_is_in_a_session_of_its_own():
         assert os.getsid(pid) != os.getsid(0) and os.getpgid(pid) != os.getpgid(0)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_janitor_ends_what_is_left_once_its_input_closes(tmp_path, monkeypatch):
+    # as it closes when the grader ends in any way: every process of the grading's mark
+    # is ended, the folder is gone, and the janitor says no error; a module on the
+    # grader's PYTHONPATH named like one of the standard library's is not its
+    (tmp_path / "shadow").mkdir()
+    (tmp_path / "shadow" / "shutil.py").write_text("raise SystemExit(3)\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "shadow"))
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    time.sleep(60)\n")
+    with Runner(Limits(timeout=60.0), "process") as r:
+        r.start(task(path, calls={4: INPUTS[:1]}))
+        assert marked(r.mark) != []  # the server and its child
+        assert r.janitor.stdin is not None
+        r.janitor.stdin.close()
+        assert r.janitor.wait(30) == 0
+        time.sleep(0.2)  # the killed are reaped
+        assert marked(r.mark) == [] and not os.path.exists(r.folder)
+        r.running.clear()
+
+
 def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):
     # 3 MiB printed: the file keeps 1 MiB, the count is all of it; bytes that are
     # not UTF-8 are shown replaced, not a reason to fail

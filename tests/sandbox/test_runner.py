@@ -601,6 +601,30 @@ def test_an_unreadable_file_is_that_submissions_end_alone(tmp_path, runner):
     assert runner.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
 
 
+@pytest.mark.parametrize(
+    ("says", "told"), [("bwrap: no room\nsetting up uid map: denied", "setting up uid map: denied"),
+                       ("", "no reason given")]
+)  # fmt: skip
+def test_a_new_server_that_cannot_start_is_refused_with_its_last_word(
+    tmp_path, monkeypatch, says, told
+):
+    # once, in one line: the sandbox cannot be made here, and another server would fail
+    # the same way (one that had served before and ended is replaced instead)
+    made = []
+
+    def failing(found, setting):
+        made.append(found.level)
+        assert len(made) == 1, "a second server started after the first could not"
+        return [sys.executable, "-c", f"import sys; sys.stderr.write({says!r}); sys.exit(1)"]
+
+    monkeypatch.setattr(worker_module, "server_command", failing)
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    with Runner(Limits(timeout=5.0), "process") as r:
+        with pytest.raises(SandboxUnavailable) as refused:
+            r.start(task(path))
+    assert str(refused.value) == f"the sandbox could not start: {told}"
+
+
 def test_namespaces_required_and_missing_is_refused_in_one_line(monkeypatch):
     monkeypatch.setenv("PATH", "/nowhere")
     from reference.sandbox import isolation as module

@@ -619,9 +619,8 @@ def test_a_new_server_that_cannot_start_is_refused_with_its_last_word(
 
     monkeypatch.setattr(worker_module, "server_command", failing)
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
-    with Runner(Limits(timeout=5.0), "process") as r:
-        with pytest.raises(SandboxUnavailable) as refused:
-            r.start(task(path))
+    with Runner(Limits(timeout=5.0), "process") as r, pytest.raises(SandboxUnavailable) as refused:
+        r.start(task(path))
     assert str(refused.value) == f"the sandbox could not start: {told}"
 
 

@@ -188,8 +188,10 @@ def test_a_child_past_its_time_is_ended_at_its_limit(tmp_path, level):
         run = r.finish(ticket)
         assert (run.reason, run.detail, run.loaded) == ("timeout", "1 s", True)
         assert 1.0 <= run.seconds < 1.0 + runner_module.GRACE
+        (worker,) = r.workers
         again = r.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
-        assert again.reason is None  # the same server runs the next one
+        # the same server runs the next one
+        assert again.reason is None and r.workers == [worker] and worker.served == 2
 
 
 def test_wait_returns_when_the_first_child_ends(tmp_path):

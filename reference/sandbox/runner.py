@@ -243,7 +243,7 @@ class Runner:
         folder = os.path.join(self.folder, "inputs")
         os.makedirs(folder, exist_ok=True)
         if self.written[0] is not task.calls or not os.path.exists(self.written[1]):
-            saved = os.path.join(folder, f"inputs-{len(os.listdir(folder))}.npz")
+            saved = os.path.join(folder, f"inputs-{uuid.uuid4().hex}.npz")  # never one in use
             save_calls(saved, task.calls)
             self.written = (task.calls, saved)
         name = os.path.basename(self.written[1])

@@ -217,11 +217,30 @@ def test_a_class_at_the_same_inputs_has_them_written_once(tmp_path):
         run = r.run(task(path, calls={4: other}))
         assert np.array_equal(run.calls[0].arrays[0], INPUTS[0][2] + 1)
         again = os.listdir(inputs)
-        os.remove(os.path.join(inputs, sorted(again)[-1]))  # gone: written again
+        (latest,) = set(again) - set(written)
+        os.remove(os.path.join(inputs, latest))  # gone: written again
         assert r.run(task(path, calls={4: other})).reason is None
         folder = r.folder
     assert len(written) == 1 and len(again) == 2
     assert not os.path.exists(folder)  # removed on close, with every worker's folder
+
+
+def test_the_calls_of_one_class_are_never_written_over_by_the_next(tmp_path):
+    # not even once an earlier class's file has gone: a child of the class before may
+    # yet be reading its own
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    shifted = [{4: [tuple(a + k for a in call) for call in INPUTS]} for k in (1, 2)]
+    with Runner(Limits(), "process") as r:
+        inputs = os.path.join(r.folder, "inputs")
+        r.run(task(path))
+        (first,) = os.listdir(inputs)
+        r.run(task(path, calls=shifted[0]))
+        (second,) = set(os.listdir(inputs)) - {first}
+        os.remove(os.path.join(inputs, first))
+        r.run(task(path, calls=shifted[1]))
+        kept = records.load_calls(os.path.join(inputs, second))
+        assert len(os.listdir(inputs)) == 2
+    assert np.array_equal(kept[4][0][0], INPUTS[0][0] + 1)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")

@@ -819,7 +819,8 @@ def test_an_array_reads_back_in_its_order_and_either_header_version():
 @pytest.mark.parametrize(
     "line",
     [b"numpy", b"import numpy as np", b"started 0 0", b"hello 0 0 0", b"report -1 0 0",
-     b"report 99999999999 0 0", b"ended 0 0 2", b"ended 0 x 0", "started 0 0 \u00e9".encode()],
+     b"report 99999999999 0 0", f"report {records.REPORT_LIMIT + 1} 0 0".encode(),
+     b"ended 0 0 2", b"ended 0 x 0", "started 0 0 \u00e9".encode()],
 )  # fmt: skip
 def test_a_line_no_server_writes_is_no_message(line):
     # a server whose messages are spoiled (a submission's bytes written into its pipe)
@@ -848,6 +849,7 @@ def test_a_request_and_a_message_are_one_line_and_read_back():
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     assert records.Request.parse(line) == made
     for message in (records.Message("started"), records.Message("report", size=12),
+                    records.Message("report", size=records.REPORT_LIMIT),  # the most allowed
                     records.Message("ended", code=-9, timed_out=True)):  # fmt: skip
         line = message.line()
         assert line.count(b"\n") == 1 and records.Message.parse(line[:-1]) == message

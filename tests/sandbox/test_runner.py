@@ -362,8 +362,11 @@ def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_childr
 class NotedWorker:
     """A worker that has no server: it prints nothing and notes what was done to it."""
 
-    def __init__(self, ticket=None):
-        self.ticket, self.done = ticket, []
+    def __init__(self, ticket=None, living=True):
+        self.ticket, self.done, self.living = ticket, [], living
+
+    def alive(self):
+        return self.living
 
     def printed(self):
         return "", 0
@@ -385,6 +388,16 @@ def test_close_kills_a_busy_server_and_lets_an_idle_one_stop():
     r.workers += [busy, idle]
     r.close()
     assert (busy.done, idle.done, r.workers) == (["kill", "close"], ["stop"], [])
+
+
+def test_a_server_found_ended_when_idle_is_closed_and_replaced(tmp_path):
+    # its pipes closed, not left open for the rest of the grading
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    with Runner(Limits(), "process") as r:
+        ended = NotedWorker(living=False)
+        r.workers.append(ended)
+        assert r.run(task(path)).reason is None
+        assert ended.done == ["close"] and ended not in r.workers and len(r.workers) == 1
 
 
 @pytest.mark.parametrize("ends", [True, False])

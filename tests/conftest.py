@@ -247,11 +247,13 @@ class ReplayingRunner(Runner):
     def __init__(self, limits: Limits, sandbox: str = "auto") -> None:
         self.limits, self.sandbox, self.live = limits, sandbox, False
         self.ended, self.running, self.replayed, self.keys = set(), {}, {}, {}
+        self.replays = 0  # each replay's ticket is minus its number: never one in use
 
     def start(self, task: Task) -> int:
         key = _key(task, self.limits)
         if key in _RECORDED:
-            ticket = -1 - len(self.replayed)
+            self.replays += 1
+            ticket = -self.replays
             self.replayed[ticket] = (task, copy.deepcopy(_RECORDED[key]))
             self.ended.add(ticket)
             return ticket

@@ -153,7 +153,7 @@ def test_a_submission_runs_under_its_own_name_where_that_is_plain(
     if given:  # the file itself is no module: only the source given is run
         (tmp_path / name).write_text("{}")
     run = runner.run(Task(path, "f", {4: INPUTS[:1]}, source=source))
-    assert (run.reason, run.output) == (None, named + "\n")  # called at every input
+    assert (run.reason, run.output) == (None, named + "\n")  # no reason: f ran at every call
 
 
 @pytest.mark.parametrize(
@@ -232,12 +232,12 @@ def test_the_calls_of_one_class_are_never_written_over_by_the_next(tmp_path):
     shifted = [{4: [tuple(a + k for a in call) for call in INPUTS]} for k in (1, 2)]
     with Runner(Limits(), "process") as r:
         inputs = os.path.join(r.folder, "inputs")
-        r.run(task(path))
+        assert r.run(task(path)).reason is None
         (first,) = os.listdir(inputs)
-        r.run(task(path, calls=shifted[0]))
+        assert r.run(task(path, calls=shifted[0])).reason is None
         (second,) = set(os.listdir(inputs)) - {first}
         os.remove(os.path.join(inputs, first))
-        r.run(task(path, calls=shifted[1]))
+        assert r.run(task(path, calls=shifted[1])).reason is None
         kept = records.load_calls(os.path.join(inputs, second))
         assert len(os.listdir(inputs)) == 2
     assert np.array_equal(kept[4][0][0], INPUTS[0][0] + 1)
@@ -532,9 +532,10 @@ def test_a_child_has_one_blas_thread_and_the_project_on_its_path(tmp_path, runne
     assert run.calls[0].arrays[1].tolist() == [1.0]
 
 
-def test_a_new_server_never_gets_the_folder_of_one_still_running(tmp_path):
-    # two servers that ended (their children past their time, or their folders not
-    # emptied) are replaced while a third still runs: the new one has a folder of its own
+def test_a_new_server_never_gets_the_folder_or_mark_of_one_still_running(tmp_path):
+    # two servers that ended (here killed, as at their children's deadlines) are
+    # replaced while a third still runs: the new one has a folder and a mark of its own
+    # (ending a server ends whatever carries its mark), and the third runs on
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    time.sleep(60)\n")
     with Runner(Limits(timeout=60.0), "process") as r:
         tickets = [r.start(task(path, calls={4: INPUTS[:1]})) for _ in range(3)]
@@ -543,8 +544,9 @@ def test_a_new_server_never_gets_the_folder_of_one_still_running(tmp_path):
             r.wait([ticket])
             r.finish(ticket)
         r.start(task(path, calls={4: INPUTS[:1]}))
-        folders = [w.folder for w in r.workers]
-    assert len(folders) == len(set(folders)) == 2
+        third = r.running[tickets[2]].worker
+        folders, marks = [w.folder for w in r.workers], [w.mark for w in r.workers]
+        assert len(folders) == len(set(folders)) == len(set(marks)) == 2 and third.alive()
 
 
 def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
@@ -564,7 +566,7 @@ def test_the_janitor_is_in_a_session_of_its_own():
     # so that a signal to the grader's process group or session (a ^C, a kill of the
     # group) does not end the janitor with it: it is the one left to end what the
     # grader started (tests/grading/test_ended.py kills a grader to show it)
-    with Runner() as r:
+    with Runner(Limits(), "process") as r:
         pid = r.janitor.pid
         assert os.getsid(pid) == pid and os.getpgid(pid) == pid
         assert os.getsid(pid) != os.getsid(0) and os.getpgid(pid) != os.getpgid(0)
@@ -585,9 +587,7 @@ def test_the_janitor_ends_what_is_left_once_its_input_closes(tmp_path, monkeypat
         assert r.janitor.stdin is not None
         r.janitor.stdin.close()
         assert r.janitor.wait(30) == 0
-        time.sleep(0.2)  # the killed are reaped
         assert marked(r.mark) == [] and not os.path.exists(r.folder)
-        r.running.clear()
 
 
 def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):

@@ -390,6 +390,25 @@ def test_close_kills_a_busy_server_and_lets_an_idle_one_stop():
     assert (busy.done, idle.done, r.workers) == (["kill", "close"], ["stop"], [])
 
 
+def test_a_server_that_ends_before_starting_the_next_child_is_replaced_for_it(tmp_path):
+    # a server that served before (so the sandbox can be made) but ends as it is asked
+    # to start the next one: that submission has not run, and runs on a new server
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    time.sleep(0.5)\n    return w1, w2\n")
+    with Runner(Limits(timeout=5.0), "process") as r:
+        assert r.run(task(path)).reason is None
+        (ended,) = r.workers
+
+        def send(request):
+            ended.server.kill()
+            ended.server.wait()
+
+        ended.send = send
+        ticket = r.start(task(path))
+        assert ticket not in r.ended and r.workers != [ended] and len(r.workers) == 1
+        run = r.finish(ticket)
+    assert run.reason is None and ended.served == 1
+
+
 def test_a_server_found_ended_when_idle_is_closed_and_replaced(tmp_path):
     # its pipes closed, not left open for the rest of the grading
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")

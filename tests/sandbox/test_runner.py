@@ -363,10 +363,16 @@ class NotedWorker:
     """A worker that has no server: it prints nothing and notes what was done to it."""
 
     def __init__(self, ticket=None, living=True):
-        self.ticket, self.done, self.living = ticket, [], living
+        self.ticket, self.done, self.living, self.served = ticket, [], living, 0
 
     def alive(self):
         return self.living
+
+    def said(self):
+        return ""
+
+    def send(self, request):
+        self.done.append("send")
 
     def printed(self):
         return "", 0
@@ -465,6 +471,31 @@ def test_a_child_ended_at_its_deadline_is_out_of_time_though_its_report_came(tmp
         r.ended.add(1)
         run = r.finish(1)
     assert (run.reason, run.detail, run.calls) == ("timeout", "1 s", [])
+
+
+def test_a_server_that_starts_no_child_in_time_is_ended_at_its_limit(tmp_path):
+    """A new server asked to start a child listens up to STARTING seconds for it to say
+    it has, however little time is left, and no longer; then it is ended, and the
+    sandbox said not to start. On a clock of the test's, a first message (starting
+    nothing) comes half a second before the limit."""
+    with Runner(Limits(timeout=1.0), "process") as r:
+        silent = NotedWorker()
+        r.workers.append(silent)
+        now, asked = [0.0], []
+
+        def messages(timeout):
+            asked.append(timeout)
+            assert len(asked) <= 2, f"listened again, for {timeout} s, at the limit"
+            now[0] = runner_module.STARTING - 0.5 if len(asked) == 1 else now[0] + timeout
+            return True
+
+        with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
+            clock.setattr(r, "_messages", messages)
+            clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+            with pytest.raises(SandboxUnavailable, match=r"could not start: no reason given$"):
+                r.start(task(submission(tmp_path, "")))
+    assert asked == [runner_module.STARTING, 0.5] and now[0] == runner_module.STARTING
+    assert silent.done[:2] == ["send", "kill"]
 
 
 def test_a_childs_end_said_stands_when_its_server_ends_before_it_is_read(tmp_path):

@@ -5,6 +5,7 @@ printed), each way a child can end (its own exit, a signal, a named and an
 unnamed one, its time limit, its server ended), the calls written once for a
 class, the records read back as they were written, and nothing left behind."""
 
+import contextlib
 import io
 import json
 import os
@@ -337,6 +338,30 @@ def test_wait_is_for_the_children_named(tmp_path):
         assert named in r.ended and other in r.ended
 
 
+@contextlib.contextmanager
+def on_the_tests_clock(r, limit, then=lambda: True):
+    """Runner ``r`` on a clock of the test's: its first listen hears a message (that
+    ends and starts nothing) half a second before ``limit``; its second takes all the
+    time given and hears what ``then()`` says (True: something came); a third fails the
+    test. Yields the timeouts listened for and the clock (a one-item list), to assert
+    on once the listening is done."""
+    now, asked = [0.0], []
+
+    def messages(timeout):
+        asked.append(timeout)
+        assert len(asked) <= 2, f"listened again, for {timeout} s, at the limit"
+        if len(asked) == 1:
+            now[0] = limit - 0.5
+            return True
+        now[0] += timeout
+        return then()
+
+    with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
+        clock.setattr(r, "_messages", messages)
+        clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+        yield asked, now
+
+
 def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_children(tmp_path):
     """A server's message that ends none of the children waited for, however little time
     is left, is no reason to stop waiting: wait listens again for what is left, up to the
@@ -344,17 +369,8 @@ def test_wait_waits_to_the_deadline_after_a_message_that_ends_none_of_its_childr
     with Runner(Limits(timeout=1.0), "process") as r:
         r.running[1] = worker_module.Ticket(task(str(tmp_path / "a.py")), None, started=0.0)
         until = r.deadline(1)
-        now, asked = [0.0], []
-
-        def messages(timeout):
-            asked.append(timeout)
-            now[0] = until - 0.5 if len(asked) == 1 else now[0] + timeout
-            return len(asked) == 1  # one message, then nothing more
-
-        with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
-            clock.setattr(r, "_messages", messages)
-            clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
-            r.wait([1])
+        with on_the_tests_clock(r, until, then=lambda: False) as (asked, now):
+            r.wait([1])  # one message, then nothing more
         r.running.clear()
     assert asked == [until, 0.5] and now[0] == until
 
@@ -437,20 +453,14 @@ def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
         found = worker_module.Ticket(task(str(tmp_path / "a.py")), worker, started=0.0)
         r.running[1] = worker.ticket = found
         until = r.deadline(1)
-        now, asked = [0.0], []
 
-        def messages(timeout):
-            asked.append(timeout)
-            assert len(asked) <= 2, f"listened again, for {timeout} s, at the deadline"
-            now[0] = until - 0.5 if len(asked) == 1 else now[0] + timeout
-            if len(asked) == 2 and ends:  # the child's end, said in the last half second
+        def then():
+            if ends:  # the child's end, said in the last half second
                 found.ended = records.Message("ended", code=3)
                 r.ended.add(1)
             return True
 
-        with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
-            clock.setattr(r, "_messages", messages)
-            clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+        with on_the_tests_clock(r, until, then) as (asked, now):
             run = r.finish(1)
     assert asked == [until, 0.5] and now[0] == until
     assert (run.reason, run.detail) == (("exited", "status 3") if ends else ("timeout", "1 s"))
@@ -481,19 +491,9 @@ def test_a_server_that_starts_no_child_in_time_is_ended_at_its_limit(tmp_path):
     with Runner(Limits(timeout=1.0), "process") as r:
         silent = NotedWorker()
         r.workers.append(silent)
-        now, asked = [0.0], []
-
-        def messages(timeout):
-            asked.append(timeout)
-            assert len(asked) <= 2, f"listened again, for {timeout} s, at the limit"
-            now[0] = runner_module.STARTING - 0.5 if len(asked) == 1 else now[0] + timeout
-            return True
-
-        with pytest.MonkeyPatch.context() as clock:  # undone before the Runner closes
-            clock.setattr(r, "_messages", messages)
-            clock.setattr(runner_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
-            with pytest.raises(SandboxUnavailable, match=r"could not start: no reason given$"):
-                r.start(task(submission(tmp_path, "")))
+        refused = pytest.raises(SandboxUnavailable, match=r"could not start: no reason given$")
+        with on_the_tests_clock(r, runner_module.STARTING) as (asked, now), refused:
+            r.start(task(submission(tmp_path, "")))
     assert asked == [runner_module.STARTING, 0.5] and now[0] == runner_module.STARTING
     assert silent.done[:2] == ["send", "kill"]
 

@@ -604,12 +604,15 @@ def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
     # even with children still running
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     os.mkdir(tmp_path / "tmp")
+    os.mkdir(tmp_path / "here")
+    monkeypatch.chdir(tmp_path / "here")  # where the grader runs: nothing is made there
     path = submission(tmp_path, "time.sleep(60)\n")
     with Runner(Limits(timeout=60.0)) as r:
         (name,) = os.listdir(tmp_path / "tmp")
         assert name.startswith("numpy-impl-grading-")
         r.start(task(path))
-    assert os.listdir(tmp_path / "tmp") == []
+        assert os.listdir(tmp_path / "here") == []
+    assert os.listdir(tmp_path / "tmp") == [] and os.listdir(tmp_path / "here") == []
 
 
 def test_the_janitor_is_in_a_session_of_its_own():
@@ -961,6 +964,32 @@ def test_in_a_namespace_only_its_folders_are_writable_not_the_kernels_settings(t
         )
         (again,) = r.run(task(submission(tmp_path, seen, "next.py"), calls={4: INPUTS[:1]})).calls
         assert again.arrays[0].tolist() == [0.0]  # the last one's /dev/shm is gone
+
+
+@NAMESPACES
+def test_each_of_a_submissions_folders_holds_no_more_than_its_memory_limit(tmp_path):
+    # /tmp, its home and /dev/shm are each sized to the memory limit, so that what a
+    # submission leaves in them cannot take more of the machine's memory than that;
+    # it writes 8 MiB files (under the file-size limit) until one fails, to 256 MiB
+    room = 192 * 2**20
+    body = (
+        "def fill(folder):\n"
+        "    block, held = b'x' * 2**20, 0\n"
+        "    try:\n"
+        "        for n in range(32):\n"
+        "            with open(f'{folder}/fill-{n}', 'wb') as f:\n"
+        "                for _ in range(8):\n"
+        "                    held += f.write(block)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return float(held)\n"
+        "def f(x, y, w1, w2):\n"
+        "    return np.array([fill(p) for p in ('/tmp', '/home/student', '/dev/shm')]), w2\n"
+    )
+    with Runner(Limits(memory=room), "required") as r:
+        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+    held = call.arrays[0].tolist()
+    assert all(0 < each <= room for each in held), held
 
 
 WIPED = """

@@ -75,8 +75,9 @@ PART_WORDS = {
     "judge": "every module of the judge: the network's names, the catalogue of mistakes, the"
     " plan, the reading of answers, the fit, the trace, the words, the diagnosis, the forward"
     " pass's verdict",
-    "sandbox": "the runner and the records both sides read (the child's side runs only in"
-    " the child process)",
+    "sandbox": "the side that asks (the runner, its handle on each server, the isolation"
+    " and the server's command) and the records both sides read (the server, the child,"
+    " its tripwire and the janitor run only in processes of their own)",
     "grading": "one file checked, and a class graded",
 }
 

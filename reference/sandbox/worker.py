@@ -163,9 +163,6 @@ class Unread:
     def __init__(self, why: str) -> None:
         self.why = why
 
-    def printed(self) -> Tuple[str, int]:
-        return "", 0
-
 
 def read_source(path: str) -> Union[bytes, str]:
     """The file's bytes, or why they are not read (a string): only a regular file is

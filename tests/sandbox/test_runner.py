@@ -412,6 +412,38 @@ def test_close_kills_a_busy_server_and_lets_an_idle_one_stop():
     assert (busy.done, idle.done, r.workers) == (["kill", "close"], ["stop"], [])
 
 
+def test_a_busy_server_ended_at_the_process_level_ends_what_carries_no_mark(tmp_path):
+    # a process the child started with an environment of its own carries no mark to be
+    # swept by; the server, asked to end before it is killed, ends its child's group
+    # and with it that process
+    noted = tmp_path / "started"
+    body = (
+        "import subprocess\n"
+        "def f(x, y, w1, w2):\n"
+        "    p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], env={})\n"
+        f"    open({str(noted)!r}, 'w').write(str(p.pid))\n"
+        "    time.sleep(60)\n"
+    )
+    started = None
+    try:
+        with Runner(Limits(timeout=60.0), "process") as r:
+            r.start(task(submission(tmp_path, body)))
+            for _ in range(1000):
+                if noted.exists() and noted.read_text():
+                    break
+                time.sleep(0.01)
+            started = int(noted.read_text())
+            assert alive(started) and started not in marked(r.mark)  # no mark to sweep by
+        for _ in range(100):  # killed; reaped by whoever took it in
+            if not alive(started):
+                break
+            time.sleep(0.01)
+        assert not alive(started)
+    finally:
+        if started is not None and alive(started):
+            os.kill(started, signal.SIGKILL)
+
+
 def test_a_server_that_ends_before_starting_the_next_child_is_replaced_for_it(tmp_path):
     # a server that served before (so the sandbox can be made) but ends as it is asked
     # to start the next one: that submission has not run, and runs on a new server
@@ -689,8 +721,11 @@ def test_an_unreadable_file_is_that_submissions_end_alone(tmp_path, runner):
 
 
 @pytest.mark.parametrize(
-    ("says", "told"), [("bwrap: no room\nsetting up uid map: denied", "setting up uid map: denied"),
-                       ("", "no reason given")]
+    ("says", "told"),
+    [(b"bwrap: no room\nsetting up uid map: denied", "setting up uid map: denied"),
+     (b"", "no reason given"),
+     # bytes that are not UTF-8, a blank line: the last line with words
+     (b"bwrap: \xff\nuid map: denied\n\nthen: \xfe gone\n  \n", "then: \ufffd gone")],
 )  # fmt: skip
 def test_a_new_server_that_cannot_start_is_refused_with_its_last_word(
     tmp_path, monkeypatch, says, told
@@ -702,13 +737,23 @@ def test_a_new_server_that_cannot_start_is_refused_with_its_last_word(
     def failing(found, setting):
         made.append(found.level)
         assert len(made) == 1, "a second server started after the first could not"
-        return [sys.executable, "-c", f"import sys; sys.stderr.write({says!r}); sys.exit(1)"]
+        return [sys.executable, "-c", f"import sys; sys.stderr.buffer.write({says!r}); sys.exit(1)"]
 
     monkeypatch.setattr(worker_module, "server_command", failing)
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
     with Runner(Limits(timeout=5.0), "process") as r, pytest.raises(SandboxUnavailable) as refused:
         r.start(task(path))
     assert str(refused.value) == f"the sandbox could not start: {told}"
+
+
+def test_a_new_server_that_cannot_start_and_leaves_no_log_gives_no_reason(tmp_path, monkeypatch):
+    # its log (in the folder it runs in) removed before it ends: no reason, and no error
+    gone = [sys.executable, "-c", "import os; os.remove('server.log'); raise SystemExit(1)"]
+    monkeypatch.setattr(worker_module, "server_command", lambda found, setting: gone)
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    with Runner(Limits(timeout=5.0), "process") as r, pytest.raises(SandboxUnavailable) as refused:
+        r.start(task(path))
+    assert str(refused.value) == "the sandbox could not start: no reason given"
 
 
 def test_namespaces_required_and_missing_is_refused_in_one_line(monkeypatch):

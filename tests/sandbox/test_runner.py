@@ -6,10 +6,12 @@ unnamed one, its time limit, its server ended), the calls written once for a
 class, the records read back as they were written, and nothing left behind."""
 
 import contextlib
+import errno
 import io
 import json
 import os
 import signal
+import site
 import struct
 import subprocess
 import sys
@@ -23,6 +25,7 @@ import numpy as np
 import pytest
 
 from reference.sandbox import OUTPUT_SHOWN, Call, Forbidden, Limits, Runner, Task, records
+from reference.sandbox import isolation as isolation_module
 from reference.sandbox import runner as runner_module
 from reference.sandbox import worker as worker_module
 from reference.sandbox.isolation import PROJECT, SandboxUnavailable, isolation
@@ -1035,6 +1038,57 @@ def test_each_of_a_submissions_folders_holds_no_more_than_its_memory_limit(tmp_p
         (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
     held = call.arrays[0].tolist()
     assert all(0 < each <= room for each in held), held
+
+
+@pytest.mark.parametrize("has", [True, False])
+def test_bwrap_is_given_only_the_options_its_version_lists(tmp_path, has):
+    # --disable-userns and --size only where its --help lists them (older versions have
+    # neither): a bwrap given an option it does not know starts no server at all
+    fake = tmp_path / "bwrap"
+    listed = "    --disable-userns  ...\n    --size BYTES  ...\n" if has else ""
+    fake.write_text(f"#!/bin/sh\nprintf 'usage: bwrap [OPTIONS...] COMMAND\\n{listed}'\n")
+    fake.chmod(0o755)
+    found = isolation_module.Isolation("namespaces", str(fake))
+    setting = isolation_module.Setting(str(ROOT), str(tmp_path), {}, [], 2**20)
+    command = isolation_module.server_command(found, setting)
+    assert ("--disable-userns" in command) == has
+    assert command.count("--size") == (3 if has else 0)  # /tmp, its home and /dev/shm
+
+
+@NAMESPACES
+def test_in_a_namespace_no_user_namespace_can_be_made(tmp_path):
+    # a user namespace of its own would give a submission every capability in it
+    body = (
+        "import ctypes\n"
+        "def f(x, y, w1, w2):\n"
+        "    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    made = libc.unshare(0x10000000)  # CLONE_NEWUSER\n"
+        "    return np.array([float(made), float(ctypes.get_errno())]), w2\n"
+    )
+    with Runner(Limits(), "required") as r:
+        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+    assert call.arrays[0].tolist() == [-1.0, float(errno.ENOSPC)]  # none may be made
+
+
+@NAMESPACES
+def test_a_submission_runs_in_namespaces_with_no_memory_limit_too(tmp_path):
+    # no limit: its folders are not sized (bwrap is given no size), and it runs
+    body = "def f(x, y, w1, w2):\n    return w1, w2\n"
+    with Runner(Limits(memory=None), "required") as r:
+        run = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+    assert run.reason is None and len(run.calls) == 1, (run.reason, run.detail, run.output)
+
+
+def test_pythons_folders_are_bound_outermost_only():
+    # a folder inside another (site-packages in its prefix) is not bound again, and
+    # every folder the interpreter and NumPy live in is inside one that is
+    from reference.sandbox.isolation import python_folders
+
+    folders = python_folders()
+    assert not [(a, b) for a in folders for b in folders if a.startswith(b + os.sep)]
+    needed = {sys.prefix, os.path.dirname(np.__file__), *site.getsitepackages()}
+    for path in (os.path.realpath(p) for p in needed if os.path.isdir(p)):
+        assert any(path == f or path.startswith(f + os.sep) for f in folders), path
 
 
 WIPED = """

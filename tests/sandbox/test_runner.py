@@ -7,6 +7,7 @@ class, the records read back as they were written, and nothing left behind."""
 
 import contextlib
 import errno
+import inspect
 import io
 import json
 import os
@@ -1053,6 +1054,28 @@ def test_bwrap_is_given_only_the_options_its_version_lists(tmp_path, has):
     command = isolation_module.server_command(found, setting)
     assert ("--disable-userns" in command) == has
     assert command.count("--size") == (3 if has else 0)  # /tmp, its home and /dev/shm
+
+
+#: The system's top folders, bound as they are: links into /usr, or folders.
+TOPS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
+
+
+def kind_of(path):
+    """A top folder as numbers (a submission returns arrays): 2 and where a link
+    leads, 1 for a folder, 0 for nothing."""
+    if os.path.islink(path):
+        return [2.0, *map(float, os.readlink(path).encode())]
+    return [float(os.path.isdir(path))]
+
+
+@NAMESPACES
+def test_in_a_namespace_the_systems_top_folders_are_as_outside(tmp_path):
+    # so that a program the submission runs finds its shell and its libraries
+    returns = f"    return tuple(np.array(kind_of(t)) for t in {TOPS!r})\n"
+    body = inspect.getsource(kind_of) + "def f(x, y, w1, w2):\n" + returns
+    with Runner(Limits(), "required") as r:
+        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+    assert [a.tolist() for a in call.arrays] == [kind_of(t) for t in TOPS]
 
 
 @NAMESPACES

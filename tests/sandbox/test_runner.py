@@ -974,6 +974,12 @@ def test_alive_tells_a_process_from_a_zombie():
     assert alive(os.getpid()) and not alive(2**22 + 12345)
 
 
+def run_inside(tmp_path, body, limits=None):
+    """``body``'s f run once, at one call, in a sandbox of its own in namespaces."""
+    with Runner(limits or Limits(), "required") as r:
+        return r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+
+
 @NAMESPACES
 def test_in_a_namespace_only_its_folders_are_writable_not_the_kernels_settings(tmp_path):
     # no capability (as root too), every mount read-only but its three folders, none of
@@ -1035,8 +1041,7 @@ def test_each_of_a_submissions_folders_holds_no_more_than_its_memory_limit(tmp_p
         "def f(x, y, w1, w2):\n"
         "    return np.array([fill(p) for p in ('/tmp', '/home/student', '/dev/shm')]), w2\n"
     )
-    with Runner(Limits(memory=room), "required") as r:
-        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+    (call,) = run_inside(tmp_path, body, Limits(memory=room)).calls
     held = call.arrays[0].tolist()
     assert all(0 < each <= room for each in held), held
 
@@ -1073,8 +1078,7 @@ def test_in_a_namespace_the_systems_top_folders_are_as_outside(tmp_path):
     # so that a program the submission runs finds its shell and its libraries
     returns = f"    return tuple(np.array(kind_of(t)) for t in {TOPS!r})\n"
     body = inspect.getsource(kind_of) + "def f(x, y, w1, w2):\n" + returns
-    with Runner(Limits(), "required") as r:
-        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+    (call,) = run_inside(tmp_path, body).calls
     assert [a.tolist() for a in call.arrays] == [kind_of(t) for t in TOPS]
 
 
@@ -1088,8 +1092,7 @@ def test_in_a_namespace_no_user_namespace_can_be_made(tmp_path):
         "    made = libc.unshare(0x10000000)  # CLONE_NEWUSER\n"
         "    return np.array([float(made), float(ctypes.get_errno())]), w2\n"
     )
-    with Runner(Limits(), "required") as r:
-        (call,) = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]})).calls
+    (call,) = run_inside(tmp_path, body).calls
     assert call.arrays[0].tolist() == [-1.0, float(errno.ENOSPC)]  # none may be made
 
 
@@ -1097,8 +1100,7 @@ def test_in_a_namespace_no_user_namespace_can_be_made(tmp_path):
 def test_a_submission_runs_in_namespaces_with_no_memory_limit_too(tmp_path):
     # no limit: its folders are not sized (bwrap is given no size), and it runs
     body = "def f(x, y, w1, w2):\n    return w1, w2\n"
-    with Runner(Limits(memory=None), "required") as r:
-        run = r.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+    run = run_inside(tmp_path, body, Limits(memory=None))
     assert run.reason is None and len(run.calls) == 1, (run.reason, run.detail, run.output)
 
 

@@ -1082,6 +1082,35 @@ def test_in_a_namespace_the_systems_top_folders_are_as_outside(tmp_path):
     assert [a.tolist() for a in call.arrays] == [kind_of(t) for t in TOPS]
 
 
+#: What the dynamic linker reads and the time zone, bound where the host has them.
+LINKER_AND_ZONE = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime")
+
+
+def checksum_of(path):
+    """A file's CRC-32, or a folder's over its files' names and bytes; -1 for nothing."""
+    import pathlib
+    import zlib
+
+    place = pathlib.Path(path)
+    if place.is_dir():
+        data = b"".join(p.name.encode() + p.read_bytes() for p in sorted(place.iterdir()))
+    elif place.is_file():
+        data = place.read_bytes()
+    else:
+        return -1.0
+    return float(zlib.crc32(data))
+
+
+@NAMESPACES
+def test_in_a_namespace_the_linkers_settings_and_the_time_zone_are_the_hosts(tmp_path):
+    # a program the submission runs finds its libraries where the host's would, and
+    # the submission's clock reads in the grader's time zone
+    returns = f"    return np.array([checksum_of(p) for p in {LINKER_AND_ZONE!r}]), w2\n"
+    body = inspect.getsource(checksum_of) + "def f(x, y, w1, w2):\n" + returns
+    (call,) = run_inside(tmp_path, body).calls
+    assert call.arrays[0].tolist() == [checksum_of(p) for p in LINKER_AND_ZONE]
+
+
 @NAMESPACES
 def test_in_a_namespace_no_user_namespace_can_be_made(tmp_path):
     # a user namespace of its own would give a submission every capability in it

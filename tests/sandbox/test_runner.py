@@ -477,6 +477,23 @@ def test_a_server_found_ended_when_idle_is_closed_and_replaced(tmp_path):
         assert ended.done == ["close"] and ended not in r.workers and len(r.workers) == 1
 
 
+def test_a_worker_whose_server_is_gone_with_a_request_unsent_stops_without_an_error(tmp_path):
+    # a request sent to a server already gone stays in its pipe's buffer (the flush
+    # fails); stopping that worker still closes it, raising nothing, so that closing a
+    # Runner goes on to its other servers
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    with Runner(Limits(), "process") as r:
+        assert r.run(task(path)).reason is None
+        (worker,) = r.workers
+        r.workers.remove(worker)
+    worker.server.kill()
+    worker.server.wait()
+    with pytest.raises(BrokenPipeError):
+        worker.send(records.Request("a.py", b"", "grads", "/inputs/1.npz", None, 1.0))
+    worker.stop()
+    assert worker.server.stdin.closed and worker.server.stdout.closed
+
+
 @pytest.mark.parametrize("ends", [True, False])
 def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
     """finish listens up to the child's deadline, however little time is left, and no

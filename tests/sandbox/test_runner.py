@@ -494,6 +494,19 @@ def test_a_worker_whose_server_is_gone_with_a_request_unsent_stops_without_an_er
     assert worker.server.stdin.closed and worker.server.stdout.closed
 
 
+def test_a_server_that_does_not_end_at_the_end_of_its_input_is_killed_when_stopped(tmp_path):
+    # a stopped server (here frozen) is waited for as long as stop is told, then killed:
+    # closing a Runner never hangs on one
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    with Runner(Limits(), "process") as r:
+        assert r.run(task(path)).reason is None
+        (worker,) = r.workers
+        r.workers.remove(worker)
+        os.kill(worker.server.pid, signal.SIGSTOP)
+        worker.stop(wait=0.2)
+        assert worker.server.returncode == -signal.SIGKILL
+
+
 @pytest.mark.parametrize("ends", [True, False])
 def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
     """finish listens up to the child's deadline, however little time is left, and no

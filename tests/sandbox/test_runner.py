@@ -477,10 +477,11 @@ def test_a_server_found_ended_when_idle_is_closed_and_replaced(tmp_path):
         assert ended.done == ["close"] and ended not in r.workers and len(r.workers) == 1
 
 
-def test_a_worker_whose_server_is_gone_with_a_request_unsent_stops_without_an_error(tmp_path):
+@pytest.mark.parametrize("end", ["stop", "close"])
+def test_a_worker_whose_server_is_gone_with_a_request_unsent_ends_without_an_error(tmp_path, end):
     # a request sent to a server already gone stays in its pipe's buffer (the flush
-    # fails); stopping that worker still closes it, raising nothing, so that closing a
-    # Runner goes on to its other servers
+    # fails); stopping or closing that worker still closes it, raising nothing, so that
+    # closing a Runner goes on to its other servers
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
     with Runner(Limits(), "process") as r:
         assert r.run(task(path)).reason is None
@@ -490,7 +491,7 @@ def test_a_worker_whose_server_is_gone_with_a_request_unsent_stops_without_an_er
     worker.server.wait()
     with pytest.raises(BrokenPipeError):
         worker.send(records.Request("a.py", b"", "grads", "/inputs/1.npz", None, 1.0))
-    worker.stop()
+    getattr(worker, end)()
     assert worker.server.stdin.closed and worker.server.stdout.closed
 
 

@@ -721,6 +721,15 @@ def test_what_a_child_printed_is_counted_past_what_is_kept(tmp_path, runner):
     assert run.output_length == 3 * 2**20 + 1  # the characters printed (the bytes went round)
 
 
+def test_what_a_child_that_left_no_report_printed_is_counted_from_its_output(tmp_path, runner):
+    # no report, so no count of the child's own: the characters in its output file,
+    # a sequence cut short at the end counted as one replaced character
+    body = "sys.stdout.buffer.write(b'x' * 5000 + b'\\xe2\\x82')\nsys.stdout.flush()\nos._exit(3)\n"
+    run = runner.run(task(submission(tmp_path, body), calls={4: INPUTS[:1]}))
+    assert (run.reason, run.detail) == ("exited", "status 3")
+    assert run.output == "x" * OUTPUT_SHOWN and run.output_length == 5001
+
+
 @pytest.mark.parametrize(
     "spoil", ["os.write(3, b'not a report')", "os.close(3)", "sys.stdout = open(os.devnull, 'w')"]
 )

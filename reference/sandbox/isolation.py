@@ -144,7 +144,9 @@ def _system() -> List[str]:
 
 def python_folders() -> List[str]:
     """The folders the interpreter and NumPy live in (its prefixes, its site
-    folders), outermost only."""
+    folders), outermost only: each as Python names it and, where a link leads
+    elsewhere, as it is (a virtual environment reached through a link runs by the
+    name it was started by, its files where they are)."""
     import numpy
 
     found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
@@ -153,8 +155,9 @@ def python_folders() -> List[str]:
     user = site.getusersitepackages()
     found.update([user] if isinstance(user, str) else user)
     found.add(os.path.dirname(os.path.dirname(os.path.realpath(numpy.__file__))))
-    real = sorted({os.path.realpath(p) for p in found if os.path.isdir(p)})
-    return [p for p in real if not any(p.startswith(q + os.sep) for q in real if q != p)]
+    named = {os.path.abspath(p) for p in found if os.path.isdir(p)}
+    places = sorted(named | {os.path.realpath(p) for p in named})
+    return [p for p in places if not any(p.startswith(q + os.sep) for q in places if q != p)]
 
 
 @dataclass(frozen=True)
@@ -180,10 +183,8 @@ def server_command(found: Isolation, setting: Setting) -> List[str]:
     # the fresh folders first: a folder bound below may lie inside one of them
     flags = [bwrap, *_namespace_flags(bwrap), *_tmpfs(bwrap, "/tmp", setting.room)]
     flags += [*_tmpfs(bwrap, WORK, setting.room), *_system()]
-    for folder in python_folders():
+    for folder in python_folders():  # bwrap follows a link it binds from
         flags += ["--ro-bind", folder, folder]
-        if os.path.realpath(folder) != folder:  # pragma: no cover - realpath'd above
-            flags += ["--ro-bind", folder, os.path.realpath(folder)]
     for package in ("reference", "numpy_impl"):
         flags += ["--ro-bind-try", os.path.join(setting.root, package), f"{PROJECT}/{package}"]
     flags += ["--ro-bind", setting.inputs, INPUTS, "--dev", "/dev", "--proc", "/proc"]

@@ -1173,6 +1173,34 @@ def test_a_submission_runs_in_namespaces_with_no_memory_limit_too(tmp_path):
     assert run.reason is None and len(run.calls) == 1, (run.reason, run.detail, run.output)
 
 
+#: One submission run in namespaces by the Python this runs in; what came back.
+LINKED_RUN = """
+import sys
+import numpy as np
+from reference.sandbox import Limits, Runner, Task
+with Runner(Limits(), "required") as r:
+    run = r.run(Task(sys.argv[1], "f", {4: [(np.ones(2),) * 4]}))
+print(sys.prefix, run.reason, [c.arrays[0].tolist() for c in run.calls])
+"""
+
+
+@NAMESPACES
+def test_a_python_whose_path_passes_through_a_link_runs_submissions_in_namespaces(tmp_path):
+    # a virtual environment reached through a link (a home folder linked elsewhere) is
+    # started by that name inside too: bound there as well as where it is
+    if os.path.commonpath([sys.executable, sys.prefix]) != sys.prefix:
+        pytest.skip("this interpreter is not inside its prefix")
+    linked = tmp_path / "linked"
+    linked.symlink_to(sys.prefix)
+    python = linked / os.path.relpath(sys.executable, sys.prefix)
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return x + w2, w1\n")
+    done = subprocess.run(
+        [str(python), "-c", LINKED_RUN, path], capture_output=True, text=True, timeout=120,
+        env=worker_module.environment(),
+    )  # fmt: skip
+    assert done.stdout.split(maxsplit=1) == [str(linked), "None [[2.0, 2.0]]\n"], done.stderr
+
+
 def test_pythons_folders_are_bound_outermost_only():
     # a folder inside another (site-packages in its prefix) is not bound again, and
     # every folder the interpreter and NumPy live in is inside one that is

@@ -45,6 +45,8 @@ WANTED = ("auto", "required", "process")
 #: Inside a namespace: the project's packages, the submission's working folder (its
 #: home), the folder of the calls, and the shared memory multiprocessing uses.
 PROJECT, WORK, INPUTS, SHM = "/opt/numpy-impl", "/home/student", "/inputs", "/dev/shm"
+#: The system's programs and libraries, bound whole (read-only), their links with them.
+SYSTEM = "/usr"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -131,7 +133,7 @@ def _tmpfs(bwrap: str, folder: str, room: Optional[int]) -> List[str]:
 def _system() -> List[str]:
     """The system, read-only: /usr, the top-level links or folders into it, the
     dynamic linker's cache and the time zone."""
-    flags = ["--ro-bind", "/usr", "/usr"]
+    flags = ["--ro-bind", SYSTEM, SYSTEM]
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"):
         if os.path.islink(top):
             flags += ["--symlink", os.readlink(top), top]
@@ -156,7 +158,10 @@ def python_folders() -> List[str]:
     found.update([user] if isinstance(user, str) else user)
     found.add(os.path.dirname(os.path.dirname(os.path.realpath(numpy.__file__))))
     named = {os.path.abspath(p) for p in found if os.path.isdir(p)}
-    places = sorted(named | {os.path.realpath(p) for p in named})
+    # a name in the system's folder needs no place of its own: its link is there (and
+    # bwrap cannot bind onto a link in a read-only folder)
+    inside = {p for p in named if p.startswith(SYSTEM + os.sep)}
+    places = sorted((named - inside) | {os.path.realpath(p) for p in named})
     return [p for p in places if not any(p.startswith(q + os.sep) for q in places if q != p)]
 
 

@@ -120,7 +120,7 @@ class Worker:
 
     def stop(self, wait: float = 5.0) -> None:
         """End the server (at the end of its input; killed if it does not go) and close."""
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError):
             assert self.server.stdin is not None
             self.server.stdin.close()
         try:
@@ -150,7 +150,7 @@ class Worker:
 
     def close(self) -> None:
         for stream in (self.server.stdin, self.server.stdout):
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError):
                 if stream is not None:
                     stream.close()
         with contextlib.suppress(OSError):

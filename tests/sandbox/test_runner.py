@@ -479,7 +479,7 @@ def test_a_server_found_ended_when_idle_is_closed_and_replaced(tmp_path):
 
 @pytest.mark.parametrize("end", ["stop", "close"])
 def test_a_worker_whose_server_is_gone_with_a_request_unsent_ends_without_an_error(tmp_path, end):
-    # a request sent to a server already gone stays in its pipe's buffer (the flush
+    # a request sent to a server already gone stays in the writer's buffer (the flush
     # fails); stopping or closing that worker still closes it, raising nothing, so that
     # closing a Runner goes on to its other servers
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
@@ -496,7 +496,7 @@ def test_a_worker_whose_server_is_gone_with_a_request_unsent_ends_without_an_err
 
 
 def test_a_server_that_does_not_end_at_the_end_of_its_input_is_killed_when_stopped(tmp_path):
-    # a stopped server (here frozen) is waited for as long as stop is told, then killed:
+    # a server that does not go (here frozen) is killed once stop's wait is over:
     # closing a Runner never hangs on one
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
     with Runner(Limits(), "process") as r:
@@ -1127,13 +1127,25 @@ LINKER_AND_ZONE = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "
 
 
 def checksum_of(path):
-    """A file's CRC-32, or a folder's over its files' names and bytes; -1 for nothing."""
+    """A file's CRC-32, or a folder's over its entries' names and files' bytes (where
+    a link leads, for a link: it may lead where the sandbox binds nothing); -1 for
+    nothing there."""
     import pathlib
     import zlib
 
     place = pathlib.Path(path)
     if place.is_dir():
-        data = b"".join(p.name.encode() + p.read_bytes() for p in sorted(place.iterdir()))
+        data = b"".join(
+            p.name.encode()
+            + (
+                os.readlink(p).encode()
+                if p.is_symlink()
+                else p.read_bytes()
+                if p.is_file()
+                else b""
+            )
+            for p in sorted(place.iterdir())
+        )
     elif place.is_file():
         data = place.read_bytes()
     else:
@@ -1149,6 +1161,39 @@ def test_in_a_namespace_the_linkers_settings_and_the_time_zone_are_the_hosts(tmp
     body = inspect.getsource(checksum_of) + "def f(x, y, w1, w2):\n" + returns
     (call,) = run_inside(tmp_path, body).calls
     assert call.arrays[0].tolist() == [checksum_of(p) for p in LINKER_AND_ZONE]
+
+
+def test_top_folders_that_are_folders_are_bound_as_they_are(tmp_path, monkeypatch):
+    # on a system whose /usr is not merged (/bin, /lib... folders, /lib32 there too),
+    # each is bound read-only where it is; this one's are links, so they are faked
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    islink, isdir = os.path.islink, os.path.isdir
+    monkeypatch.setattr(os.path, "islink", lambda p: p not in TOPS and islink(p))
+    monkeypatch.setattr(os.path, "isdir", lambda p: p in TOPS or isdir(p))
+    found = isolation_module.Isolation("namespaces", str(fake))
+    setting = isolation_module.Setting(str(ROOT), str(tmp_path), {}, [], None)
+    command = isolation_module.server_command(found, setting)
+    bound = {tuple(command[i : i + 3]) for i in range(len(command) - 2)}
+    assert all(("--ro-bind", top, top) in bound for top in TOPS)
+    assert "--symlink" not in command  # none made a link
+
+
+def test_a_pythons_folder_named_through_a_link_in_the_system_is_bound_where_it_is(
+    tmp_path, monkeypatch
+):
+    # a link in the system's folder is there inside already (bwrap cannot bind onto it,
+    # that folder being read-only): only where it leads is bound
+    system = tmp_path / "usr"
+    system.mkdir()
+    (system / "local").symlink_to(sys.prefix)
+    monkeypatch.setattr(isolation_module, "SYSTEM", str(system))
+    monkeypatch.setattr(sys, "prefix", str(system / "local"))
+    folders = isolation_module.python_folders()
+    real = os.path.realpath(sys.prefix)
+    assert str(system / "local") not in folders
+    assert any(real == f or real.startswith(f + os.sep) for f in folders)
 
 
 @NAMESPACES

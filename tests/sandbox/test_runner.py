@@ -1197,6 +1197,22 @@ def test_a_pythons_folder_named_through_a_link_in_the_system_is_bound_where_it_i
 
 
 @NAMESPACES
+def test_in_a_namespace_home_and_the_temporary_folder_are_the_submissions(tmp_path):
+    # not the grader's home (its HOME is not passed on as it is), and a program the
+    # submission runs is told where its temporary files go
+    body = (
+        "import tempfile\n"
+        "def f(x, y, w1, w2):\n"
+        "    seen = [os.environ.get('HOME', ''), os.environ.get('TMPDIR', ''),\n"
+        "            os.path.expanduser('~'), tempfile.gettempdir()]\n"
+        "    return tuple(np.array([float(c) for c in s.encode()]) for s in seen)\n"
+    )
+    (call,) = run_inside(tmp_path, body).calls
+    seen = [bytes(int(c) for c in a.tolist()).decode() for a in call.arrays]
+    assert seen == [isolation_module.WORK, "/tmp", isolation_module.WORK, "/tmp"]
+
+
+@NAMESPACES
 def test_in_a_namespace_no_user_namespace_can_be_made(tmp_path):
     # a user namespace of its own would give a submission every capability in it
     body = (

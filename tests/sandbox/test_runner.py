@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import site
+import stat
 import struct
 import subprocess
 import sys
@@ -667,8 +668,8 @@ def test_a_new_server_never_gets_the_folder_or_mark_of_one_still_running(tmp_pat
 
 
 def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
-    # every folder it makes is inside one, named for what it is, removed on close,
-    # even with children still running
+    # every folder it makes is inside one, named for what it is and the grader's user's
+    # alone (as each output file in it), removed on close, even with children running
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     os.mkdir(tmp_path / "tmp")
     os.mkdir(tmp_path / "here")
@@ -679,6 +680,9 @@ def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
         assert name.startswith("numpy-impl-grading-")
         r.start(task(path))
         assert os.listdir(tmp_path / "here") == []
+        (worker,) = r.workers
+        output = os.path.join(worker.folder, "output.txt")
+        assert [stat.S_IMODE(os.stat(p).st_mode) for p in (r.folder, output)] == [0o700, 0o600]
     assert os.listdir(tmp_path / "tmp") == [] and os.listdir(tmp_path / "here") == []
 
 

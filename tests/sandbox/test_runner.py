@@ -667,7 +667,8 @@ def test_a_new_server_never_gets_the_folder_or_mark_of_one_still_running(tmp_pat
         assert len(folders) == len(set(folders)) == len(set(marks)) == 2 and third.alive()
 
 
-def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch, level):
     # every folder it makes is inside one, named for what it is and the grader's user's
     # alone (as each output file in it), removed on close, even with children running
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
@@ -675,7 +676,7 @@ def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
     os.mkdir(tmp_path / "here")
     monkeypatch.chdir(tmp_path / "here")  # where the grader runs: nothing is made there
     path = submission(tmp_path, "time.sleep(60)\n")
-    with Runner(Limits(timeout=60.0)) as r:
+    with Runner(Limits(timeout=60.0), level) as r:
         (name,) = os.listdir(tmp_path / "tmp")
         assert name.startswith("numpy-impl-grading-")
         r.start(task(path))
@@ -686,14 +687,20 @@ def test_a_runners_folders_are_its_own_and_go_with_it(tmp_path, monkeypatch):
     assert os.listdir(tmp_path / "tmp") == [] and os.listdir(tmp_path / "here") == []
 
 
-def test_the_janitor_is_in_a_session_of_its_own():
+@pytest.mark.parametrize("level", LEVELS)
+def test_the_janitor_and_each_server_are_in_a_session_of_their_own(tmp_path, level):
     # so that a signal to the grader's process group or session (a ^C, a kill of the
     # group) does not end the janitor with it: it is the one left to end what the
-    # grader started (tests/grading/test_ended.py kills a grader to show it)
-    with Runner(Limits(), "process") as r:
-        pid = r.janitor.pid
-        assert os.getsid(pid) == pid and os.getpgid(pid) == pid
-        assert os.getsid(pid) != os.getsid(0) and os.getpgid(pid) != os.getpgid(0)
+    # grader started (tests/grading/test_ended.py kills a grader to show it); a
+    # server's group is what is killed to end it and what its child left
+    with Runner(Limits(), level) as r:
+        assert (
+            r.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n"))).reason
+            is None
+        )
+        for pid in (r.janitor.pid, *(w.server.pid for w in r.workers)):
+            assert os.getsid(pid) == pid and os.getpgid(pid) == pid
+            assert os.getsid(pid) != os.getsid(0) and os.getpgid(pid) != os.getpgid(0)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")

@@ -1097,17 +1097,23 @@ def test_each_of_a_submissions_folders_holds_no_more_than_its_memory_limit(tmp_p
     assert all(0 < each <= room for each in held), held
 
 
+def command_for_a_fake_bwrap(tmp_path, listed, room):
+    """The server command made for a bwrap (a script in ``tmp_path``) whose --help lists
+    ``listed``, each folder to hold ``room`` bytes."""
+    fake = tmp_path / "bwrap"
+    fake.write_text(f"#!/bin/sh\nprintf 'usage: bwrap [OPTIONS...] COMMAND\\n{listed}'\n")
+    fake.chmod(0o755)
+    found = isolation_module.Isolation("namespaces", str(fake))
+    setting = isolation_module.Setting(str(ROOT), str(tmp_path), {}, [], room)
+    return isolation_module.server_command(found, setting)
+
+
 @pytest.mark.parametrize("has", [True, False])
 def test_bwrap_is_given_only_the_options_its_version_lists(tmp_path, has):
     # --disable-userns and --size only where its --help lists them (older versions have
     # neither): a bwrap given an option it does not know starts no server at all
-    fake = tmp_path / "bwrap"
     listed = "    --disable-userns  ...\n    --size BYTES  ...\n" if has else ""
-    fake.write_text(f"#!/bin/sh\nprintf 'usage: bwrap [OPTIONS...] COMMAND\\n{listed}'\n")
-    fake.chmod(0o755)
-    found = isolation_module.Isolation("namespaces", str(fake))
-    setting = isolation_module.Setting(str(ROOT), str(tmp_path), {}, [], 2**20)
-    command = isolation_module.server_command(found, setting)
+    command = command_for_a_fake_bwrap(tmp_path, listed, 2**20)
     assert ("--disable-userns" in command) == has
     assert command.count("--size") == (3 if has else 0)  # /tmp, its home and /dev/shm
 
@@ -1177,15 +1183,10 @@ def test_in_a_namespace_the_linkers_settings_and_the_time_zone_are_the_hosts(tmp
 def test_top_folders_that_are_folders_are_bound_as_they_are(tmp_path, monkeypatch):
     # on a system whose /usr is not merged (/bin, /lib... folders, /lib32 there too),
     # each is bound read-only where it is; this one's are links, so they are faked
-    fake = tmp_path / "bwrap"
-    fake.write_text("#!/bin/sh\n")
-    fake.chmod(0o755)
     islink, isdir = os.path.islink, os.path.isdir
     monkeypatch.setattr(os.path, "islink", lambda p: p not in TOPS and islink(p))
     monkeypatch.setattr(os.path, "isdir", lambda p: p in TOPS or isdir(p))
-    found = isolation_module.Isolation("namespaces", str(fake))
-    setting = isolation_module.Setting(str(ROOT), str(tmp_path), {}, [], None)
-    command = isolation_module.server_command(found, setting)
+    command = command_for_a_fake_bwrap(tmp_path, "", None)
     bound = {tuple(command[i : i + 3]) for i in range(len(command) - 2)}
     assert all(("--ro-bind", top, top) in bound for top in TOPS)
     assert "--symlink" not in command  # none made a link

@@ -509,6 +509,37 @@ def test_a_server_that_does_not_end_at_the_end_of_its_input_is_killed_when_stopp
         assert worker.server.returncode == -signal.SIGKILL
 
 
+def test_a_worker_takes_a_report_once_whole_and_gives_up_a_server_it_cannot_read(
+    tmp_path, monkeypatch
+):
+    # what a worker reads comes here from a pipe of the test's own: a report is taken
+    # as soon as its last byte is there; a line no server writes, or a read that
+    # fails, says the server is over (read is False), and keeps nothing of it
+    path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
+    with Runner(Limits(), "process") as r:
+        assert r.run(task(path)).reason is None
+        (worker,) = r.workers
+        r.workers.remove(worker)
+    said, says = os.pipe()
+    unreadable = os.open(os.devnull, os.O_WRONLY)
+    try:
+        monkeypatch.setattr(worker, "fileno", lambda: said)
+        worker.ticket = ticket = worker_module.Ticket(task(path), worker, 0.0)
+        os.write(says, records.Message("report", 3).line() + b"abc")
+        assert worker.read() is True
+        assert (ticket.report, worker.pending) == (b"abc", b"")
+        os.write(says, b"nothing a server says\n")
+        assert worker.read() is False
+        worker.pending = b""
+        monkeypatch.setattr(worker, "fileno", lambda: unreadable)
+        assert worker.read() is False
+        assert worker.pending == b""
+    finally:
+        for fd in (said, says, unreadable):
+            os.close(fd)
+        worker.stop()
+
+
 @pytest.mark.parametrize("ends", [True, False])
 def test_finish_waits_to_the_deadline_and_not_a_moment_less(tmp_path, ends):
     """finish listens up to the child's deadline, however little time is left, and no
@@ -1284,6 +1315,20 @@ def test_pythons_folders_are_bound_outermost_only():
     needed = {sys.prefix, os.path.dirname(np.__file__), *site.getsitepackages()}
     for path in (os.path.realpath(p) for p in needed if os.path.isdir(p)):
         assert any(path == f or path.startswith(f + os.sep) for f in folders), path
+
+
+def test_a_prefix_named_through_a_link_is_bound_by_its_name_and_where_it_is(tmp_path, monkeypatch):
+    # the same as the linked run above, in this process (a server's own folders are
+    # worked out in the grader, which that run starts as a process of its own)
+    from reference.sandbox.isolation import python_folders
+
+    linked = tmp_path / "linked"
+    linked.symlink_to(sys.prefix)
+    monkeypatch.setattr(sys, "prefix", str(linked))
+    folders = python_folders()
+    assert str(linked) in folders
+    real = os.path.realpath(linked)
+    assert any(real == f or real.startswith(f + os.sep) for f in folders)
 
 
 WIPED = """

@@ -140,7 +140,9 @@ def test_in_process_the_teachers_contract_and_sandbox_reach_every_verdict(sandbo
     assert [v.contract for v in verdicts] == [contract, contract]
     # the step is right, but not the shape asked for
     assert [v.status for v in verdicts] == ["correct", "wrong"]
-    with pytest.raises(ValueError, match="unknown sandbox 'none'"):
+    with pytest.raises(
+        ValueError, match=r"^unknown sandbox 'none': choose one of auto, required, process$"
+    ):
         grade_class(given, sandbox="none")
 
 

@@ -147,6 +147,7 @@ def test_printed_output_is_cut_and_counted(tmp_path, runner):
     [
         ("lab.py", False, "lab.py"),  # a plain file: its own name
         ("lab.txt", False, "submission.py"),  # not a .py file's name: the sandbox's own
+        (".lab.py", False, "submission.py"),  # a hidden file's name: the sandbox's own
         ("lab.ipynb", True, "lab.py"),  # a notebook's cells made a module: its stem and .py
     ],
 )
@@ -804,6 +805,20 @@ def test_an_unreadable_file_is_that_submissions_end_alone(tmp_path, runner):
         run = runner.run(task(str(tmp_path / name)))
         assert (run.reason, run.detail, run.calls) == ("unreadable", detail, []), name
     assert runner.run(task(submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")))
+
+
+@pytest.mark.parametrize("most", [None, 3 * 2**20])
+def test_a_file_is_read_up_to_its_limit_and_refused_one_byte_past_it(tmp_path, monkeypatch, most):
+    # also where each read gives at most ``most`` bytes (as a network file system may)
+    if most is not None:
+        read = os.read
+        monkeypatch.setattr(os, "read", lambda fd, n: read(fd, min(n, most)))
+    limit = worker_module.SOURCE_LIMIT
+    at, past = tmp_path / "at.py", tmp_path / "past.py"
+    at.write_bytes(b"#" * limit)
+    past.write_bytes(b"#" * (limit + 1))
+    assert worker_module.read_source(str(at)) == b"#" * limit
+    assert worker_module.read_source(str(past)) == "it is over 8 MiB"  # 8 * 2**20 bytes
 
 
 @pytest.mark.parametrize(

@@ -514,29 +514,37 @@ def test_a_worker_takes_a_report_once_whole_and_gives_up_a_server_it_cannot_read
     tmp_path, monkeypatch
 ):
     # what a worker reads comes here from a pipe of the test's own: a report is taken
-    # as soon as its last byte is there; a line no server writes, or a read that
-    # fails, says the server is over (read is False), and keeps nothing of it
+    # once its last byte is there, not before; a line no server writes, or a read that
+    # fails, says the server is over (read is False), and what was pending stays as it was
     path = submission(tmp_path, "def f(x, y, w1, w2):\n    return w1, w2\n")
     with Runner(Limits(), "process") as r:
         assert r.run(task(path)).reason is None
         (worker,) = r.workers
         r.workers.remove(worker)
-    said, says = os.pipe()
-    unreadable = os.open(os.devnull, os.O_WRONLY)
+    fds = []
     try:
+        said, says = os.pipe()
+        fds += [said, says]
+        unreadable = os.open(os.devnull, os.O_WRONLY)
+        fds.append(unreadable)
         monkeypatch.setattr(worker, "fileno", lambda: said)
         worker.ticket = ticket = worker_module.Ticket(task(path), worker, 0.0)
-        os.write(says, records.Message("report", 3).line() + b"abc")
+        line = records.Message("report", 3).line()
+        os.write(says, line + b"ab")
+        assert worker.read() is True
+        assert (ticket.report, worker.pending) == (b"", line + b"ab")  # a byte to come
+        os.write(says, b"c")
         assert worker.read() is True
         assert (ticket.report, worker.pending) == (b"abc", b"")
         os.write(says, b"nothing a server says\n")
         assert worker.read() is False
-        worker.pending = b""
+        assert (ticket.report, ticket.ended) == (b"abc", None)
+        assert worker.pending == b"nothing a server says\n"
         monkeypatch.setattr(worker, "fileno", lambda: unreadable)
         assert worker.read() is False
-        assert worker.pending == b""
+        assert worker.pending == b"nothing a server says\n"
     finally:
-        for fd in (said, says, unreadable):
+        for fd in fds:
             os.close(fd)
         worker.stop()
 
@@ -855,6 +863,10 @@ def test_a_new_server_that_cannot_start_and_leaves_no_log_gives_no_reason(tmp_pa
     with Runner(Limits(timeout=5.0), "process") as r, pytest.raises(SandboxUnavailable) as refused:
         r.start(task(path))
     assert str(refused.value) == "the sandbox could not start: no reason given"
+
+
+def test_the_level_asked_for_by_default_is_auto():
+    assert isolation() == isolation("auto")
 
 
 def test_namespaces_required_and_missing_is_refused_in_one_line(monkeypatch):
@@ -1340,6 +1352,7 @@ def test_a_prefix_named_through_a_link_is_bound_by_its_name_and_where_it_is(tmp_
     linked = tmp_path / "linked"
     linked.symlink_to(sys.prefix)
     monkeypatch.setattr(sys, "prefix", str(linked))
+    monkeypatch.setattr(sys, "exec_prefix", str(linked))
     folders = python_folders()
     assert str(linked) in folders
     real = os.path.realpath(linked)

@@ -311,11 +311,13 @@ class Message:
 
     @classmethod
     def parse(cls, line: bytes) -> Message:
-        """The message on ``line``; ValueError if it is not one a server writes."""
+        """The message on ``line``; ValueError if it is not one a server writes (a size
+        on a report alone, a status or a time limit on an end alone)."""
         kind, size, code, timed_out = line.decode("ascii").split()
         message = cls(kind, int(size), int(code), timed_out == "1")
-        sized = 0 <= message.size <= REPORT_LIMIT
-        if kind not in MESSAGES or not sized or timed_out not in ("0", "1"):
+        sized = 0 <= message.size <= REPORT_LIMIT and (kind == "report" or message.size == 0)
+        ends = kind == "ended" or (message.code == 0 and timed_out == "0")
+        if kind not in MESSAGES or not sized or not ends or timed_out not in ("0", "1"):
             raise ValueError(f"not a server's message: {line[:80]!r}")
         return message
 

@@ -98,7 +98,7 @@ class Server:
             print(f"server: {why}", file=sys.stderr, flush=True)  # gives this one to a new
             os._exit(DIRTY)  # server (and says why, if it is the first)
         preload(request.forbidden)  # once a server, not once a child
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         with open(os.open(os.path.join(self.work, request.name), flags, 0o600), "wb") as f:
             f.write(request.source)
         read, write = os.pipe()

@@ -16,7 +16,7 @@ from typing import Any, Dict, Optional, Tuple, Union
 
 from reference.sandbox.isolation import Isolation, Setting, server_command
 from reference.sandbox.janitor import MARKED, sweep
-from reference.sandbox.records import REPORT_LIMIT, Message, Request, Task
+from reference.sandbox.records import Message, Request, Task
 from reference.sandbox.server import kill_group
 
 #: Characters of a submission's printed output that are kept.
@@ -87,9 +87,9 @@ class Worker:
         if not sep:
             return False
         message = Message.parse(line)
-        if message.kind == "report" and len(rest) < message.size:
+        if len(rest) < message.size:  # a report whose bytes are not all here yet
             return False
-        self.pending = rest[message.size :] if message.kind == "report" else rest
+        self.pending = rest[message.size :]  # only a report has a size
         ticket = self.ticket
         if ticket is not None:
             if message.kind == "started":
@@ -97,7 +97,7 @@ class Worker:
             elif message.kind == "loaded":
                 ticket.loaded = True
             elif message.kind == "report":
-                ticket.report = rest[: min(message.size, REPORT_LIMIT)]
+                ticket.report = rest[: message.size]
             elif message.kind == "ended":
                 ticket.ended = message
         return True
@@ -169,7 +169,7 @@ def read_source(path: str) -> Union[bytes, str]:
     (never a link, which could lead anywhere, nor a pipe or a device), and only up to
     SOURCE_LIMIT bytes."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as err:
         if err.errno == errno.ELOOP:
             return "it is a link: a submission is read only as a file of its own"
@@ -191,7 +191,7 @@ def read_source(path: str) -> Union[bytes, str]:
 def name_of(path: str) -> str:
     """The name the submission's copy gets: its own, where that is a plain file name."""
     name = os.path.basename(path)
-    plain = name.isascii() and name.isprintable() and name.endswith(".py") and "/" not in name
+    plain = name.isascii() and name.isprintable() and name.endswith(".py")
     return name if plain and not name.startswith(".") else "submission.py"
 
 

@@ -1044,7 +1044,8 @@ def test_an_array_reads_back_in_its_order_and_either_header_version():
     "line",
     [b"numpy", b"import numpy as np", b"started 0 0", b"hello 0 0 0", b"report -1 0 0",
      b"report 99999999999 0 0", f"report {records.REPORT_LIMIT + 1} 0 0".encode(),
-     b"ended 0 0 2", b"ended 0 x 0", "started 0 0 \u00e9".encode()],
+     b"ended 0 0 2", b"ended 0 x 0", "started 0 0 \u00e9".encode(),
+     b"started 3 0 0", b"ended 3 0 0", b"loaded 0 1 0", b"report 5 -9 0", b"started 0 0 1"],
 )  # fmt: skip
 def test_a_line_no_server_writes_is_no_message(line):
     # a server whose messages are spoiled (a submission's bytes written into its pipe)

@@ -163,7 +163,8 @@ def notebooks(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff (lint and format check), mypy (strict on numpy_impl), CITATION.cff validation.
 
-    Without torch: mypy reads reference/network.py's torch as untyped (pyproject.toml)."""
+    Without torch: mypy reads reference/witnesses/torch_mirror.py's torch as untyped
+    (pyproject.toml)."""
     session.install("ruff", "mypy", "numpy", "cffconvert", "nox")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")

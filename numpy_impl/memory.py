@@ -6,7 +6,7 @@ MemoryError traceback, or by the operating system killing the program. So
 before allocating anything big, ``train``, ``sweep``, ``noisy.evaluate`` and
 ``load_weights`` add up what their run will hold at its peak (the estimates
 below, each an upper bound checked against measured peaks by
-tests/test_memory.py) and call :func:`require`, which raises
+tests/lesson/test_memory.py) and call :func:`require`, which raises
 :class:`NotEnoughMemory` (a ``ValueError``) when the total exceeds
 :func:`available`.
 """

@@ -46,7 +46,7 @@ def sigmoid(t: Any) -> Array:
     """
     t = np.asarray(t)
     if t.dtype.kind == "c":
-        # for the complex-step derivative (reference/oracles.py): the plain, analytic formula
+        # complex step (reference/witnesses/oracles.py): the plain, analytic formula
         return 1 / (1 + np.exp(-t))
     if t.dtype.kind != "f":
         t = t.astype(np.float64)  # a number, a list, integers...: in float64

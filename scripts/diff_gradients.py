@@ -6,8 +6,8 @@
     python scripts/diff_gradients.py --trajectory 15000 --plot drift.png
     python scripts/diff_gradients.py --json
 
-The sums are reference/diff.py (its docstring says what is compared and how),
-the command line reference/diff_cli.py; --help lists the options.
+The sums are reference/diff/sums.py (its docstring says what is compared and how),
+the command line reference/diff/cli.py; --help lists the options.
 """
 
 import sys

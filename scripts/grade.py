@@ -4,7 +4,7 @@
     python scripts/grade.py a.py b.py:train_step --loss bce    # files, or file:function
     python scripts/grade.py submissions/ --json grades.json --csv grades.csv --feedback notes/
 
-The sums are reference/grade.py, the command line reference/grade_cli.py;
+The sums are reference/grading/classroom.py, the command line reference/grading/cli.py;
 --help lists the options.
 """
 

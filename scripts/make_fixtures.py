@@ -1,4 +1,4 @@
-"""Regenerate reference/golden.npz from the PyTorch reference.
+"""Regenerate reference/witnesses/golden.npz from the PyTorch reference.
 
     python scripts/make_fixtures.py
 
@@ -6,7 +6,7 @@ Golden vectors for machines without torch: for each case, the inputs, the
 weights and the autograd gradients of both rules' losses; for the article's
 job (seeds in TRAIN_SEEDS, both rules) the per-epoch loss history and final
 weights of the reference's 15000-epoch run. tests/witnesses/test_fixtures.py checks
-numpy_impl against them everywhere (with reference/golden.py's checks), and,
+numpy_impl against them everywhere (with reference/witnesses/golden.py's checks), and,
 where torch is installed, tests/witnesses/test_parity_fixtures.py checks that they still
 equal what the live reference computes, so they cannot go stale.
 """

@@ -9,6 +9,7 @@ Inside reference/, each room is a package that imports only through its doors
 
 import ast
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -39,17 +40,33 @@ DOORS = {
 }
 
 
-def imported(path: Path, source=None):
-    """Every module ``path`` imports (``from a.b import c`` gives a.b and a.b.c),
-    at its top or inside a function."""
-    names = set()
+def imports(path: Path, source=None):
+    """What ``path`` imports, as (module, name) pairs: ``import a.b`` gives ("a.b", None),
+    ``from a.b import c`` gives ("a.b", "c"), ``from .x import c`` is read from the
+    package of ``path``, and ``importlib.import_module("a.b")`` or ``__import__("a.b")``
+    with a module named in the code gives ("a.b", None); at the top or in a function."""
+    package = list(path.relative_to(ROOT).with_suffix("").parts)
+    package = package[:-1]  # a module's package; an __init__'s is its own folder
+    found = set()
     for node in ast.walk(ast.parse(source if source is not None else path.read_text())):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+            found.update((alias.name, None) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.update((module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else None
+            called = node.func.id if isinstance(node.func, ast.Name) else called
+            if called in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                found.add((node.args[0].value, None))
+    return found
+
+
+def imported(path: Path, source=None):
+    """Every module ``path`` imports (``from a.b import c`` gives a.b and a.b.c)."""
+    pairs = imports(path, source)
+    return {m for m, _ in pairs} | {f"{m}.{n}" for m, n in pairs if n is not None}
 
 
 def room_of(path: Path) -> str:
@@ -57,17 +74,48 @@ def room_of(path: Path) -> str:
     return path.relative_to(REFERENCE).parts[0]
 
 
-def wrong_doors(room: str, names) -> set:
-    """The imports of a module of ``room`` that go through no door of it."""
+def face(room: str) -> set:
+    """What another room may import of ``room``: the names of its ``__init__``'s
+    ``__all__``, and those of its modules listed there (the witnesses, each standing
+    alone, list only their modules)."""
+    for node in ast.parse((REFERENCE / room / "__init__.py").read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__all__":
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+#: The rooms whose face is their modules (each one a witness of its own), not names.
+SHELVES = ("witnesses",)
+
+
+def modules_of(room: str) -> set:
+    return {p.stem for p in (REFERENCE / room).glob("*.py")} - {"__init__"}
+
+
+def wrong_doors(room: str, pairs) -> set:
+    """The imports (module, name) of a module of ``room`` that go through no door of
+    it: into a room it may not import, past another room's face, or of a private name."""
     rooms, product = DOORS[room]
-    allowed = {"reference", f"reference.{room}", *(f"reference.{r}" for r in rooms)}
     wrong = set()
-    for name in names:
-        parts = name.split(".")
-        if parts[0] == "reference" and ".".join(parts[:2]) not in allowed:
-            wrong.add(name)
+    for module, name in pairs:
+        parts = module.split(".")
         if parts[0] == "numpy_impl" and not product:
-            wrong.add(name)
+            wrong.add((module, name))
+        private = (name or "").startswith("_")
+        if private:
+            wrong.add((module, name))
+        if parts[0] != "reference" or private:
+            continue
+        into = parts[1] if len(parts) > 1 else (name or "")
+        if into == room:
+            continue
+        if into not in rooms:
+            wrong.add((module, name))
+        elif len(parts) > 2:  # reference.<room>.<module>: a module its face lists
+            if parts[2] not in face(into) & modules_of(into):
+                wrong.add((module, name))
+        elif name is not None and name not in face(into):
+            wrong.add((module, name))  # past the room's face (its __init__)
     return wrong
 
 
@@ -78,8 +126,26 @@ def test_every_module_of_reference_is_in_a_room():
     assert [p.name for p in REFERENCE.glob("*.py")] == ["__init__.py"]
     packages = sorted(p.name for p in REFERENCE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert packages == sorted(ROOMS)
+    for room in ROOMS:  # each room says what it is, and names each of its modules
+        said = ast.get_docstring(ast.parse((REFERENCE / room / "__init__.py").read_text()))
+        assert said, room
+        for module in sorted((REFERENCE / room).glob("*.py")):
+            named = f"reference.{room}.{module.stem}`"
+            assert module.stem == "__init__" or named in said, (room, module.name)
+    for room in SHELVES:  # every witness is on its shelf's face, and nothing else is
+        assert face(room) == modules_of(room), room
+
+
+def test_no_name_on_a_rooms_face_hides_a_module_of_the_room():
+    # ``isolation`` the function on the sandbox's face would make
+    # ``import reference.sandbox.isolation as m`` the function, not the module
+    import importlib
+    import types
+
     for room in ROOMS:
-        assert (REFERENCE / room / "__init__.py").read_text().startswith('"""'), room
+        package = importlib.import_module(f"reference.{room}")
+        for module in modules_of(room):
+            assert isinstance(getattr(package, module, types), types.ModuleType), (room, module)
 
 
 def test_the_doors_open_one_way_only():
@@ -91,22 +157,68 @@ def test_the_doors_open_one_way_only():
 def test_each_module_imports_through_its_rooms_doors(path):
     if path.parent == REFERENCE:
         return
-    assert not wrong_doors(room_of(path), imported(path)), path
+    assert not wrong_doors(room_of(path), imports(path)), path
 
 
 def test_an_import_through_a_wrong_door_is_seen():
     # the check's own control: each kind of wrong door, and the right ones
-    judge = REFERENCE / "judge" / "x.py"
-    assert wrong_doors("judge", imported(judge, "from reference.sandbox import Runner\n")) == {
-        "reference.sandbox",
-        "reference.sandbox.Runner",
+    judge, sandbox = REFERENCE / "judge" / "x.py", REFERENCE / "sandbox" / "x.py"
+
+    def wrong(room, source, path=judge):
+        return wrong_doors(room, imports(path, source))
+
+    assert wrong("judge", "from reference.sandbox import Runner\n") == {
+        ("reference.sandbox", "Runner")
     }
-    inside = "def f():\n    from reference.grading.single import diagnose_file\n"
-    assert wrong_doors("judge", imported(judge, inside))
-    assert wrong_doors("sandbox", imported(judge, "import numpy_impl as ni\n")) == {"numpy_impl"}
-    assert wrong_doors("witnesses", imported(judge, "from reference.judge import catalogue\n"))
-    assert not wrong_doors("judge", imported(judge, "from reference.witnesses import losses\n"))
-    assert not wrong_doors("grading", imported(judge, "import reference.judge.plan\n"))
+    assert wrong("judge", "def f():\n    from reference.grading.single import diagnose_file\n")
+    assert wrong("sandbox", "import numpy_impl as ni\n", sandbox) == {("numpy_impl", None)}
+    assert wrong("witnesses", "from reference.judge import catalogue\n")
+    assert wrong("judge", "from ..grading import single\n")  # relative, from the judge's package
+    assert wrong("sandbox", "from ..judge import words\n", sandbox)
+    assert wrong("sandbox", "from reference import judge\n", sandbox)
+    assert wrong("judge", "import importlib\nimportlib.import_module('reference.grading')\n")
+    assert wrong("judge", "__import__('reference.sandbox.runner')\n")
+    # past another room's face: a module of it, a name not on its face, a private name
+    assert wrong("grading", "import reference.judge.plan\n")
+    assert wrong("grading", "from reference.sandbox.runner import Runner\n")
+    assert wrong("grading", "from reference.judge import Point\n")
+    assert wrong("judge", "from reference.witnesses.tolerances import _reason\n")
+    assert wrong("judge", "from reference.witnesses import nowhere\n")
+    assert wrong("judge", "from .plan import _private\n")  # even inside its own room
+    # and the right ones
+    assert not wrong("judge", "from reference.witnesses.losses import LOSSES\n")
+    assert not wrong("judge", "from reference.witnesses import tolerances\n")
+    assert not wrong("grading", "from reference.sandbox.isolation import WANTED\n")  # listed
+    assert not wrong("judge", "from .plan import calls\nfrom reference.judge.fit import Fit\n")
+    assert not wrong(
+        "grading", "from reference.judge import diagnose, said\nimport reference.sandbox\n"
+    )
+    assert not wrong("diff", "from reference.grading import diagnose_file\n")
+
+
+#: What would start a process, or stand in for one: never in the judge.
+PROCESS_MODULES = ("subprocess", "multiprocessing", "concurrent", "pty", "reference.sandbox")
+PROCESS_CALLS = ("fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp", "spawnv",
+                 "spawnve", "spawnl", "execv", "execve", "execl", "execvp")  # fmt: skip
+
+
+@pytest.mark.parametrize("path", sorted((REFERENCE / "judge").glob("*.py")), ids=lambda p: p.name)
+def test_the_judge_starts_no_process(path):
+    # the judge is handed what a run returned: it starts none, and runs no submission
+    tree = ast.parse(path.read_text())
+    for name in imported(path):
+        assert not any(name == m or name.startswith(m + ".") for m in PROCESS_MODULES), name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in PROCESS_CALLS:
+            assert getattr(node.value, "id", "") != "os", (path.name, node.attr)
+        assert not (isinstance(node, ast.Name) and node.id in ("exec", "eval")), path.name
+
+
+def test_a_process_in_the_judge_would_be_seen(tmp_path):
+    # the check's own control
+    for source in ("import subprocess\n", "from multiprocessing import Pool\n"):
+        names = imported(REFERENCE / "judge" / "x.py", source)
+        assert any(n.split(".")[0] in PROCESS_MODULES for n in names), source
 
 
 def test_a_sandbox_has_numpy_the_standard_library_and_its_own_room_only():
@@ -132,6 +244,7 @@ def test_no_function_of_the_judge_is_over_40_lines_or_takes_over_6_parameters(pa
             a = node.args
             given = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
             given = [x for x in given if x not in ("self", "cls")]
+            given += [f"*{x.arg}" for x in (a.vararg, a.kwarg) if x is not None]
             assert len(given) <= 6, f"{path.name}: {node.name}({', '.join(given)})"
             lines = node.end_lineno - node.lineno + 1
             assert lines <= 40, f"{path.name}: {node.name} is {lines} lines"
@@ -306,3 +419,29 @@ def test_a_mutation_progress_not_there_is_said_in_one_line(tmp_path):
         done = _progress(*args)
         assert done.returncode == 2 and not done.stdout
         assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+
+
+#: The text a newcomer reads for where things are: docs, docstrings, comments, commands.
+TEXTS = sorted(
+    p
+    for pattern in ("*.py", "*.md", "*.toml", "*.ipynb", "*.cff", "*.cfg", "*.yml", "run")
+    for p in ROOT.rglob(pattern)
+    if not {".git", ".nox", "mutants", "__pycache__", ".venv-ci", "site-packages"} & set(p.parts)
+    and p.name != "test_structure.py"  # whose examples name files that are not there
+)
+
+
+def test_every_file_of_reference_the_text_names_is_there():
+    # a file named after a move (reference/diagnose.py, reference/grade_cli.py) leads nowhere
+    named = re.compile(r"(?<![\w/.])(?:reference|numpy_impl|scripts|tests)/[\w/]+\.(?:py|toml|npz)")
+    missing = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in TEXTS
+        for name in named.findall(path.read_text(errors="replace"))
+        if not (ROOT / name).exists() and "*" not in name
+    }
+    assert not missing, sorted(missing)
+    assert named.findall("see reference/diagnose.py and scripts/grade.py") == [
+        "reference/diagnose.py",
+        "scripts/grade.py",
+    ]

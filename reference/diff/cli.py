@@ -15,7 +15,7 @@ Against your own code (--against PATH.py:FUNCTION): runs your gradient
 function f(x, y, w1, w2) -> (dw1, dw2), or your SGD step f(x, y, w1, w2, alpha)
 -> (new_w1, new_w2), at many points and says in words what each layer's
 gradient is: correct for --loss (default mse), the other loss, or which known
-mistake (reference/diagnose.py).
+mistake (reference/judge/diagnosis.py).
 
 Exit status: 0 every counted comparison within its tolerance (with --against:
 both layers correct for the loss), 1 one beyond it (the layer is named), 2 bad
@@ -50,7 +50,7 @@ from numpy_impl.plot import PlottingUnavailable
 from numpy_impl.settings import checked
 from reference.diff import sums as diff
 from reference.diff.sums import Comparison, StepReport, TrajectoryReport
-from reference.grading.single import (
+from reference.grading import (
     WANTED,
     Sandbox,
     SandboxUnavailable,
@@ -330,7 +330,8 @@ def against(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) ->
     notice = isolation(args.sandbox).notice
     if notice:
         print(notice, file=sys.stderr)
-    network, contract = asked_for(args.network, args.loss, args.require, args.points)
+    asked = asked_for(args.network, args.loss, args.require, args.points)
+    network, contract = asked.network, asked.contract
     if network is not None and args.plot:
         raise UsageError("--plot goes with the article's network")
     check_output_path("--plot", args.plot, ".png")  # before a sandbox is started

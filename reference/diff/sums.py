@@ -15,7 +15,7 @@ computed four ways:
 
 and each method is compared with ours, per layer (:class:`Comparison`): max
 abs error, max relative error (normwise: against the largest reference entry;
-reference/compare.py), cosine, the worst entry's index, and the tolerance it
+reference/witnesses/compare.py), cosine, the worst entry's index, and the tolerance it
 must meet.
 
 The loss the other methods differentiate is by default the one the rule

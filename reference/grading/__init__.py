@@ -9,5 +9,29 @@ The only room that joins the sandbox and the judge.
 * :mod:`~reference.grading.cli`: ``scripts/grade.py``;
 * :mod:`~reference.grading.exercise`: the exercise notebooks' checks.
 
+Its public face is one file's check, as ``--against`` uses it: :func:`diagnose_file`
+(and :func:`asked_for`, what it is asked for), with the sandbox's levels of isolation
+it runs under (:func:`isolation`, ``WANTED``, :class:`SandboxUnavailable`).
+
 Doors: the judge, the sandbox and the witnesses.
 """
+
+from reference.grading.single import (
+    WANTED,
+    Asked,
+    Sandbox,
+    SandboxUnavailable,
+    asked_for,
+    diagnose_file,
+    isolation,
+)
+
+__all__ = [
+    "WANTED",
+    "Asked",
+    "Sandbox",
+    "SandboxUnavailable",
+    "asked_for",
+    "diagnose_file",
+    "isolation",
+]

@@ -39,9 +39,9 @@ from reference.judge import (
     Contract,
     Diagnosis,
     StudentError,
+    forward_calls,
     judge_forward,
 )
-from reference.judge import forward as forward_pass
 from reference.sandbox import Limits, Run, Task, read_source
 from reference.witnesses.losses import LOSSES
 from reference.witnesses.networks import Description
@@ -289,7 +289,7 @@ def forward_task(task: Task, names: str) -> Task:
     """The task that runs a submission's forward pass (the first of ``names``, by commas,
     its module defines) on the same bytes as its backprop's ``task``."""
     function = defined(task.source, names.split(",")) if task.source else names.split(",")[0]
-    return Task(task.path, function, forward_pass.calls(), FORBIDDEN["forward"], task.source)
+    return Task(task.path, function, forward_calls(), FORBIDDEN["forward"], task.source)
 
 
 def forward_of(run: Run, loss: str, notebook: Optional[Cells] = None) -> Forward:

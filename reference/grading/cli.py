@@ -36,10 +36,10 @@ from numpy_impl.progress import terminal_progress
 from reference.grading.classroom import STAGES, grade, submissions, summarize
 from reference.grading.gradebook import VISIBILITY, print_table, refused_on_gradescope, write_files
 from reference.grading.single import Sandbox, asked_for
-from reference.judge.languages import LANGUAGES
+from reference.judge import LANGUAGES
 from reference.sandbox import Limits
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
-from reference.witnesses.losses import LOSSES
+from reference.witnesses.losses import ARTICLE_LOSSES
 
 UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         " (forward,f_forward): each file's is the first it defines",
     )
     p.add_argument(
-        "--loss", choices=tuple(LOSSES), help="the loss (mse; the article's network only)"
+        "--loss", choices=ARTICLE_LOSSES, help="the loss (mse; the article's network only)"
     )
     p.add_argument(
         "--network",
@@ -179,7 +179,8 @@ def main(
 def graded(args: argparse.Namespace, out: TextIO, runner: Optional[Sandbox]) -> int:
     """Grade the class ``args`` names; its files written, its table shown."""
     _check_outputs(args)
-    network, contract = asked_for(args.network, args.loss, args.require, args.points)
+    asked = asked_for(args.network, args.loss, args.require, args.points)
+    network, contract = asked.network, asked.contract
     if network is not None and args.forward:
         raise UsageError("--forward goes with the article's network f(x, w1, w2)")
     given = submissions(args.paths, args.function)

@@ -8,8 +8,8 @@ the notebook's functions it calls, and every name they use: modules imported
 in any form, functions imported by name, constants) and starts a separate
 judge process
 (``python -m reference.grading.exercise``), which runs that file in a child process of
-its own (reference/runner.py) and computes every candidate itself
-(reference/diagnose.py for the backprop; the forward pass likewise, here).
+its own (reference/sandbox/runner.py) and computes every candidate itself
+(reference/judge/diagnosis.py for the backprop; the forward pass likewise, here).
 The kernel only prints the words that come back: a line of the file said as
 the line of the student's cell, the time limit a loop ran into, and the first
 lines of what the function printed.
@@ -51,10 +51,9 @@ from reference.grading.single import (
     run_file,
     split_spec,
 )
-from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError
+from reference.judge import DEFAULT, NOT_WRITTEN, STEPS, Contract, StudentError, said
 from reference.judge import judge_forward as forward_verdict
 from reference.judge import judge_step as step_verdict
-from reference.judge.languages import said
 from reference.sandbox import Run, die_with_parent, environment
 from reference.witnesses.networks import Description
 
@@ -390,7 +389,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         die_with_parent(int(options["--parent"]))
     kind, spec, *rest = [a for a in given if not a.startswith("--")]
     loss = rest[0] if rest else "mse"
-    network, contract = asked_for(options.get("--network", ""), None, options.get("--require", ""))
+    asked = asked_for(options.get("--network", ""), None, options.get("--require", ""))
+    network, contract = asked.network, asked.contract
     if kind == "backprop":
         found = judge_backprop(spec, loss, contract, network)
     else:

@@ -26,8 +26,7 @@ from typing import Any, Dict, List, Sequence, Set, TextIO
 from numpy_impl.files import write_atomically
 from numpy_impl.options import inert
 from reference.grading.classroom import Summary, Verdict
-from reference.judge import NOT_WRITTEN
-from reference.judge.languages import said
+from reference.judge import NOT_WRITTEN, said
 
 
 def code(text: str) -> str:

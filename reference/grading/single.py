@@ -14,6 +14,7 @@ in one that replays).
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
@@ -30,17 +31,17 @@ from reference.judge import (
     described_contract,
     diagnose,
     diagnose_described,
+    forward_calls,
     judge_forward,
+    step_calls,
 )
-from reference.judge import forward as forward_pass
-from reference.judge.steps import calls as step_calls
-from reference.sandbox import Forbidden, Limits, Run, Runner, Task
+from reference.sandbox import Calls, Forbidden, Limits, Run, Runner, Task
 from reference.sandbox.isolation import WANTED, SandboxUnavailable, isolation
-from reference.sandbox.records import Calls
 
 __all__ = [
     "FORBIDDEN",
     "WANTED",
+    "Asked",
     "Contract",
     "Sandbox",
     "SandboxUnavailable",
@@ -90,20 +91,27 @@ def judged(
     return diagnose(run, loss, contract)
 
 
-def asked_for(
-    network: str, loss: Optional[str], require: str = "", points: str = ""
-) -> Tuple[Optional[Description], Contract]:
+@dataclass(frozen=True)
+class Asked:
+    """What a command line asks a backprop to be checked as: the ``network`` it names
+    (None: the article's) and the teacher's ``contract`` for it."""
+
+    network: Optional[Description]
+    contract: Contract
+
+
+def asked_for(network: str, loss: Optional[str], require: str = "", points: str = "") -> Asked:
     """The network a command line names (None: the article's, by default or by name, or a
     file that describes it exactly) and the teacher's contract for it; ValueError (one
     line) for a description that is none, or a ``loss`` given with another network."""
     found = None if network in ("", "article") else read_network(network)
     if found is None or is_article(found):
-        return None, Contract.parse(require, points)
+        return Asked(None, Contract.parse(require, points))
     if loss is not None:
         raise ValueError(f"--loss goes with the article's network: the network {found.name}"
                          f" has its own loss, {found.loss_words()}")  # fmt: skip
     backprop_calls(found)  # a description no point can be found for is said here, in one line
-    return found, described_contract(found, require, points)
+    return Asked(found, described_contract(found, require, points))
 
 
 def split_spec(spec: str) -> Tuple[str, str]:
@@ -134,7 +142,7 @@ def run_file(
     if kind == "backprop":
         points = backprop_calls(network)
     else:
-        points = forward_pass.calls() if kind == "forward" else step_calls(kind)
+        points = forward_calls() if kind == "forward" else step_calls(kind)
     with started(runner, limits, sandbox) as apart:
         return apart.run(Task(path, function, points, FORBIDDEN[kind]))
 

@@ -9,6 +9,8 @@ the verdict in words. It runs no process and imports no submission.
 * :mod:`~reference.judge.trace`, :mod:`~reference.judge.unmatched`: a gradient no chain
   matches, traced to where it starts;
 * :mod:`~reference.judge.words`: every sentence the judge says;
+* :mod:`~reference.judge.languages`: those sentences in another language, one table
+  (English beside Chinese: :mod:`~reference.judge.zh`, :mod:`~reference.judge.zh_described`);
 * :mod:`~reference.judge.contract`: what a teacher requires, and the points of each part;
 * :mod:`~reference.judge.diagnosis`: the verdict on a backprop (:func:`diagnose`);
 * :mod:`~reference.judge.forward`: the verdict on a forward pass (:func:`judge_forward`);
@@ -31,13 +33,17 @@ from reference.judge.described_verdict import contract as described_contract
 from reference.judge.described_verdict import diagnose_described
 from reference.judge.diagnosis import Diagnosis, LayerVerdict, diagnose
 from reference.judge.forward import NOT_WRITTEN, ForwardVerdict, judge_forward
+from reference.judge.forward import calls as forward_calls
+from reference.judge.languages import LANGUAGES, said
 from reference.judge.network import OWN_FUNCTIONS, OWN_ROOMS
 from reference.judge.plan import ALPHA, calls
 from reference.judge.steps import STEPS, StepVerdict, judge_step
+from reference.judge.steps import calls as step_calls
 
 __all__ = [
     "ALPHA",
     "DEFAULT",
+    "LANGUAGES",
     "NOT_WRITTEN",
     "OWN_FUNCTIONS",
     "OWN_ROOMS",
@@ -56,6 +62,9 @@ __all__ = [
     "described_contract",
     "diagnose",
     "diagnose_described",
+    "forward_calls",
     "judge_forward",
     "judge_step",
+    "said",
+    "step_calls",
 ]

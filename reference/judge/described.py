@@ -40,7 +40,7 @@ from reference.judge.answers import (
 )
 from reference.judge.layered import backward, catalogue
 from reference.witnesses.networks import Description, forward
-from reference.witnesses.tolerances import FACTOR, network_floor
+from reference.witnesses.tolerances import factor_limit, network_floor
 
 Array = np.ndarray
 
@@ -313,5 +313,6 @@ class Fit:
 
 
 def near(a: float, b: float, precision: Precision = FLOAT64) -> bool:
-    """Two factors the same to :data:`FACTOR` (or ten times the precision's tolerance)."""
-    return abs(a - b) <= max(FACTOR, 10 * precision.tolerance) * max(abs(b), 1e-12)
+    """Two factors the same to the precision's :func:`factor_limit` (relative to ``b``,
+    or absolute where ``b`` is below 1e-12)."""
+    return abs(a - b) <= factor_limit(precision.tolerance) * max(abs(b), 1e-12)

@@ -288,7 +288,8 @@ def diagnose_described(run: Outcome, d: Description, asked: Optional[Contract] =
     first = [0] if again else [i for i, q in enumerate(plan(d)) if q.group == 0 and i != REPEAT]
     fits = [_fit(d, r, reading, first) for r in d.returns]
     _explained(d, fits, reading, first)
-    layers, origin, pointer = described_words.explained(d, fits, _whole(d, fits), again)
+    explained = described_words.explained(d, fits, _whole(d, fits), again)
+    layers, origin, pointer = explained.layers, explained.origin, explained.pointer
     if reading.reordered != tuple(range(len(d.returns))):
         origin, pointer = "return", described_words.reordered(d, reading.reordered, layers)
     loosest = max((f.precision for f in fits), key=lambda q: q.tolerance)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 import numpy as np
 
 from reference.judge.described import Fit
-from reference.judge.diagnosis import LayerVerdict
+from reference.judge.diagnosis import Explained, LayerVerdict
 from reference.judge.layered import Mistake, catalogue, delta_name
 from reference.judge.words import APPROXIMATION
 from reference.witnesses.networks import Description
@@ -122,7 +122,7 @@ def _one(d: Description, f: Fit, whole: Optional[Mistake]) -> LayerVerdict:
 
 def explained(
     d: Description, fits: List[Fit], whole: Optional[Mistake], again: List[str]
-) -> Tuple[List[LayerVerdict], Optional[str], str]:
+) -> Explained:
     """Each gradient's verdict, the quantity that goes wrong first, and the line to look at."""
     layers = [_one(d, f, whole) for f in fits]
     if again:
@@ -131,16 +131,17 @@ def explained(
                 v.correct, v.unnamed = False, False
                 v.mistakes.append("accumulates across calls")
         kept = ", ".join(again)
-        return layers, "update", (f"look at where {kept} {'is' if len(again) == 1 else 'are'}"
-                                  " kept between calls: called twice with the same inputs it"
-                                  " returned two different answers (gradients added up across"
-                                  " calls and never reset, or something random such as"
-                                  " dropout: the answer must depend on the inputs alone, and it"
-                                  " is judged here at its first call)")  # fmt: skip
+        are = "is" if len(again) == 1 else "are"
+        return Explained(layers, "update", f"look at where {kept} {are} kept between calls:"
+                         " called twice with the same inputs it returned two"
+                         " different answers (gradients added up across calls and never reset,"
+                         " or something random such as dropout: the answer must depend on the"
+                         " inputs alone, and it is judged here at its first call)")  # fmt: skip
     if whole is not None:
-        return layers, whole.origin, f"look at the line that computes {whole.origin}: {whole.words}"
+        pointer = f"look at the line that computes {whole.origin}: {whole.words}"
+        return Explained(layers, whole.origin, pointer)
     if any(not f.right for f in fits) and all(f.right or f.approximate for f in fits):
-        return layers, None, APPROXIMATION
+        return Explained(layers, None, APPROXIMATION)
     if all(not f.right and f.scaled for f in fits) and len({(f.scaled, round(f.factor, 6))
                                                             for f in fits}) == 1:  # fmt: skip
         delta = delta_name(d, d.layers)
@@ -150,13 +151,11 @@ def explained(
             where = f"the sign of the error in {delta} (a - y, not y - a), or before each gradient"
         if fits[0].scaled in ("1/n lost", "1/n twice", "times n"):
             where = f"where the 1/n is applied (in {delta}, or in each gradient's own line)"
-        return layers, delta, f"look at {where}: every gradient has one mistake, {why}"
+        return Explained(layers, delta, f"look at {where}: every gradient has one mistake, {why}")
     return _first_wrong(d, fits, layers)
 
 
-def _first_wrong(
-    d: Description, fits: List[Fit], layers: List[LayerVerdict]
-) -> Tuple[List[LayerVerdict], Optional[str], str]:
+def _first_wrong(d: Description, fits: List[Fit], layers: List[LayerVerdict]) -> Explained:
     """Where to look when no one mistake explains every gradient: in the first layer to go
     wrong in the backward pass (the output's first), the mistake of the catalogue named
     there; else its delta, when its gradients and every layer's before it are wrong (a
@@ -171,25 +170,26 @@ def _first_wrong(
         twists = [m for m in catalogue(d) if any(m.name in wrong[r].mistakes for r in bad)]
         if twists:
             m = twists[0]
-            return layers, m.origin, f"look at the line that computes {m.origin}: {m.words}"
+            pointer = f"look at the line that computes {m.origin}: {m.words}"
+            return Explained(layers, m.origin, pointer)
         below = [r for r in d.returns if d.place(d.gradient_of(r))[1] <= layer]
         plain = not any(wrong[r].mistakes for r in bad)
         if plain and layer == 1 and not d.biases:  # dW1 alone: its line, or dz1's
             delta = delta_name(d, 1)
-            return layers, bad[0], (f"look at the lines that compute {delta} and {bad[0]}:"
-                                    f" {bad[0]} is wrong, while those of the layers after it"
-                                    " are right")  # fmt: skip
+            return Explained(layers, bad[0], f"look at the lines that compute {delta} and"
+                             f" {bad[0]}: {bad[0]} is wrong, while those of the layers after it"
+                             " are right")  # fmt: skip
         if plain and all(r in values_wrong for r in below):
             delta = delta_name(d, layer)
             said = f"{' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} wrong"
             said += ", and so is every gradient of the layers before it" if layer > 1 else ""
             said += ", while those of the layers after it are right" if layer < d.layers else ""
-            return layers, delta, f"look at the line that computes {delta}: {said}"
+            return Explained(layers, delta, f"look at the line that computes {delta}: {said}")
         first = bad[0]
         words = wrong[first].words
         why = words[len(first) + 2 :] if words.startswith(f"{first}: ") else words
-        return layers, first, f"look at the line that computes {first}: {why}"
-    return layers, None, ""
+        return Explained(layers, first, f"look at the line that computes {first}: {why}")
+    return Explained(layers, None, "")
 
 
 def reordered(d: Description, at: Tuple[int, ...], layers: List[LayerVerdict]) -> str:

@@ -77,6 +77,17 @@ class LayerVerdict:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """What the judge says of a backprop as a whole: each layer's verdict (``layers``),
+    the quantity that goes wrong first (``origin``; None: none is named), and the line
+    to look at (``pointer``; empty: every gradient is correct)."""
+
+    layers: List[LayerVerdict]
+    origin: Optional[str]
+    pointer: str
+
+
+@dataclass(frozen=True)
 class FirstPoint:
     """The student's gradients at the first point of the plan, beside the correct ones."""
 
@@ -175,7 +186,8 @@ def diagnose(run: Outcome, loss: str = "mse", contract: Contract = DEFAULT) -> D
     refuse(run)
     answers = read_answers(run)
     judged = Judged([fit_layer(answers, w, loss) for w in ARTICLE.weights])
-    said, origin, pointer = _explained(answers, judged, loss)
+    explained = _explained(answers, judged, loss)
+    said = explained.layers
     first = answers.first[0]
     right = correct(first.state, loss)
     return Diagnosis(
@@ -183,8 +195,8 @@ def diagnose(run: Outcome, loss: str = "mse", contract: Contract = DEFAULT) -> D
         shape="step" if answers.step else "gradient",
         precision=answers.precision.name,
         layers=said,
-        origin=origin,
-        pointer=pointer,
+        origin=explained.origin,
+        pointer=explained.pointer,
         checked=_checked(answers),
         notes=answers.notes + [Note(layer.note) for layer in judged.layers if layer.note],
         first=FirstPoint(first.gradient, {w: right.gradient(w) for w in ARTICLE.weights}),
@@ -211,25 +223,24 @@ def _parts(answers: Answers, loss: str, said: List[LayerVerdict]) -> Dict[str, b
     }
 
 
-def _explained(
-    answers: Answers, judged: Judged, loss: str
-) -> Tuple[List[LayerVerdict], Optional[str], str]:
+def _explained(answers: Answers, judged: Judged, loss: str) -> Explained:
     """Each layer's verdict, the origin and the pointer: a step that returned the
     gradients, an approximation, a step whose update is wrong (both gradients the
     correct ones times one constant) are told so; else the catalogue and the trace."""
     returned = gradients_returned(answers, loss)
     if returned is not None:  # its return is wrong, no other line
-        return [_returned(v, returned) for v in judged.layers], "update", words.RETURNED_GRADIENTS
+        layers = [_returned(v, returned) for v in judged.layers]
+        return Explained(layers, "update", words.RETURNED_GRADIENTS)
     untraced = [_verdict(layer, judged, None, answers.precision) for layer in judged.layers]
     if not all(v.correct for v in untraced) and all(v.approximate or v.correct for v in untraced):
-        return untraced, None, words.APPROXIMATION
+        return Explained(untraced, None, words.APPROXIMATION)
     factor = untraced[0].factor
     if answers.step and factor is not None and _same_factor(untraced):
-        return untraced, "update", words.update(factor)
+        return Explained(untraced, "update", words.update(factor))
     traced = _traced(answers, judged, loss)
     said = [_verdict(layer, judged, traced, answers.precision) for layer in judged.layers]
     origin = judged.origin(traced)
-    return said, origin, words.pointer(said, judged, origin, traced)
+    return Explained(said, origin, words.pointer(said, judged, origin, traced))
 
 
 def _verdict(

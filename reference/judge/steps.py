@@ -29,7 +29,7 @@ from reference.judge.catalogue import CATALOGUE, correct
 from reference.judge.forward import NOT_WRITTEN
 from reference.judge.network import State
 from reference.judge.plan import REPEAT, Arguments, plan, state_at
-from reference.judge.trace import apart, constant, describe_d1, describe_d2
+from reference.judge.trace import Said, apart, constant, describe_d1, describe_d2
 from reference.witnesses.compare import errors
 from reference.witnesses.tolerances import FLOAT32, GRADIENT
 
@@ -196,7 +196,7 @@ def _judged(step: Step, found: List[Array], rights: List[Array]) -> StepVerdict:
         where = f" at {len(wrong)} of the {len(points)} points (the first: {plan()[off[0]].label})"
     tol = FLOAT32 if any(mine.dtype == np.float32 for mine in found) else GRADIENT
     said = _off(step, found, states, rights, tol)
-    return StepVerdict("wrong", [said[0] + where, said[1]])
+    return StepVerdict("wrong", [said.words + where, said.pointer])
 
 
 def _look(step: Step) -> str:
@@ -205,7 +205,7 @@ def _look(step: Step) -> str:
 
 def _off(
     step: Step, found: List[Array], states: List[State], rights: List[Array], tol: float
-) -> Tuple[str, str]:
+) -> Said:
     """How a step no mistake matches differs, never saying the right formula: by one
     constant factor; for a delta, its slope or its error term (the trace's words);
     or otherwise."""
@@ -213,7 +213,7 @@ def _off(
     k = constant(found, rights, tol, slack)
     if k is not None:
         shown = apart(k, 1.0)[0]
-        return (
+        return Said(
             f"{step.quantity} is wrong: it is the right {step.quantity} times {shown}",
             f"look at the line that computes {step.quantity}: a factor {shown} that should not"
             " be there",
@@ -223,9 +223,9 @@ def _off(
         said = describe_d2(states, found, "mse", tol, slack)
     elif step.quantity == "d1":
         said = describe_d1(states, found, [_d2(s) for s in states], tol, slack)
-    if said is not None and step.formula not in said[0]:  # (the trace's last words name it)
+    if said is not None and step.formula not in said.words:  # (the trace's last words name it)
         return said
-    return (
+    return Said(
         f"{step.quantity} is wrong: it is neither the right {step.quantity} nor a constant times"
         " it, nor a mistake the catalogue knows",
         _look(step),

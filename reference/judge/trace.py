@@ -45,6 +45,23 @@ BACK_ERRORS: Dict[str, Callable[[State], Array]] = {
 
 
 @dataclass(frozen=True)
+class Said:
+    """How one quantity goes wrong, in ``words``, and the line to look at (``pointer``)."""
+
+    words: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class FoundSlope:
+    """A slope of the catalogue's table and the constant ``c`` a gradient is made with:
+    target = c error slope(a, z) at every point."""
+
+    slope: Slope
+    c: float
+
+
+@dataclass(frozen=True)
 class Trace:
     """What the recovered quantities say: ``origin`` ("d2", "d1", "dw1", "dw2"
     or None) and the words for each layer and for the line to look at."""
@@ -118,14 +135,14 @@ def constant(
 def slope_of(
     targets: Sequence[Array], errors: Sequence[Array], acts: Sequence[Tuple[Array, Array]],
     tol: float, slacks: Sequence[float],
-) -> Optional[Tuple[Slope, float]]:  # fmt: skip
+) -> Optional[FoundSlope]:  # fmt: skip
     """The slope f of the catalogue's table and the constant c with target = c error
     f(a, z) at every point (``acts``: (a, z) at each), or None."""
     for slope in SLOPES:
         bases = [e * slope.of(a, z) for e, (a, z) in zip(errors, acts)]
         c = constant(targets, bases, tol, slacks)
         if c is not None:
-            return slope, c
+            return FoundSlope(slope, c)
     return None
 
 
@@ -148,52 +165,54 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
         all(d is not None for d in d2s)
         and all(_close(d, t, tol, delta_floor()) for d, t in zip(d2s, true_d2))  # type: ignore[arg-type]
     )
-    w2_words = pointer = ""
-    origin: Optional[str] = None
+    found = Trace(None, "", "", "")
     if not d2_right:
         if any(d is None for d in d2s):
-            origin, w2_words, pointer = _not_outer(answers, tol, right["w1"])
+            found = _not_outer(answers, tol, right["w1"])
         else:
-            origin = "d2"
-            w2_words, pointer = describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
+            said = describe_d2(states, d2s, loss, tol, e2s)  # type: ignore[arg-type]
+            found = Trace("d2", "", said.words, said.pointer)
     if right["w1"]:
-        return Trace(origin, "", w2_words, pointer)
-    return _trace_d1(
-        states, Recovered(d2s, d1s, true_d2, e2s, e1s), tol, Trace(origin, "", w2_words, pointer)
-    )
+        return found
+    return _trace_d1(states, Recovered(d2s, d1s, true_d2, e2s, e1s), tol, found)
 
 
-def _not_outer(answers: Sequence[Answer], tol: float, w1_right: bool) -> Tuple[str, str, str]:
+def _not_outer(answers: Sequence[Answer], tol: float, w1_right: bool) -> Trace:
     """The origin, dw2's words and the pointer, for a dw2 that is no a1.T @ d2: the
     outer product of another a1 (the sigmoid left out, or another), or none at all.
     With dL/dw1 right, the student's a1 is right: the dw2 line took another."""
     found = {other_a1(a.state, a.gradient["w2"], tol, a.slack["w2"]) for a in answers} - {"zero"}
     if found == {"x @ w1"} and w1_right:
-        return (
+        return Trace(
             "dw2",
+            "",
             "it is z1.T @ d2, z1 = x @ w1, where it should be a1.T @ d2",
             "look at the line that computes dw2: it uses x @ w1 where it should use a1",
         )
     if None not in found and w1_right:
-        return (
+        return Trace(
             "dw2",
+            "",
             "it is u.T @ d2 for a u that is not the hidden activations a1 = sigmoid(x @ w1)",
             "look at the line that computes dw2: the activations it uses are not a1",
         )
     if found == {"x @ w1"}:
-        return (
+        return Trace(
             "a1",
+            "",
             "it is a1.T @ d2 for an a1 that is x @ w1, the hidden layer's sigmoid left out",
             "look at the a1 that dw2 uses: it is x @ w1, where a1 is sigmoid(x @ w1)",
         )
     if None not in found:
-        return (
+        return Trace(
             "a1",
+            "",
             "it is u.T @ d2 for a u that is not the hidden activations a1 = sigmoid(x @ w1)",
             "look at the a1 that dw2 uses: it is not sigmoid(x @ w1)",
         )
-    return (
+    return Trace(
         "dw2",
+        "",
         "it is not a1.T @ d2 for any d2",
         "look at the line that computes dw2: it should be a1.T @ d2",
     )
@@ -235,7 +254,8 @@ def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Tra
             else ""
         )
         return Trace(origin, w1_words, so_far.w2, pointer)
-    words, hint = describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
+    said = describe_d1(states, found.d1s, given, tol, found.e1s)  # type: ignore[arg-type]
+    words, hint = said.words, said.pointer
     if origin == "d2":  # a d2 found wrong, that d1 carries too
         words += ", as well as inheriting d2's mistake"
     elif any(d is None for d in found.d2s):  # no d2 could be read from dw2
@@ -247,7 +267,7 @@ def _trace_d1(states: Sequence[State], found: Recovered, tol: float, so_far: Tra
 
 def describe_d2(
     states: Sequence[State], d2s: List[Array], loss: str, tol: float, slacks: List[float]
-) -> Tuple[str, str]:
+) -> Said:
     """How the student's d2 differs: its constant, its slope, or its error term."""
     errors = [s.a2 - s.y for s in states]
     acts = [(s.a2, s.z2) for s in states]
@@ -256,17 +276,17 @@ def describe_d2(
     # MSE, no slope and 1 for the summed BCE
     want, want_c = (SIGMOID, 2 / 3) if loss == "mse" else (NO_SLOPE, 1.0)
     formula = "(a2 - y) a2 (1 - a2)" if loss == "mse" else "(a2 - y)"
-    if found is not None and found[0] == want:
-        given, should = apart(found[1], want_c)
-        return (
+    if found is not None and found.slope == want:
+        given, should = apart(found.c, want_c)
+        return Said(
             f"d2 is wrong: it is {given} {formula}, the right form with another constant"
             f" (it should be {should})",
             f"look at the line that computes d2: the constant in front of {formula} is"
             f" {given}, not {should}",
         )
     if found is not None:
-        slope, c = found
-        return (
+        slope, c = found.slope, found.c
+        return Said(
             f"d2 is wrong: the error a2 - y is right, the slope is not (d2 = {c:.4g}"
             f" (a2 - y) x {slope.written('2')})",
             f"look at the line that computes d2: the slope there is {slope.named('2')}, not"
@@ -275,7 +295,7 @@ def describe_d2(
     found_term = _error_term(states, d2s, tol, slacks) if loss == "mse" else None
     if found_term is not None:
         return found_term
-    return (
+    return Said(
         f"d2 is wrong: it is not {formula} times a constant, nor the error a2 - y times a simple"
         " slope",
         "look at the line that computes d2",
@@ -284,13 +304,13 @@ def describe_d2(
 
 def _error_term(
     states: Sequence[State], d2s: List[Array], tol: float, slacks: List[float]
-) -> Optional[Tuple[str, str]]:
+) -> Optional[Said]:
     """An MSE d2 whose slope is right and whose error term is another (ERRORS), in words."""
-    slopes = [s.a2 * (1 - s.a2) for s in states]
+    slopes = [SIGMOID.of(s.a2, s.z2) for s in states]
     for error, term in ERRORS.items():
         k = constant(d2s, [term(s) * f for s, f in zip(states, slopes)], tol, slacks)
         if k is not None:
-            return (
+            return Said(
                 f"d2 is wrong: the slope a2 (1 - a2) is right, the error term is not"
                 f" (d2 = {k:.4g} x {error} x a2 (1 - a2))",
                 f"look at the line that computes d2: its error term is {error}, not a2 - y",
@@ -300,39 +320,39 @@ def _error_term(
 
 def describe_d1(
     states: Sequence[State], d1s: List[Array], d2s: List[Array], tol: float, slacks: List[float]
-) -> Tuple[str, str]:
+) -> Said:
     """How the student's d1 differs from (d2 @ w2.T) a1 (1 - a1), given its own d2."""
     errors = [d2 @ s.w2.T for s, d2 in zip(states, d2s)]
     acts = [(s.a1, s.z1) for s in states]
     found = slope_of(d1s, errors, acts, tol, slacks)
-    if found is not None and found[0] == SIGMOID:
-        factor = apart(found[1], 1.0)[0]
-        return (
+    if found is not None and found.slope == SIGMOID:
+        factor = apart(found.c, 1.0)[0]
+        return Said(
             f"d1 is wrong: it is {factor} (d2 @ w2.T) a1 (1 - a1), the right form with"
             " another constant (it should be 1)",
             f"look at the line that computes d1: a factor {factor} that should not be there",
         )
     if found is not None:
-        slope, c = found
+        slope, c = found.slope, found.c
         shown = f"{c:.4g} x " if abs(c - 1) > 1e-9 else ""
-        return (
+        return Said(
             "d1 is wrong: the back-propagated error d2 @ w2.T is right, the slope is not"
             f" (it is {shown}{slope.written('1')})",
             f"look at the line that computes d1: the slope there is {slope.named('1')}, not"
             " a1 (1 - a1)",
         )
     # the other way round: the slope right, the error sent back another one
-    slopes = [s.a1 * (1 - s.a1) for s in states]
+    slopes = [SIGMOID.of(s.a1, s.z1) for s in states]
     for error, term in BACK_ERRORS.items():
         k = constant(d1s, [term(s) @ s.w2.T * f for s, f in zip(states, slopes)], tol, slacks)
         if k is not None:
             shown = f"{k:.4g} x " if abs(k - 1) > 1e-9 else ""
-            return (
+            return Said(
                 "d1 is wrong: the slope a1 (1 - a1) is right, the back-propagated error is not"
                 f" (it is {shown}({error}) @ w2.T, where dw2 has d2)",
                 f"look at the line that computes d1: it sends back {error}, not the d2 of dw2",
             )
-    return (
+    return Said(
         "d1 is wrong: it is not the back-propagated error d2 @ w2.T times a simple slope",
         "look at the line that computes d1: the error sent back through w2, or its slope",
     )

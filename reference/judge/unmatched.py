@@ -14,7 +14,7 @@ from reference.judge.answers import Answer, Answers, Precision
 from reference.judge.catalogue import correct
 from reference.judge.network import ARTICLE
 from reference.judge.plan import ALPHA
-from reference.witnesses.losses import LOSSES
+from reference.witnesses.losses import ARTICLE_LOSSES
 from reference.witnesses.tolerances import APPROXIMATE, RECOGNISED, gradient_floor
 
 
@@ -115,7 +115,7 @@ def gradients_returned(answers: Answers, named: str) -> Optional[str]:
     no step)."""
     if not answers.step:
         return None
-    for loss in sorted(LOSSES, key=lambda name: name != named):
+    for loss in sorted(ARTICLE_LOSSES, key=lambda name: name != named):
         if all(_returned_gradient(a, w, loss) for a in answers.all for w in ARTICLE.weights):
             return loss
     return None

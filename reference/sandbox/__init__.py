@@ -7,21 +7,31 @@ not). It knows nothing of gradients or of the judge.
 
 * :mod:`~reference.sandbox.records`: what crosses between the two sides, one schema;
 * :mod:`~reference.sandbox.runner`: the side that asks (:class:`Runner`, :class:`Limits`);
-* :mod:`~reference.sandbox.child`: the child's side (the fork server, a child's run);
-* :mod:`~reference.sandbox.forbid`: what a task forbids, refused in the child.
+* :mod:`~reference.sandbox.worker`: the Runner's handle on one server, how a
+  submission's file is read and its process's environment made;
+* :mod:`~reference.sandbox.janitor`: what ends a grading's leftovers once the grader
+  has ended, however it ended;
+* :mod:`~reference.sandbox.server` (started as :mod:`~reference.sandbox.__main__`):
+  a sandbox's server, which forks a child for each submission;
+* :mod:`~reference.sandbox.child`: the child's side (a child's run, its report);
+* :mod:`~reference.sandbox.forbid`: what a task forbids, refused in the child;
+* :mod:`~reference.sandbox.isolation`: how far apart a submission runs (its
+  ``isolation(level)``), a module of the room's face, as its names are.
 
 Doors: none into the rest of ``reference`` or into ``numpy_impl`` in code: a child
 has NumPy and the standard library, and imports by name only the modules of the
 functions a task forbids (to refuse them).
 """
 
-from reference.sandbox.records import Call, Forbidden, Run, Task
+from reference.sandbox import isolation
+from reference.sandbox.records import Call, Calls, Forbidden, Run, Task
 from reference.sandbox.runner import Limits, Runner, die_with_parent
 from reference.sandbox.worker import OUTPUT_SHOWN, environment, read_source
 
 __all__ = [
     "OUTPUT_SHOWN",
     "Call",
+    "Calls",
     "Forbidden",
     "Limits",
     "Run",
@@ -29,5 +39,6 @@ __all__ = [
     "Task",
     "die_with_parent",
     "environment",
+    "isolation",
     "read_source",
 ]

@@ -9,7 +9,38 @@
 * :mod:`~reference.witnesses.cases`: the shared inputs;
 * :mod:`~reference.witnesses.compare`: the error measure, and the record of every comparison;
 * :mod:`~reference.witnesses.tolerances`: the one table of tolerances, each with its reason;
-* :mod:`~reference.witnesses.losses`: the one table of losses.
+* :mod:`~reference.witnesses.losses`: the one table of losses;
+* :mod:`~reference.witnesses.networks`: a network a teacher describes, its forward
+  pass and loss, written once for real and complex arrays, and the built-in ones;
+* :mod:`~reference.witnesses.torch_networks`: a described network in PyTorch (needs
+  torch, so it is not imported here either).
 
-Doors: numpy_impl only (and torch, in the mirror).
+Each witness stands alone, so this room's public face is its modules (``__all__``):
+another room imports ``reference.witnesses.<module>``, never a name starting with _.
+
+Doors: numpy_impl only (and torch, in the mirrors).
 """
+
+from reference.witnesses import (
+    article_transcript,
+    cases,
+    compare,
+    golden,
+    losses,
+    networks,
+    oracles,
+    tolerances,
+)
+
+__all__ = [
+    "article_transcript",
+    "cases",
+    "compare",
+    "golden",
+    "losses",
+    "networks",
+    "oracles",
+    "tolerances",
+    "torch_mirror",
+    "torch_networks",
+]

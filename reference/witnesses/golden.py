@@ -1,6 +1,6 @@
 """Golden vectors: the PyTorch reference's answers, kept for machines without torch.
 
-``reference/golden.npz`` (made by ``scripts/make_fixtures.py``) holds, for each
+``reference/witnesses/golden.npz`` (made by ``scripts/make_fixtures.py``) holds, for each
 case of :mod:`reference.witnesses.cases`, the inputs, the weights and the autograd
 gradients of both rules' losses, and for the article's job (seeds 0 and 1,
 both rules) the 15000-epoch loss history and final weights.

@@ -27,9 +27,11 @@ import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Tuple
 
 import numpy as np
+
+from reference.witnesses.losses import LOSSES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,12 +41,6 @@ else:  # pragma: no cover - Python 3.9 and 3.10
 Array = np.ndarray
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
-#: Each loss, the words the judge says of it, and the output activation it needs (None: any).
-LOSSES: Dict[str, Tuple[str, Optional[str]]] = {
-    "mse": ("the squared error sum((a - y)^2) / {divisor}", None),
-    "bce": ("the binary cross-entropy -sum(y log a + (1 - y) log(1 - a))", "sigmoid"),
-    "softmax-ce": ("the softmax cross-entropy -sum(y log p)", "softmax"),
-}
 REDUCTIONS = ("sum", "mean")
 LAYOUTS = ("rows", "columns")
 #: The folder of the built-in descriptions, one TOML file each.
@@ -112,7 +108,7 @@ class Description:
         return replace(self, sizes=tuple(sizes))
 
     def loss_words(self) -> str:
-        words = LOSSES[self.loss][0].format(divisor=f"{self.divisor:g}")
+        words = LOSSES[self.loss].formula.format(divisor=f"{self.divisor:g}")
         over = "averaged over" if self.reduction == "mean" else "summed over"
         return f"{words}, {over} the examples"
 
@@ -208,7 +204,7 @@ def _layers(
             raise fail(f"{key} is one of {', '.join(allowed)}, not {data[key]!r}")
     if type(data["biases"]) is not bool:
         raise fail("biases is true or false")
-    needs = LOSSES[data["loss"]][1]
+    needs = LOSSES[data["loss"]].output
     if needs is not None and acts[-1] != needs:
         raise fail(f"the loss {data['loss']} needs a {needs} output, not {acts[-1]}")
     if acts[-1] == "softmax" and (data["loss"] != "softmax-ce" or sizes[-1] < 2):

@@ -164,6 +164,13 @@ TABLE: Dict[str, Tolerance] = {
 }
 
 
+def factor_limit(tolerance: float) -> float:
+    """How near a ratio of arrays computed to ``tolerance`` must be to a factor to be
+    named so: :data:`FACTOR`, or ten times ``tolerance`` where that is wider (float32's,
+    float16's: the ratio of two such arrays carries a few of their roundings)."""
+    return max(FACTOR, 10 * tolerance)
+
+
 def delta_floor(upstream: float = 1.0) -> float:
     """The floor for the output delta d2 itself: a2 - y is a subtraction of O(1)
     numbers, with an absolute error of ~2e-16 however small it is; 0.01 |d2|
@@ -172,7 +179,7 @@ def delta_floor(upstream: float = 1.0) -> float:
 
 
 def gradient_floor(w2: np.ndarray, upstream: float = 1.0) -> float:
-    """The scale below which gradient errors are judged absolutely (see reference/compare.py).
+    """The scale below which gradient errors are judged absolutely (reference/witnesses/compare.py).
 
     Two subtractions of O(1) numbers feed every gradient: a2 - y at the output
     and 1 - a1 in the sigmoid's derivative. Each carries an absolute rounding

@@ -1,4 +1,4 @@
-"""scripts/diff_gradients.py (reference/diff.py, reference/diff_cli.py): a
+"""scripts/diff_gradients.py (reference/diff/sums.py, reference/diff/cli.py): a
 correct gradient passes, an injected mistake fails (exit status 1, naming the
 layer), bad options are one-line errors (exit status 2).
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from reference.grading.single import asked_for, diagnose_file, judged, run_file, started
+from reference.grading.single import Asked, asked_for, diagnose_file, judged, run_file, started
 from reference.judge import DEFAULT, StudentError, described_contract, steps
 from reference.sandbox import Run
 from reference.witnesses.networks import BUILT_IN
@@ -86,15 +86,15 @@ def test_a_forward_pass_may_not_use_the_lessons(spec):
 
 
 def test_the_article_asked_for_with_no_contract_is_judged_under_the_default_one():
-    assert asked_for("", None) == (None, DEFAULT)
-    assert asked_for("article", None, points="") == (None, DEFAULT)
+    assert asked_for("", None) == Asked(None, DEFAULT)
+    assert asked_for("article", None, points="") == Asked(None, DEFAULT)
 
 
 def test_a_described_network_is_judged_under_the_contract_asked_for():
     d = BUILT_IN["relu-softmax"]
     asked = described_contract(d, "sizes", "dw1=3,db1=1,dw2=3,db2=1,sizes=2")
-    found, contract = asked_for("relu-softmax", None, "sizes", "dw1=3,db1=1,dw2=3,db2=1,sizes=2")
-    assert found == d and contract == asked and contract != described_contract(d, "sizes")
+    found = asked_for("relu-softmax", None, "sizes", "dw1=3,db1=1,dw2=3,db2=1,sizes=2")
+    assert found == Asked(d, asked) and asked != described_contract(d, "sizes")
     verdict = judged(run_described(d, lambda i, right, e: right), "mse", asked, d)
     assert verdict.contract == asked != described_contract(d)
 

@@ -1,5 +1,5 @@
 """Check your own backprop: every student implementation in tests/judge/students/ gets
-exactly the diagnosis its docstring expects (reference/diagnose.py, through
+exactly the diagnosis its docstring expects (reference/judge/diagnosis.py, through
 scripts/diff_gradients.py --against), in text and in JSON alike."""
 
 import json

@@ -1369,10 +1369,10 @@ for path in ("/tmp/a/b/junk/f", "/tmp/a/g", "/tmp/top"):
     open(path, "w").close()
 os.makedirs("/tmp/locked/inner")
 os.chmod("/tmp/locked", 0o311)
-print(sorted(m for m in wipe("/tmp") if m.startswith("/tmp/a")))
+print(sorted(m for m in wipe("/tmp") if m.startswith("/tmp/a/")))
 print(sorted(os.listdir("/tmp/a")), sorted(os.listdir("/tmp/a/b")), "locked" in os.listdir("/tmp"))
 os.rename("/tmp/a", "/tmp/moved")  # a folder that leads to what is mounted, moved
-print(sorted(m for m in wipe("/tmp") if m.startswith(("/tmp/a", "/tmp/moved"))))
+print(sorted(m for m in wipe("/tmp") if m.startswith(("/tmp/a/", "/tmp/moved/"))))
 """
 
 

@@ -1,4 +1,4 @@
-"""reference/compare.py, the error measure every check uses: what it counts as
+"""reference/witnesses/compare.py, the error measure every check uses: what it counts as
 agreement and what as an error, including the cases where one side is NaN or
 infinite (a NaN from our code beside a finite reference must never pass)."""
 

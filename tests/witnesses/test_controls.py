@@ -1,6 +1,6 @@
 """Negative controls: every tolerance's check shown able to fail, not only to pass.
 
-For each entry of the table in reference/tolerances.py, the comparison it
+For each entry of the table in reference/witnesses/tolerances.py, the comparison it
 governs, on values computed as the tests compute them, with the compared value
 moved by ``factor`` times the tolerance: at ten times it must fail, at a tenth
 it must pass. A new entry without a control fails

@@ -1,7 +1,7 @@
-"""Golden vectors (reference/golden.npz, made by scripts/make_fixtures.py).
+"""Golden vectors (reference/witnesses/golden.npz, made by scripts/make_fixtures.py).
 
 They are the PyTorch reference's answers, so numpy_impl is checked against
-the mirror even where torch is not installed, with reference/golden.py's
+the mirror even where torch is not installed, with reference/witnesses/golden.py's
 checks (the same checks the mutation test runs on broken code). Where torch
 is installed, tests/witnesses/test_parity_fixtures.py checks the file against the live
 reference, so it cannot go stale.

@@ -1,10 +1,10 @@
 """Mutation check: realistic mistakes injected into numpy_impl must be caught.
 
 Each mutant is numpy_impl/network.py with one line changed, loaded as its own
-module. It is run through the suite's own checks, reference/golden.py's
+module. It is run through the suite's own checks, reference/witnesses/golden.py's
 (the gradients of both rules against the reference's golden vectors, and the
 article's whole 15000-epoch job against the reference's golden runs, with the
-tolerances of reference/tolerances.py), and must fail at least one. The
+tolerances of reference/witnesses/tolerances.py), and must fail at least one. The
 unmutated source must pass them all, so a detection is never an accident of
 the harness. Checks of mutants are not recorded in the verification summary.
 """

@@ -32,7 +32,7 @@ def test_rule_matches_complex_step_of_its_loss(seed, rule):
 @pytest.mark.parametrize("seed", range(6))
 def test_rule_matches_central_differences_of_its_loss(seed, rule):
     # CENTRAL: loose enough for the method's truncation and rounding, and
-    # still rejects any wrong factor or term (see reference/tolerances.py).
+    # still rejects any wrong factor or term (see reference/witnesses/tolerances.py).
     case = letter_case(seed, seed % 3)
     witness = central_difference(loss_function(case.x, case.y, ni.RULE_LOSS[rule].name), *case[2:])
     check = Check(f"gradient ({rule} rule)", CENTRAL, "central diff", floor=CENTRAL_FLOOR)

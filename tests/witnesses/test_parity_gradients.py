@@ -3,7 +3,7 @@
     rule "article" (d2 = a2 - y)              vs  autograd of the summed BCE
     rule "mse"     (d2 = (2/3)(a2-y)a2(1-a2)) vs  autograd of the article's MSE
 
-float64, within reference.witnesses.tolerances.GRADIENT (reference/compare.py's measure,
+float64, within reference.witnesses.tolerances.GRADIENT (reference/witnesses/compare.py's measure,
 with the floor that reference.witnesses.tolerances.gradient_floor derives for saturated
 units).
 """

@@ -117,7 +117,7 @@ def test_the_article_job_learns_abc_in_both(runs):
 
 
 def test_golden_runs_are_what_the_live_reference_computes(reference_runs):
-    # the golden runs (reference/golden.npz) cannot go stale
+    # the golden runs (reference/witnesses/golden.npz) cannot go stale
     kept = golden.load()
     for rule, seed in golden.trainings(kept):
         live = reference_runs[(seed, rule)]

@@ -235,18 +235,34 @@ def test_the_floors_scale_with_the_upstream_gradient_and_w2():
     assert gradient_floor(np.zeros((1, 1))) == pytest.approx(0.01)
 
 
+def test_a_factor_is_named_to_factor_or_ten_times_the_arrays_own_tolerance():
+    from reference.witnesses.tolerances import FACTOR, FLOAT16, FLOAT32, GRADIENT, factor_limit
+
+    assert factor_limit(GRADIENT) == FACTOR  # float64's ratios: FACTOR, far above their 1e-15
+    assert factor_limit(FLOAT32) == 10 * FLOAT32 > FACTOR
+    assert factor_limit(FLOAT16) == 10 * FLOAT16
+
+
 # --- The one table of losses ------------------------------------------------------
 
 
 def test_each_loss_is_the_one_its_rule_claims_and_computes_numpy_impls_value():
-    from reference.witnesses.losses import LOSSES, loss_named
+    from reference.witnesses.losses import ARTICLE_LOSSES, LOSSES, loss_named
 
-    assert list(LOSSES) == ["mse", "bce"]  # the default (the article's reported loss) first
+    assert list(LOSSES) == ["mse", "bce", "softmax-ce"]  # the default (the article's) first
+    assert ARTICLE_LOSSES == ("mse", "bce")  # those with a rule of numpy_impl's
     x, y = ni.samples()[1]
     fwd = ni.forward(x, *ni.init_weights(0))
-    for name, loss in LOSSES.items():
+    for name in ARTICLE_LOSSES:
+        loss = LOSSES[name]
         assert loss.name == name and ni.RULE_LOSS[loss.rule].name == name
         assert loss.of(fwd, y) == ni.RULE_LOSS[loss.rule].of(fwd, y)
     assert loss_named("bce") is LOSSES["bce"]
-    with pytest.raises(ValueError, match=r"^unknown loss 'l2': choose one of mse, bce$"):
-        loss_named("l2")
+    for other in ("l2", "softmax-ce"):  # a described network's loss is none of the article's
+        with pytest.raises(ValueError, match=rf"^unknown loss '{other}': choose one of mse, bce$"):
+            loss_named(other)
+    with pytest.raises(ValueError, match=r"^the loss softmax-ce is not one of the article's"):
+        LOSSES["softmax-ce"].of(fwd, y)
+    # what a described network needs of each: its output, where it needs one
+    assert [loss.output for loss in LOSSES.values()] == [None, "sigmoid", "softmax"]
+    assert all(loss.name == name for name, loss in LOSSES.items())

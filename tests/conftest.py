@@ -206,7 +206,7 @@ def article_job() -> Any:
 # mutmut names the mutant under test in MUTANT_UNDER_TEST ("stats" while it maps
 # tests to functions). A submission's child runs the sandbox's child side and
 # the submission, in an environment that does not carry MUTANT_UNDER_TEST
-# (reference.sandbox.runner.child_environment), so it runs the unmutated code:
+# (reference.sandbox.worker.child_environment), so it runs the unmutated code:
 # what it hands back is the same under every mutant but those of the sandbox
 # (SANDBOX), and is recorded the first time (live) and replayed after that,
 # which makes the judge's mutants testable in the session's time. The tests

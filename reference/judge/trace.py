@@ -63,7 +63,7 @@ class FoundSlope:
 
 @dataclass(frozen=True)
 class Trace:
-    """What the recovered quantities say: ``origin`` ("d2", "d1", "dw1", "dw2"
+    """What the recovered quantities say: ``origin`` ("d2", "d1", "dw1", "dw2", "a1"
     or None) and the words for each layer and for the line to look at."""
 
     origin: Optional[str]
@@ -178,7 +178,7 @@ def trace(answers: Sequence[Answer], loss: str, tol: float, right: Dict[str, boo
 
 
 def _not_outer(answers: Sequence[Answer], tol: float, w1_right: bool) -> Trace:
-    """The origin, dw2's words and the pointer, for a dw2 that is no a1.T @ d2: the
+    """The trace (its origin, dw2's words, its pointer) of a dw2 that is no a1.T @ d2: the
     outer product of another a1 (the sigmoid left out, or another), or none at all.
     With dL/dw1 right, the student's a1 is right: the dw2 line took another."""
     found = {other_a1(a.state, a.gradient["w2"], tol, a.slack["w2"]) for a in answers} - {"zero"}

@@ -1,8 +1,8 @@
 """The witnesses: everything numpy_impl is checked against, and how a check is measured.
 
 * :mod:`~reference.witnesses.torch_mirror`: the network in PyTorch, name for name
-  with numpy_impl/network.py, every gradient from autograd (needs torch: the only
-  module here that does, so it is not imported here);
+  with numpy_impl/network.py, every gradient from autograd (needs torch, so it is
+  not imported here; torch_networks, below, is the other module that does);
 * :mod:`~reference.witnesses.oracles`: complex-step and central-difference derivatives;
 * :mod:`~reference.witnesses.article_transcript`: the article's loop, operation for operation;
 * :mod:`~reference.witnesses.golden`: the mirror's answers, kept in ``golden.npz``;

@@ -15,22 +15,12 @@
 * :mod:`~reference.witnesses.torch_networks`: a described network in PyTorch (needs
   torch, so it is not imported here either).
 
-Each witness stands alone, so this room's public face is its modules (``__all__``):
-another room imports ``reference.witnesses.<module>``, never a name starting with _.
+Each witness stands alone, so this room's public face is its modules (``__all__``),
+none imported here (a room that needs one witness loads that one alone): another
+room imports ``reference.witnesses.<module>``, never a name starting with _.
 
 Doors: numpy_impl only (and torch, in the mirrors).
 """
-
-from reference.witnesses import (
-    article_transcript,
-    cases,
-    compare,
-    golden,
-    losses,
-    networks,
-    oracles,
-    tolerances,
-)
 
 __all__ = [
     "article_transcript",
